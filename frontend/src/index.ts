@@ -1,0 +1,39 @@
+// The anywidget front end of SlowTunnelWidget. The tunnel is registered when the model is
+// created (initialize), so it exists before and without display.
+import type { TunnelModel } from "./model";
+import { pageRegistry } from "./registry";
+import { Tunnel } from "./tunnel";
+
+export { TunnelRegistry } from "./registry";
+export { Tunnel, TunnelClosedError } from "./tunnel";
+export type { Handler } from "./delivery";
+
+declare const __IPYCALLBACK_VERSION__: string;
+export const VERSION: string = __IPYCALLBACK_VERSION__;
+
+interface InitializeProps {
+  model: TunnelModel;
+  signal?: AbortSignal;
+}
+
+function initialize({ model, signal }: InitializeProps): () => void {
+  const host = globalThis as unknown as Record<string, unknown>;
+  const fresh = host.IPyCallback === undefined;
+  const registry = pageRegistry(host, VERSION);
+  const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
+  registry._register(tunnel);
+  if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
+  const cleanup = (): void => {
+    tunnel._close();
+    registry._unregister(tunnel);
+  };
+  signal?.addEventListener("abort", cleanup);
+  return cleanup;
+}
+
+function render({ el }: { el: HTMLElement }): void {
+  // A tunnel has nothing to show; an empty, hidden element keeps the output area quiet.
+  el.style.display = "none";
+}
+
+export default { initialize, render };

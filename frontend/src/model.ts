@@ -1,0 +1,6 @@
+/** The part of an anywidget model a tunnel uses; tests pass a fake. */
+export interface TunnelModel {
+  get(key: string): unknown;
+  send(content: unknown): void;
+  on(event: "msg:custom", callback: (content: unknown) => void): void;
+}
