@@ -8,7 +8,11 @@ from readme_cells import EXAMPLE_NOTEBOOK, readme_cells
 
 def build() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [nbformat.v4.new_markdown_cell("# ipycallback: the README's examples")]
     for index, source in enumerate(readme_cells()):
         cell = nbformat.v4.new_code_cell(source)
