@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+LINT_PATHS := ipycallback tests $(wildcard benchmarks)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint unit frontend-test browser-test bench build chromium clean
@@ -32,8 +33,8 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab examples/
 
 lint: $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/ruff format --check ipycallback tests benchmarks
-	$(VENV)/bin/ruff check ipycallback tests benchmarks
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	npm run typecheck
 
