@@ -1,9 +1,20 @@
 """ipycallback: a fast, versioned message tunnel between a notebook's browser and its kernel."""
 
+from ._errors import MessageValidationError, TunnelError
 from ._tunnel import SlowTunnelWidget, TunnelClosedError, TunnelStats
+from ._typed import TypedStats, TypedTunnel
 from ._version import __version__
 
-__all__ = ["SlowTunnelWidget", "TunnelClosedError", "TunnelStats", "__version__"]
+__all__ = [
+    "MessageValidationError",
+    "SlowTunnelWidget",
+    "TunnelClosedError",
+    "TunnelError",
+    "TunnelStats",
+    "TypedStats",
+    "TypedTunnel",
+    "__version__",
+]
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

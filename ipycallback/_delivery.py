@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 
 Handler = Callable[[int, str], object]
+RawHandler = Callable[[int, str, int], object]  # version, msg, kind
 
 
 class Delivery:
@@ -24,23 +25,18 @@ class Delivery:
         self._name = name
         self._max_pending = max_pending
         self._lock = threading.Lock()
-        self._queue: deque[tuple[int, str]] = deque()
-        self._handler: Handler | None = None
+        self._queue: deque[tuple[int, str, int]] = deque()
+        self._handler: RawHandler | None = None
         self._draining = False
         self.dropped = 0
         self.handler_errors = 0
 
-    def set_handler(self, handler: Handler | None) -> None:
-        if handler is not None and not callable(handler):
-            raise TypeError(
-                f"on_receive() expects a callable (version, msg) -> None, "
-                f"got {type(handler).__name__}"
-            )
+    def set_handler(self, handler: RawHandler | None) -> None:
         with self._lock:
             self._handler = handler
         self._drain()
 
-    def deliver(self, entries: Iterable[tuple[int, str]]) -> None:
+    def deliver(self, entries: Iterable[tuple[int, str, int]]) -> None:
         with self._lock:
             self._queue.extend(entries)
             overflow = len(self._queue) - self._max_pending
@@ -73,16 +69,16 @@ class Delivery:
                         self._draining = False
                         return
                     handler = self._handler
-                    version, msg = self._queue.popleft()
-                self._invoke(handler, version, msg)
+                    version, msg, kind = self._queue.popleft()
+                self._invoke(handler, version, msg, kind)
         except BaseException:
             with self._lock:
                 self._draining = False
             raise
 
-    def _invoke(self, handler: Handler, version: int, msg: str) -> None:
+    def _invoke(self, handler: RawHandler, version: int, msg: str, kind: int) -> None:
         try:
-            handler(version, msg)
+            handler(version, msg, kind)
         except Exception:
             # The traceback reaches the notebook (Lab's log console for comm-driven output);
             # the next message is still delivered.

@@ -1,7 +1,8 @@
 """Turns browser-to-kernel comm messages back into (version, msg) pairs.
 
 The browser sends `{"b": [[version, msg], ...]}` batches, and splits a message too large for
-one websocket frame into `{"c": [version, piece, last]}` chunks that arrive in order.
+one websocket frame into `{"c": [version, piece, last]}` chunks that arrive in order. Either may
+carry a third or fourth element: the message kind the typed layer uses (see `_kinds`).
 """
 
 from __future__ import annotations
@@ -9,23 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._checks import MAX_VERSION
+from ._kinds import KINDS, MESSAGE
+
+Received = tuple[int, str, int]  # version, msg, kind
 
 
 class FrameError(ValueError):
     """A comm message from the browser that is not a tunnel frame."""
 
 
-def _entry(raw: object) -> tuple[int, str]:
+def _entry(raw: object) -> Received:
     if (
         isinstance(raw, Sequence)
         and not isinstance(raw, str)
-        and len(raw) == 2
+        and len(raw) in (2, 3)
         and isinstance(raw[0], int)
         and not isinstance(raw[0], bool)
         and 0 <= raw[0] <= MAX_VERSION
         and isinstance(raw[1], str)
     ):
-        return raw[0], raw[1]
+        kind = raw[2] if len(raw) == 3 else MESSAGE
+        if kind in KINDS and not isinstance(kind, bool):
+            return raw[0], raw[1], kind
     raise FrameError(f"expected [version, msg], got {str(raw)[:80]}")
 
 
@@ -34,7 +40,7 @@ class Inbox:
         self._chunk_version: int | None = None
         self._pieces: list[str] = []
 
-    def accept(self, content: object) -> tuple[list[tuple[int, str]], list[str]]:
+    def accept(self, content: object) -> tuple[list[Received], list[str]]:
         """Return the complete messages in `content` and a description of each bad part."""
         if not isinstance(content, dict):
             return [], [f"expected a frame object, got {type(content).__name__}"]
@@ -44,10 +50,10 @@ class Inbox:
             return self._chunk(content["c"])
         return [], [f"unknown frame with keys {sorted(content)[:5]}"]
 
-    def _batch(self, raw: object) -> tuple[list[tuple[int, str]], list[str]]:
+    def _batch(self, raw: object) -> tuple[list[Received], list[str]]:
         if not isinstance(raw, list):
             return [], ["batch is not a list"]
-        good: list[tuple[int, str]] = []
+        good: list[Received] = []
         bad: list[str] = []
         for index, item in enumerate(raw):
             try:
@@ -56,11 +62,11 @@ class Inbox:
                 bad.append(f"batch item {index}: {error}")
         return good, bad
 
-    def _chunk(self, raw: object) -> tuple[list[tuple[int, str]], list[str]]:
-        if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[2], bool)):
+    def _chunk(self, raw: object) -> tuple[list[Received], list[str]]:
+        if not (isinstance(raw, list) and len(raw) in (3, 4) and isinstance(raw[2], bool)):
             return [], ["chunk is not [version, piece, last]"]
         try:
-            version, piece = _entry(raw[:2])
+            version, piece, kind = _entry(raw[:2] + raw[3:])
         except FrameError as error:
             return [], [f"chunk: {error}"]
         problems: list[str] = []
@@ -73,4 +79,4 @@ class Inbox:
             return [], problems
         msg = "".join(self._pieces)
         self._chunk_version, self._pieces = None, []
-        return [(version, msg)], problems
+        return [(version, msg, kind)], problems

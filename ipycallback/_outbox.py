@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from ._pacing import BUDGET, SCHEDULER, Scheduler, TokenBucket
 
-Entry = list[int | str]  # [version, msg]: a JSON array is the smallest frame per message
+# [version, msg], or [version, msg, kind] for the typed layer's replies and errors: a JSON
+# array is the smallest frame per message.
+Entry = list[int | str]
 
 # Above this many characters a batch goes out at once, whatever the budget says: large
 # payloads are few, so they cannot approach the message-rate limit.
@@ -32,9 +34,9 @@ class Outbox:
         self._timer_armed = False
         self.batches_sent = 0
 
-    def push(self, version: int, msg: str) -> None:
+    def push(self, version: int, msg: str, kind: int = 0) -> None:
         with self._lock:
-            self._entries.append([version, msg])
+            self._entries.append([version, msg] if kind == 0 else [version, msg, kind])
             self._chars += len(msg)
             if self._chars >= MAX_BATCH_CHARS:
                 self._send_locked()

@@ -14,8 +14,9 @@ import anywidget
 import traitlets
 
 from ._checks import check_msg, check_version
-from ._delivery import Delivery, Handler
+from ._delivery import Delivery, Handler, RawHandler
 from ._inbox import Inbox
+from ._kinds import MESSAGE
 from ._outbox import Entry, Outbox
 
 _BUNDLE = Path(__file__).parent / "static" / "tunnel.js"
@@ -52,6 +53,9 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     _esm = _BUNDLE
     tunnel_id = traitlets.Unicode(read_only=True).tag(sync=True)
+    # Set by TypedTunnel: the message set's JSON Schema, so browser code can validate without
+    # a build step, and a reloaded page still has it.
+    _typed_schema = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self, tunnel_id: str | None = None, *, max_pending: int = 100_000, **kwargs: Any
@@ -111,11 +115,20 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         """Send queued messages now instead of waiting for the pacing budget."""
         self._outbox.flush()
 
-    def _enqueue(self, version: int, msg: str) -> None:
+    def _send_kind(self, version: int, msg: str, kind: int, *, drop_stale: bool) -> bool:
+        """The typed layer's way to send replies and errors; same rules as the public methods."""
+        with self._lock:
+            self._check_open()
+            if drop_stale and version < self._received_version:
+                return False
+            self._enqueue(version, msg, kind)
+        return True
+
+    def _enqueue(self, version: int, msg: str, kind: int = MESSAGE) -> None:
         self._sent_version = max(self._sent_version, version)
         self._js_endpoint = (version, msg)
         self._sent += 1
-        self._outbox.push(version, msg)
+        self._outbox.push(version, msg, kind)
 
     def _transmit(self, entries: list[Entry]) -> None:
         self.send({"b": entries})
@@ -131,6 +144,15 @@ class SlowTunnelWidget(anywidget.AnyWidget):
     def on_receive(self, handler: Handler | None) -> None:
         """Call `handler(version, msg)` for each message from the browser, replacing any
         previous handler. Messages that arrived while no handler was set are delivered now."""
+        if handler is not None and not callable(handler):
+            raise TypeError(
+                f"on_receive() expects a callable (version, msg) -> None, "
+                f"got {type(handler).__name__}"
+            )
+        self._on_receive_kind(None if handler is None else lambda v, m, _kind: handler(v, m))
+
+    def _on_receive_kind(self, handler: RawHandler | None) -> None:
+        """Like on_receive, for the typed layer, which also needs each message's kind."""
         self._delivery.set_handler(handler)
 
     def _on_custom_msg(self, _widget: object, content: object, _buffers: object) -> None:
@@ -141,9 +163,9 @@ class SlowTunnelWidget(anywidget.AnyWidget):
             if entries:
                 self._received += len(entries)
                 self._received_version = max(
-                    self._received_version, max(version for version, _ in entries)
+                    self._received_version, max(entry[0] for entry in entries)
                 )
-                self._py_endpoint = entries[-1]
+                self._py_endpoint = entries[-1][:2]
         for problem in problems:
             sys.stderr.write(
                 f"ipycallback [{self.tunnel_id}]: ignored a malformed frame: {problem}\n"

@@ -1,6 +1,7 @@
-import type { Entry } from "./wire";
+import { type Entry, Kind } from "./wire";
 
 export type Handler = (version: number, msg: string) => void;
+export type KindHandler = (version: number, msg: string, kind: Kind) => void;
 
 /**
  * One ordered stream of messages into a replaceable handler. While no handler is attached,
@@ -11,7 +12,7 @@ export class Delivery {
   readonly #maxPending: number;
   #queue: Entry[] = [];
   #head = 0;
-  #handler: Handler | null = null;
+  #handler: KindHandler | null = null;
   #draining = false;
   dropped = 0;
   handlerErrors = 0;
@@ -28,12 +29,7 @@ export class Delivery {
     return this.#queue.length - this.#head;
   }
 
-  setHandler(handler: Handler | null): void {
-    if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(
-        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`,
-      );
-    }
+  setHandler(handler: KindHandler | null): void {
     this.#handler = handler;
     this.#drain();
   }
@@ -60,9 +56,9 @@ export class Delivery {
     this.#draining = true;
     try {
       while (this.#handler !== null && this.#head < this.#queue.length) {
-        const [version, msg] = this.#queue[this.#head] as Entry;
+        const [version, msg, kind] = this.#queue[this.#head] as Entry;
         this.#head += 1;
-        this.#invoke(this.#handler, version, msg);
+        this.#invoke(this.#handler, version, msg, kind ?? Kind.Message);
       }
     } finally {
       this.#draining = false;
@@ -73,9 +69,9 @@ export class Delivery {
     }
   }
 
-  #invoke(handler: Handler, version: number, msg: string): void {
+  #invoke(handler: KindHandler, version: number, msg: string, kind: Kind): void {
     try {
-      handler(version, msg);
+      handler(version, msg, kind);
     } catch (error) {
       this.handlerErrors += 1;
       console.error(

@@ -1,6 +1,6 @@
-import { Delivery, type Handler } from "./delivery";
+import { Delivery, type Handler, type KindHandler } from "./delivery";
 import type { TunnelModel } from "./model";
-import { type Entry, packFrames, readFrame } from "./wire";
+import { type Entry, Kind, packFrames, readFrame } from "./wire";
 
 export class TunnelClosedError extends Error {
   override name = "TunnelClosedError";
@@ -101,7 +101,25 @@ export class Tunnel {
 
   /** Replaces the handler; messages that waited for one are delivered now, in order. */
   on_receive(handler: Handler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(
+        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`,
+      );
+    }
+    this._onReceiveKind(handler === null ? null : (version, msg) => handler(version, msg));
+  }
+
+  /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
+  _onReceiveKind(handler: KindHandler | null): void {
     this.#delivery.setHandler(handler);
+  }
+
+  /** @internal The typed layer's way to send replies and errors; same rules as send_msg*. */
+  _sendKind(version: number, msg: string, kind: Kind, dropStale: boolean): boolean {
+    this.#checkOpen();
+    if (dropStale && version < this.#receivedVersion) return false;
+    this.#enqueue(version, msg, kind);
+    return true;
   }
 
   /** Sends queued messages now rather than at the end of the current task. */
@@ -152,7 +170,8 @@ export class Tunnel {
       if (version > this.#receivedVersion) this.#receivedVersion = version;
     }
     this.#received += entries.length;
-    this.#jsEndpoint = entries[entries.length - 1] as Entry;
+    const [lastVersion, lastMsg] = entries[entries.length - 1] as Entry;
+    this.#jsEndpoint = [lastVersion, lastMsg];
     this.#delivery.deliver(entries);
   }
 
@@ -162,10 +181,10 @@ export class Tunnel {
     this.#outbox = [];
   }
 
-  #enqueue(version: number, msg: string): void {
+  #enqueue(version: number, msg: string, kind: Kind = Kind.Message): void {
     if (version > this.#sentVersion) this.#sentVersion = version;
     this.#pyEndpoint = [version, msg];
-    this.#outbox.push([version, msg]);
+    this.#outbox.push(kind === Kind.Message ? [version, msg] : [version, msg, kind]);
     this.#sent += 1;
     // Everything sent in one task leaves as one batch, right after the task.
     if (!this.#flushQueued) {

@@ -2,9 +2,17 @@
 //   {"b": [[version, msg], ...]}   a batch of whole messages (both directions)
 //   {"c": [version, piece, last]}  one piece of a message too large for a websocket frame
 //                                  (browser to kernel only; pieces arrive in order)
+// An entry, or a chunk, may carry one more element: the message kind the typed layer uses.
 
-export type Entry = [number, string];
-export type Frame = { b: Entry[] } | { c: [number, string, boolean] };
+/** What a message is; plain send_msg messages carry none. See ipycallback/_kinds.py. */
+export const enum Kind {
+  Message = 0,
+  Reply = 1,
+  Error = 2,
+}
+
+export type Entry = [number, string] | [number, string, Kind];
+export type Frame = { b: Entry[] } | { c: [number, string, boolean] | [number, string, boolean, Kind] };
 
 // Tornado closes the kernel websocket on a frame over 10 MiB. JSON may escape one UTF-16 unit
 // into six bytes (\u0000), so 512 Ki units stay under 3 MiB whatever the text.
@@ -14,10 +22,14 @@ function isVersion(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
+function isKind(value: unknown): value is Kind {
+  return value === Kind.Message || value === Kind.Reply || value === Kind.Error;
+}
+
 export function isEntry(value: unknown): value is Entry {
   return (
     Array.isArray(value) &&
-    value.length === 2 &&
+    (value.length === 2 || (value.length === 3 && isKind(value[2]))) &&
     isVersion(value[0]) &&
     typeof value[1] === "string"
   );
@@ -40,18 +52,21 @@ export function packFrames(entries: readonly Entry[], maxUnits = MAX_FRAME_UNITS
     batch = [];
     units = 0;
   };
-  for (const [version, msg] of entries) {
+  for (const entry of entries) {
+    const [version, msg, kind] = entry;
     if (msg.length > maxUnits) {
       closeBatch();
       for (let start = 0; start < msg.length; ) {
         const end = cutAt(msg, start + maxUnits);
-        frames.push({ c: [version, msg.slice(start, end), end >= msg.length] });
+        const piece = msg.slice(start, end);
+        const last = end >= msg.length;
+        frames.push({ c: kind === undefined ? [version, piece, last] : [version, piece, last, kind] });
         start = end;
       }
       continue;
     }
     if (units + msg.length > maxUnits) closeBatch();
-    batch.push([version, msg]);
+    batch.push(entry);
     units += msg.length;
   }
   closeBatch();

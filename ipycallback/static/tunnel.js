@@ -64,6 +64,65 @@ function pageRegistry(host, version) {
   return registry;
 }
 
+// frontend/src/wire.ts
+var MAX_FRAME_UNITS = 512 * 1024;
+function isVersion(value) {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+function isKind(value) {
+  return value === 0 /* Message */ || value === 1 /* Reply */ || value === 2 /* Error */;
+}
+function isEntry(value) {
+  return Array.isArray(value) && (value.length === 2 || value.length === 3 && isKind(value[2])) && isVersion(value[0]) && typeof value[1] === "string";
+}
+function cutAt(text, end) {
+  if (end >= text.length) return text.length;
+  const unit = text.charCodeAt(end - 1);
+  return unit >= 55296 && unit <= 56319 ? end - 1 : end;
+}
+function packFrames(entries, maxUnits = MAX_FRAME_UNITS) {
+  const frames = [];
+  let batch = [];
+  let units = 0;
+  const closeBatch = () => {
+    if (batch.length > 0) frames.push({ b: batch });
+    batch = [];
+    units = 0;
+  };
+  for (const entry of entries) {
+    const [version, msg, kind] = entry;
+    if (msg.length > maxUnits) {
+      closeBatch();
+      for (let start = 0; start < msg.length; ) {
+        const end = cutAt(msg, start + maxUnits);
+        const piece = msg.slice(start, end);
+        const last = end >= msg.length;
+        frames.push({ c: kind === void 0 ? [version, piece, last] : [version, piece, last, kind] });
+        start = end;
+      }
+      continue;
+    }
+    if (units + msg.length > maxUnits) closeBatch();
+    batch.push(entry);
+    units += msg.length;
+  }
+  closeBatch();
+  return frames;
+}
+function readFrame(content) {
+  const batch = typeof content === "object" && content !== null && Object.hasOwn(content, "b") ? content.b : void 0;
+  if (!Array.isArray(batch)) {
+    return { entries: [], problems: ["not a tunnel frame"] };
+  }
+  const entries = [];
+  const problems = [];
+  batch.forEach((item, index) => {
+    if (isEntry(item)) entries.push(item);
+    else problems.push(`batch item ${index} is not [version, msg]`);
+  });
+  return { entries, problems };
+}
+
 // frontend/src/delivery.ts
 var Delivery = class {
   constructor(name, maxPending) {
@@ -89,11 +148,6 @@ var Delivery = class {
     return this.#queue.length - this.#head;
   }
   setHandler(handler) {
-    if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(
-        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`
-      );
-    }
     this.#handler = handler;
     this.#drain();
   }
@@ -114,9 +168,9 @@ var Delivery = class {
     this.#draining = true;
     try {
       while (this.#handler !== null && this.#head < this.#queue.length) {
-        const [version, msg] = this.#queue[this.#head];
+        const [version, msg, kind] = this.#queue[this.#head];
         this.#head += 1;
-        this.#invoke(this.#handler, version, msg);
+        this.#invoke(this.#handler, version, msg, kind ?? 0 /* Message */);
       }
     } finally {
       this.#draining = false;
@@ -126,9 +180,9 @@ var Delivery = class {
       }
     }
   }
-  #invoke(handler, version, msg) {
+  #invoke(handler, version, msg, kind) {
     try {
-      handler(version, msg);
+      handler(version, msg, kind);
     } catch (error) {
       this.handlerErrors += 1;
       console.error(
@@ -138,59 +192,6 @@ var Delivery = class {
     }
   }
 };
-
-// frontend/src/wire.ts
-var MAX_FRAME_UNITS = 512 * 1024;
-function isVersion(value) {
-  return Number.isSafeInteger(value) && value >= 0;
-}
-function isEntry(value) {
-  return Array.isArray(value) && value.length === 2 && isVersion(value[0]) && typeof value[1] === "string";
-}
-function cutAt(text, end) {
-  if (end >= text.length) return text.length;
-  const unit = text.charCodeAt(end - 1);
-  return unit >= 55296 && unit <= 56319 ? end - 1 : end;
-}
-function packFrames(entries, maxUnits = MAX_FRAME_UNITS) {
-  const frames = [];
-  let batch = [];
-  let units = 0;
-  const closeBatch = () => {
-    if (batch.length > 0) frames.push({ b: batch });
-    batch = [];
-    units = 0;
-  };
-  for (const [version, msg] of entries) {
-    if (msg.length > maxUnits) {
-      closeBatch();
-      for (let start = 0; start < msg.length; ) {
-        const end = cutAt(msg, start + maxUnits);
-        frames.push({ c: [version, msg.slice(start, end), end >= msg.length] });
-        start = end;
-      }
-      continue;
-    }
-    if (units + msg.length > maxUnits) closeBatch();
-    batch.push([version, msg]);
-    units += msg.length;
-  }
-  closeBatch();
-  return frames;
-}
-function readFrame(content) {
-  const batch = typeof content === "object" && content !== null && Object.hasOwn(content, "b") ? content.b : void 0;
-  if (!Array.isArray(batch)) {
-    return { entries: [], problems: ["not a tunnel frame"] };
-  }
-  const entries = [];
-  const problems = [];
-  batch.forEach((item, index) => {
-    if (isEntry(item)) entries.push(item);
-    else problems.push(`batch item ${index} is not [version, msg]`);
-  });
-  return { entries, problems };
-}
 
 // frontend/src/tunnel.ts
 var TunnelClosedError = class extends Error {
@@ -268,7 +269,23 @@ var Tunnel = class {
   }
   /** Replaces the handler; messages that waited for one are delivered now, in order. */
   on_receive(handler) {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(
+        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`
+      );
+    }
+    this._onReceiveKind(handler === null ? null : (version, msg) => handler(version, msg));
+  }
+  /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
+  _onReceiveKind(handler) {
     this.#delivery.setHandler(handler);
+  }
+  /** @internal The typed layer's way to send replies and errors; same rules as send_msg*. */
+  _sendKind(version, msg, kind, dropStale) {
+    this.#checkOpen();
+    if (dropStale && version < this.#receivedVersion) return false;
+    this.#enqueue(version, msg, kind);
+    return true;
   }
   /** Sends queued messages now rather than at the end of the current task. */
   flush() {
@@ -313,7 +330,8 @@ var Tunnel = class {
       if (version > this.#receivedVersion) this.#receivedVersion = version;
     }
     this.#received += entries.length;
-    this.#jsEndpoint = entries[entries.length - 1];
+    const [lastVersion, lastMsg] = entries[entries.length - 1];
+    this.#jsEndpoint = [lastVersion, lastMsg];
     this.#delivery.deliver(entries);
   }
   /** @internal Called when the kernel closes the widget or the model goes away. */
@@ -321,10 +339,10 @@ var Tunnel = class {
     this.#closed = true;
     this.#outbox = [];
   }
-  #enqueue(version, msg) {
+  #enqueue(version, msg, kind = 0 /* Message */) {
     if (version > this.#sentVersion) this.#sentVersion = version;
     this.#pyEndpoint = [version, msg];
-    this.#outbox.push([version, msg]);
+    this.#outbox.push(kind === 0 /* Message */ ? [version, msg] : [version, msg, kind]);
     this.#sent += 1;
     if (!this.#flushQueued) {
       this.#flushQueued = true;

@@ -1,0 +1,97 @@
+"""A declared set of tagged msgspec Structs: decoding, validated encoding and JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Union
+
+import msgspec
+
+from ._errors import MessageValidationError
+from ._wire_safety import build_checks
+
+_ENCODER = msgspec.json.Encoder()
+REF_TEMPLATE = "#/$defs/{name}"
+
+
+def _tag_of(cls: type[msgspec.Struct]) -> tuple[str, str]:
+    config = cls.__struct_config__
+    if config.tag is None or config.tag_field is None:
+        raise TypeError(
+            f"{cls.__name__} has no tag; declare it as "
+            f"`class {cls.__name__}(msgspec.Struct, tag=True)` so both sides can tell types apart"
+        )
+    if not isinstance(config.tag, str):
+        raise TypeError(f"{cls.__name__}: tags must be strings, got {config.tag!r}")
+    return config.tag_field, config.tag
+
+
+class MessageSet:
+    """The message types that travel in one direction."""
+
+    def __init__(self, types: Sequence[type[msgspec.Struct]], direction: str) -> None:
+        if not types:
+            raise ValueError(f"declare at least one message type to {direction}")
+        self.types = tuple(types)
+        self.by_tag: dict[str, type[msgspec.Struct]] = {}
+        fields = set()
+        for cls in self.types:
+            if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
+                raise TypeError(f"message types must be msgspec.Struct classes, got {cls!r}")
+            field, tag = _tag_of(cls)
+            fields.add(field)
+            if tag in self.by_tag:
+                raise TypeError(f"{cls.__name__} and {self.by_tag[tag].__name__} share tag {tag!r}")
+            self.by_tag[tag] = cls
+        if len(fields) != 1:
+            raise TypeError(f"all message types to {direction} must share one tag field: {fields}")
+        self.tag_field = fields.pop()
+        union: Any = self.types[0] if len(self.types) == 1 else Union[self.types]  # noqa: UP007
+        self.decoder = msgspec.json.Decoder(union)
+        self._checks = build_checks(self.types)
+
+    def tag(self, cls: type) -> str | None:
+        config = getattr(cls, "__struct_config__", None)
+        tag = getattr(config, "tag", None)
+        return tag if isinstance(tag, str) and self.by_tag.get(tag) is cls else None
+
+    def encode(self, msg: msgspec.Struct) -> str:
+        """Encode after checking what the receiver will check, plus what JSON would change."""
+        # First what JSON would silently change (NaN would only show up as a null below).
+        check = self._checks[type(msg)]
+        issue = check(msg, "$") if check else None
+        if issue:
+            raise MessageValidationError(issue[1], issue[0])
+        data = _ENCODER.encode(msg)
+        try:
+            # Constructors do not validate; decoding is msgspec's validator.
+            self.decoder.decode(data)
+        except msgspec.ValidationError as error:
+            raise MessageValidationError.from_msgspec(error) from None
+        return data.decode()
+
+
+def browser_schema(to_kernel: MessageSet, to_browser: MessageSet, replies: dict[str, str]) -> str:
+    """What the browser needs to validate both directions without a build step."""
+    types = to_kernel.types + to_browser.types
+    refs, components = msgspec.json.schema_components(types, ref_template=REF_TEMPLATE)
+    ref_of = {cls: ref["$ref"] for cls, ref in zip(types, refs, strict=True)}
+
+    def union(messages: MessageSet) -> dict[str, Any]:
+        mapping = {tag: ref_of[cls] for tag, cls in messages.by_tag.items()}
+        return {
+            "anyOf": [{"$ref": ref} for ref in mapping.values()],
+            "discriminator": {"propertyName": messages.tag_field, "mapping": mapping},
+        }
+
+    return json.dumps(
+        {
+            "format": 1,
+            "toKernel": union(to_kernel),
+            "toBrowser": union(to_browser),
+            "replies": replies,
+            "$defs": components,
+        },
+        sort_keys=True,
+    )

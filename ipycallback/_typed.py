@@ -1,0 +1,316 @@
+"""TypedTunnel: msgspec messages over a SlowTunnelWidget, with replies that never go stale."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import threading
+import traceback
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar, overload
+
+import msgspec
+
+from ._errors import ErrorCode, MessageValidationError, TunnelError, WireError
+from ._kinds import ERROR, REPLY
+from ._message_set import MessageSet, browser_schema
+from ._tunnel import SlowTunnelWidget
+
+M = TypeVar("M", bound=msgspec.Struct)
+Handler = Callable[[int, M], "msgspec.Struct | None | Awaitable[msgspec.Struct | None]"]
+PlainHandler = Callable[[int, str], object]
+ErrorHandler = Callable[[TunnelError], object]
+
+_WIRE_ERROR = msgspec.json.Decoder(WireError)
+_ENCODER = msgspec.json.Encoder()
+
+
+@dataclass
+class TypedStats:
+    received: int = 0
+    handled: int = 0
+    superseded: int = 0
+    stale_replies: int = 0
+    rejected: int = 0
+    handler_errors: int = 0
+    errors_received: int = 0
+
+
+class TypedTunnel:
+    """Typed messages over `tunnel`: msgspec Structs in, msgspec Structs out.
+
+    `receive` lists the types the browser may send, `send` those this side may send, and
+    `replies` maps a request type to its reply type. Handlers of request types see only the
+    newest request: older queued ones are skipped, and an older async handler still running is
+    cancelled, so a stale reply is never sent.
+    """
+
+    def __init__(
+        self,
+        tunnel: SlowTunnelWidget,
+        *,
+        receive: Sequence[type[msgspec.Struct]],
+        send: Sequence[type[msgspec.Struct]],
+        replies: Mapping[type[msgspec.Struct], type[msgspec.Struct]] | None = None,
+    ) -> None:
+        self.tunnel = tunnel
+        self._in = MessageSet(receive, "receive")
+        self._out = MessageSet(send, "send")
+        self._replies = dict(replies or {})
+        for request, reply in self._replies.items():
+            if self._in.tag(request) is None or self._out.tag(reply) is None:
+                raise TypeError(
+                    f"replies: {request.__name__} must be declared in receive= and "
+                    f"{reply.__name__} in send="
+                )
+        self._lock = threading.Lock()
+        self._handlers: dict[type, Handler[Any]] = {}
+        self._plain: PlainHandler | None = None
+        self._on_error: ErrorHandler | None = None
+        self._queued: dict[type, tuple[int, msgspec.Struct]] = {}
+        self._drain_scheduled = False
+        self._tasks: dict[type, asyncio.Task[None]] = {}
+        self._latest: dict[type, int] = {}
+        self.stats = TypedStats()
+        tunnel.set_trait(
+            "_typed_schema",
+            browser_schema(
+                self._in,
+                self._out,
+                {self._in.tag(q) or "": self._out.tag(r) or "" for q, r in self._replies.items()},
+            ),
+        )
+        tunnel._on_receive_kind(self._receive)
+
+    # ------------------------------------------------------------------ API
+
+    def send(self, msg: msgspec.Struct) -> int:
+        """Validate and send `msg`; return its version. Raises MessageValidationError."""
+        if self._out.tag(type(msg)) is None:
+            declared = ", ".join(cls.__name__ for cls in self._out.types)
+            raise TypeError(
+                f"{type(msg).__name__} is not declared for sending; declared: {declared}"
+            )
+        return self.tunnel.send_msg(self._out.encode(msg))
+
+    @overload
+    def on(self, msg_type: type[M]) -> Callable[[Handler[M]], Handler[M]]: ...
+    @overload
+    def on(self, msg_type: type[M], handler: Handler[M]) -> Handler[M]: ...
+    def on(self, msg_type: type[M], handler: Handler[M] | None = None) -> Any:
+        """Register `handler(version, msg)` for `msg_type`, replacing any previous one."""
+        if self._in.tag(msg_type) is None:
+            raise TypeError(f"{msg_type!r} is not declared in receive=")
+
+        def register(fn: Handler[M]) -> Handler[M]:
+            if not callable(fn):
+                raise TypeError(f"a handler must be callable, got {type(fn).__name__}")
+            self._handlers[msg_type] = fn
+            return fn
+
+        return register if handler is None else register(handler)
+
+    def on_plain(self, handler: PlainHandler | None) -> None:
+        """Receive payloads that are not declared messages (plain `send_msg` strings)."""
+        self._plain = handler
+
+    def on_error(self, handler: ErrorHandler | None) -> None:
+        """Receive errors the browser reports about messages sent from here."""
+        self._on_error = handler
+
+    def send_msg(self, msg: str) -> int:
+        """Plain strings still travel on the same tunnel."""
+        return self.tunnel.send_msg(msg)
+
+    # ------------------------------------------------------------- receive
+
+    def _receive(self, version: int, text: str, kind: int) -> None:
+        if kind == ERROR:
+            self._received_error(version, text)
+            return
+        self.stats.received += 1
+        try:
+            msg = self._in.decoder.decode(text)
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            self._reject(version, text, error)
+            return
+        cls = type(msg)
+        with self._lock:
+            if version >= self._latest.get(cls, 0):
+                self._latest[cls] = version
+            if cls not in self._replies:
+                queued = False
+            else:
+                if cls in self._queued:
+                    self.stats.superseded += 1
+                self._queued[cls] = (version, msg)
+                queued = True
+        if not queued:
+            self._dispatch(cls, version, msg)
+        else:
+            self._schedule_drain()
+
+    def _schedule_drain(self) -> None:
+        # Deferring to the event loop lets requests that were queued behind a running cell
+        # arrive first; then only the newest of each type is handled.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._drain()
+            return
+        with self._lock:
+            if self._drain_scheduled:
+                return
+            self._drain_scheduled = True
+        loop.call_soon(self._drain)
+
+    def _drain(self) -> None:
+        with self._lock:
+            queued, self._queued = self._queued, {}
+            self._drain_scheduled = False
+        for cls, (version, msg) in queued.items():
+            running = self._tasks.pop(cls, None)
+            if running is not None and not running.done():
+                running.cancel()
+                self.stats.superseded += 1
+            self._dispatch(cls, version, msg)
+
+    def _dispatch(self, cls: type, version: int, msg: msgspec.Struct) -> None:
+        handler = self._handlers.get(cls)
+        if handler is None:
+            self._report(f"no handler registered for {cls.__name__} (version {version})")
+            return
+        self.stats.handled += 1
+        try:
+            result = handler(version, msg)
+        except Exception as error:
+            self._handler_failed(version, cls, error)
+            return
+        if inspect.isawaitable(result):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._handler_failed(
+                    version, cls, RuntimeError("async handlers need an event loop")
+                )
+                return
+            task = loop.create_task(self._finish(cls, version, result))
+            if cls in self._replies:
+                self._tasks[cls] = task
+        else:
+            self._reply(cls, version, result)
+
+    async def _finish(self, cls: type, version: int, pending: Awaitable[Any]) -> None:
+        try:
+            result = await pending
+        except asyncio.CancelledError:
+            return  # superseded by a newer request: its reply must never be sent
+        except Exception as error:
+            self._handler_failed(version, cls, error)
+            return
+        self._reply(cls, version, result)
+
+    def _reply(self, cls: type, version: int, result: Any) -> None:
+        if result is None:
+            return
+        if self._out.tag(type(result)) is None:
+            self._handler_failed(
+                version,
+                cls,
+                TypeError(f"the handler returned {type(result).__name__}, not a declared message"),
+            )
+            return
+        try:
+            data = self._out.encode(result)
+        except MessageValidationError as error:
+            self._handler_failed(version, cls, error)
+            return
+        if version < self._latest.get(cls, 0):
+            self.stats.stale_replies += 1  # a newer request of this type arrived meanwhile
+            return
+        self.tunnel._send_kind(version, data, REPLY, drop_stale=False)
+
+    def _reject(self, version: int, text: str, error: Exception) -> None:
+        tag = _peek_tag(text, self._in.tag_field)
+        if tag is None and self._plain is not None:
+            self._call_plain(version, text)
+            return
+        self.stats.rejected += 1
+        declared = ", ".join(self._in.by_tag)
+        if tag is None:
+            self._send_error(
+                version, "unknown_type", f"not a declared message; expected one of {declared}"
+            )
+        elif tag not in self._in.by_tag:
+            self._send_error(
+                version,
+                "unknown_type",
+                f"unknown message type {tag!r}; expected one of {declared}",
+                path=f"$.{self._in.tag_field}",
+                type=tag,
+            )
+        else:
+            invalid = MessageValidationError.from_msgspec(error)  # type: ignore[arg-type]
+            self._send_error(version, "validation", invalid.reason, path=invalid.path, type=tag)
+
+    def _call_plain(self, version: int, text: str) -> None:
+        assert self._plain is not None
+        try:
+            self._plain(version, text)
+        except Exception as error:
+            self._handler_failed(version, None, error)
+
+    def _handler_failed(self, version: int, cls: type | None, error: BaseException) -> None:
+        self.stats.handler_errors += 1
+        name = cls.__name__ if cls else "plain message"
+        self._report(
+            f"the handler for {name} failed on version {version}:\n"
+            + "".join(traceback.format_exception(error))
+        )
+        tag = self._in.tag(cls) if cls else None
+        self._send_error(version, "handler_exception", f"{type(error).__name__}: {error}", type=tag)
+
+    def _send_error(
+        self,
+        version: int,
+        code: ErrorCode,
+        message: str,
+        path: str | None = None,
+        type: str | None = None,
+    ) -> None:
+        body = _ENCODER.encode(WireError(code, message, path, type)).decode()
+        if not self.tunnel.closed:
+            self.tunnel._send_kind(version, body, ERROR, drop_stale=False)
+
+    def _received_error(self, version: int, text: str) -> None:
+        self.stats.errors_received += 1
+        try:
+            wire = _WIRE_ERROR.decode(text)
+            error = TunnelError(version, wire.code, wire.message, wire.path, wire.type)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            error = TunnelError(version, "validation", f"unreadable error report: {text[:200]}")
+        if self._on_error is None:
+            self._report(f"the browser reported: {error}")
+            return
+        try:
+            self._on_error(error)
+        except Exception:
+            self._report("the on_error handler failed:\n" + traceback.format_exc())
+
+    def _report(self, text: str) -> None:
+        sys.stderr.write(f"ipycallback [{self.tunnel.tunnel_id}]: {text}\n")
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{f.name}={getattr(self.stats, f.name)}" for f in fields(self.stats))
+        return f"<TypedTunnel {self.tunnel.tunnel_id!r} {counts}>"
+
+
+def _peek_tag(text: str, tag_field: str) -> str | None:
+    try:
+        value = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return None
+    tag = value.get(tag_field) if isinstance(value, dict) else None
+    return tag if isinstance(tag, str) else None

@@ -1,0 +1,245 @@
+"""The typed runtime in the kernel, against a recording comm."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+from typing import Annotated
+
+import msgspec
+import pytest
+from recording_comm import RecordingComm, comm_of
+
+from ipycallback import MessageValidationError, SlowTunnelWidget, TunnelError, TypedTunnel
+from ipycallback._kinds import ERROR, REPLY
+
+
+class Query(msgspec.Struct, tag=True):
+    text: str
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 10
+
+
+class Stop(msgspec.Struct, tag=True):
+    pass
+
+
+class Hit(msgspec.Struct):
+    title: str
+    score: float
+
+
+class QueryResult(msgspec.Struct, tag=True):
+    query: str
+    hits: list[Hit]
+    at: datetime.datetime | None = None
+
+
+class Status(msgspec.Struct, tag=True):
+    count: int
+
+
+def typed_tunnel() -> tuple[TypedTunnel, RecordingComm]:
+    tunnel = SlowTunnelWidget()
+    typed = TypedTunnel(
+        tunnel, receive=[Query, Stop], send=[QueryResult, Status], replies={Query: QueryResult}
+    )
+    return typed, comm_of(tunnel)
+
+
+def sent(recorder: RecordingComm) -> list[list[object]]:
+    return [entry for frame in recorder.custom() for entry in frame["b"]]
+
+
+def flush(typed: TypedTunnel) -> None:
+    typed.tunnel.flush()
+
+
+def test_send_encodes_a_declared_message() -> None:
+    typed, recorder = typed_tunnel()
+    version = typed.send(QueryResult("abc", [Hit("A", 0.5)]))
+    flush(typed)
+    assert version == 1
+    (entry,) = sent(recorder)
+    assert entry[0] == 1 and len(entry) == 2
+    assert json.loads(str(entry[1])) == {
+        "type": "QueryResult",
+        "query": "abc",
+        "hits": [{"title": "A", "score": 0.5}],
+        "at": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("msg", "path", "reason"),
+    [
+        (QueryResult("q", [Hit("A", "high")]), "$.hits[0].score", "Expected `float`, got `str`"),  # type: ignore[arg-type]
+        (Status(2**60), "$.count", "outside JavaScript's safe range"),
+        (QueryResult("q", [Hit("A", float("nan"))]), "$.hits[0].score", "not a finite number"),
+        (QueryResult("q", [], datetime.datetime(2026, 1, 1)), "$.at", "naive datetime"),
+    ],
+)
+def test_send_refuses_what_the_receiver_would_reject(
+    msg: msgspec.Struct, path: str, reason: str
+) -> None:
+    typed, recorder = typed_tunnel()
+    with pytest.raises(MessageValidationError) as error:
+        typed.send(msg)
+    assert error.value.path == path
+    assert reason in str(error.value)
+    flush(typed)
+    assert sent(recorder) == []
+    assert typed.send(Status(1)) == 1, "the tunnel keeps working"
+
+
+def test_sending_an_undeclared_type_is_a_type_error() -> None:
+    typed, _ = typed_tunnel()
+    with pytest.raises(
+        TypeError, match="Query is not declared for sending; declared: QueryResult, Status"
+    ):
+        typed.send(Query("x"))
+
+
+def test_declarations_must_be_tagged_structs_with_one_tag_field() -> None:
+    class Untagged(msgspec.Struct):
+        x: int
+
+    class OtherField(msgspec.Struct, tag=True, tag_field="kind"):
+        x: int
+
+    with pytest.raises(TypeError, match="Untagged has no tag"):
+        TypedTunnel(SlowTunnelWidget(), receive=[Untagged], send=[Status])
+    with pytest.raises(TypeError, match="one tag field"):
+        TypedTunnel(SlowTunnelWidget(), receive=[Query, OtherField], send=[Status])
+    with pytest.raises(TypeError, match="must be declared"):
+        TypedTunnel(SlowTunnelWidget(), receive=[Stop], send=[Status], replies={Query: Status})
+
+
+def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -> None:
+    typed, recorder = typed_tunnel()
+    seen: list[tuple[int, Query]] = []
+
+    @typed.on(Query)
+    def search(version: int, query: Query) -> QueryResult:
+        seen.append((version, query))
+        return QueryResult(query.text, [Hit(query.text.upper(), 1.0)])
+
+    recorder.from_browser({"b": [[7, '{"type": "Query", "text": "abc"}']]})
+    flush(typed)
+    assert seen == [(7, Query("abc", 10))]
+    (entry,) = sent(recorder)
+    assert entry[0] == 7 and entry[2] == REPLY
+    assert msgspec.json.decode(str(entry[1]), type=QueryResult).hits[0].title == "ABC"
+
+
+def error_reports(recorder: RecordingComm) -> list[tuple[int, dict[str, object]]]:
+    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:] == [ERROR]]
+
+
+def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_working() -> None:
+    typed, recorder = typed_tunnel()
+    got: list[int] = []
+    typed.on(Stop, lambda version, msg: got.append(version))
+    recorder.from_browser(
+        {
+            "b": [
+                [1, '{"type": "Query", "text": "abc", "limit": -5}'],
+                [2, '{"type": "Nope"}'],
+                [3, "plain text"],
+                [4, '{"type": "Stop"}'],
+            ]
+        }
+    )
+    flush(typed)
+    reports = error_reports(recorder)
+    assert reports[0] == (
+        1,
+        {
+            "code": "validation",
+            "message": "Expected `int` >= 1",
+            "path": "$.limit",
+            "type": "Query",
+        },
+    )
+    assert reports[1][0] == 2 and reports[1][1]["code"] == "unknown_type"
+    assert reports[1][1]["path"] == "$.type" and "'Nope'" in str(reports[1][1]["message"])
+    assert reports[2][0] == 3 and reports[2][1]["code"] == "unknown_type"
+    assert got == [4]
+    assert typed.stats.rejected == 3
+
+
+def test_plain_strings_reach_the_fallback_handler() -> None:
+    typed, recorder = typed_tunnel()
+    plain: list[tuple[int, str]] = []
+    typed.on_plain(lambda version, text: plain.append((version, text)))
+    recorder.from_browser({"b": [[1, "hello"], [2, '{"not": "tagged"}']]})
+    assert plain == [(1, "hello"), (2, '{"not": "tagged"}')]
+    assert typed.send_msg("plain back") == 1
+
+
+def test_a_raising_handler_is_reported_to_the_sender(capsys: pytest.CaptureFixture[str]) -> None:
+    typed, recorder = typed_tunnel()
+
+    @typed.on(Stop)
+    def stop(version: int, msg: Stop) -> None:
+        raise RuntimeError("cannot stop")
+
+    recorder.from_browser({"b": [[5, '{"type": "Stop"}']]})
+    flush(typed)
+    assert error_reports(recorder) == [
+        (5, {"code": "handler_exception", "message": "RuntimeError: cannot stop", "type": "Stop"})
+    ]
+    assert "RuntimeError: cannot stop" in capsys.readouterr().err
+
+
+def test_errors_from_the_browser_reach_the_error_handler() -> None:
+    typed, recorder = typed_tunnel()
+    errors: list[TunnelError] = []
+    typed.on_error(errors.append)
+    body = '{"code": "validation", "message": "expected integer", "path": "$.count"}'
+    recorder.from_browser({"b": [[3, body, ERROR]]})
+    (error,) = errors
+    assert (error.version, error.code, error.path) == (3, "validation", "$.count")
+
+
+def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() -> None:
+    async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
+        typed, recorder = typed_tunnel()
+        seen: list[str] = []
+        typed.on(Query, lambda v, q: seen.append(q.text) or QueryResult(q.text, []))
+        typed.on(Stop, lambda v, s: seen.append("stop"))
+        batch = [[i, json.dumps({"type": "Query", "text": "abc"[:i]})] for i in range(1, 4)]
+        recorder.from_browser({"b": [*batch, [4, '{"type": "Stop"}']]})
+        await asyncio.sleep(0)
+        return typed, recorder, seen
+
+    typed, recorder, seen = asyncio.run(scenario())
+    assert seen == ["stop", "abc"], "events are not coalesced; requests are, newest first"
+    assert typed.stats.superseded == 2
+    flush(typed)
+    assert [e[0] for e in sent(recorder)] == [3]
+
+
+def test_a_newer_request_cancels_the_older_async_handler() -> None:
+    async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
+        typed, recorder = typed_tunnel()
+        finished: list[str] = []
+
+        @typed.on(Query)
+        async def search(version: int, query: Query) -> QueryResult:
+            await asyncio.sleep(0.05)
+            finished.append(query.text)
+            return QueryResult(query.text, [])
+
+        recorder.from_browser({"b": [[1, '{"type": "Query", "text": "a"}']]})
+        await asyncio.sleep(0.01)
+        recorder.from_browser({"b": [[2, '{"type": "Query", "text": "ab"}']]})
+        await asyncio.sleep(0.2)
+        return typed, recorder, finished
+
+    typed, recorder, finished = asyncio.run(scenario())
+    assert finished == ["ab"]
+    flush(typed)
+    replies = sent(recorder)
+    assert [(e[0], e[2]) for e in replies] == [(2, REPLY)]
+    assert typed.stats.superseded == 1
