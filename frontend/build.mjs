@@ -32,4 +32,11 @@ if (process.argv.includes("--tests")) {
     outdir: join(root, "build/frontend-tests"),
     outExtension: { ".js": ".mjs" },
   });
+  // A line-protocol CLI around the validator, for the Python tests that compare it with msgspec.
+  await esbuild.build({
+    ...common,
+    platform: "node",
+    entryPoints: [join(root, "frontend/tools/validate-stdin.ts")],
+    outfile: join(root, "build/tools/validate-stdin.mjs"),
+  });
 }

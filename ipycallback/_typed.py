@@ -7,6 +7,7 @@ import inspect
 import sys
 import threading
 import traceback
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar, overload
@@ -24,6 +25,7 @@ PlainHandler = Callable[[int, str], object]
 ErrorHandler = Callable[[TunnelError], object]
 
 _WIRE_ERROR = msgspec.json.Decoder(WireError)
+_MAX_WAITING = 10_000
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -73,6 +75,8 @@ class TypedTunnel:
         self._drain_scheduled = False
         self._tasks: dict[type, asyncio.Task[None]] = {}
         self._latest: dict[type, int] = {}
+        # Messages of a type whose handler is not registered yet; bounded, oldest dropped.
+        self._waiting: dict[type, deque[tuple[int, msgspec.Struct]]] = {}
         self.stats = TypedStats()
         tunnel.set_trait(
             "_typed_schema",
@@ -108,6 +112,9 @@ class TypedTunnel:
             if not callable(fn):
                 raise TypeError(f"a handler must be callable, got {type(fn).__name__}")
             self._handlers[msg_type] = fn
+            waiting = self._waiting.pop(msg_type, deque())
+            for version, msg in waiting:
+                self._dispatch(msg_type, version, msg)
             return fn
 
         return register if handler is None else register(handler)
@@ -180,7 +187,10 @@ class TypedTunnel:
     def _dispatch(self, cls: type, version: int, msg: msgspec.Struct) -> None:
         handler = self._handlers.get(cls)
         if handler is None:
-            self._report(f"no handler registered for {cls.__name__} (version {version})")
+            waiting = self._waiting.setdefault(cls, deque(maxlen=_MAX_WAITING))
+            if len(waiting) == _MAX_WAITING:
+                self._report(f"no handler for {cls.__name__}; dropped its oldest waiting message")
+            waiting.append((version, msg))
             return
         self.stats.handled += 1
         try:

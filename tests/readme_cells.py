@@ -12,11 +12,11 @@ EXAMPLE_NOTEBOOK = ROOT / "examples" / "introduction.ipynb"
 _BLOCK = re.compile(r"^```(python|javascript)\n(.*?)^```\n", re.S | re.M)
 
 
-def readme_cells(readme: Path = README) -> list[str]:
+def readme_cells(marker: str = "example", readme: Path = README) -> list[str]:
     """Code cells for the README's marked examples; JavaScript becomes a %%javascript cell."""
     text = readme.read_text()
-    start = text.index("<!-- example:start -->")
-    end = text.index("<!-- example:end -->")
+    start = text.index(f"<!-- {marker}:start -->")
+    end = text.index(f"<!-- {marker}:end -->")
     cells = []
     for language, body in _BLOCK.findall(text[start:end]):
         cells.append(body.rstrip("\n") if language == "python" else "%%javascript\n" + body)

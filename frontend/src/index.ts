@@ -7,6 +7,14 @@ import { Tunnel } from "./tunnel";
 export { TunnelRegistry } from "./registry";
 export { Tunnel, TunnelClosedError } from "./tunnel";
 export type { Handler } from "./delivery";
+export {
+  MessageValidationError,
+  RequestTimeoutError,
+  SupersededError,
+  TunnelError,
+} from "./typed/errors";
+export { TypedTunnel, type RequestOptions, type TypedSpec } from "./typed/typed-tunnel";
+export { compile, type Validator, type ValidationIssue } from "./typed/validate";
 
 declare const __IPYCALLBACK_VERSION__: string;
 export const VERSION: string = __IPYCALLBACK_VERSION__;

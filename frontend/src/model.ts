@@ -2,5 +2,5 @@
 export interface TunnelModel {
   get(key: string): unknown;
   send(content: unknown): void;
-  on(event: "msg:custom", callback: (content: unknown) => void): void;
+  on(event: string, callback: (...args: never[]) => void): void;
 }

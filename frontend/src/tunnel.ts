@@ -62,6 +62,7 @@ export class Tunnel {
   #outbox: Entry[] = [];
   #flushQueued = false;
   #closed = false;
+  readonly #schemaWaiters: (() => void)[] = [];
   #sent = 0;
   #received = 0;
   #framesSent = 0;
@@ -78,6 +79,36 @@ export class Tunnel {
     this.#sentVersion = this.#pyEndpoint[0];
     this.#receivedVersion = this.#jsEndpoint[0];
     model.on("msg:custom", (content: unknown) => this._receive(content));
+    model.on("change:_typed_schema", () => {
+      for (const notify of this.#schemaWaiters.splice(0)) notify();
+    });
+  }
+
+  /** @internal The message set's JSON Schema, set by a TypedTunnel in the kernel ("" if none). */
+  get _typedSchema(): string {
+    const value = this.#model.get("_typed_schema");
+    return typeof value === "string" ? value : "";
+  }
+
+  /** @internal Resolves with the typed schema once the kernel has attached one. */
+  _whenTypedSchema(timeoutMs: number): Promise<string> {
+    if (this._typedSchema !== "") return Promise.resolve(this._typedSchema);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `IPyCallback: tunnel "${this.tunnel_id}" has no typed messages after ${timeoutMs} ms; ` +
+                "attach a TypedTunnel to it in Python",
+            ),
+          ),
+        timeoutMs,
+      );
+      this.#schemaWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(this._typedSchema);
+      });
+    });
   }
 
   /** Sends `msg` to the kernel; returns its version (the previous version + 1). */

@@ -4,7 +4,7 @@ import type { TunnelModel } from "../src/model";
 export class FakeModel implements TunnelModel {
   readonly sent: unknown[] = [];
   readonly #state: Record<string, unknown>;
-  #listener: ((content: unknown) => void) | null = null;
+  readonly #listeners = new Map<string, ((...args: never[]) => void)[]>();
 
   constructor(state: Record<string, unknown> = {}) {
     this.#state = { tunnel_id: "t", ...state };
@@ -19,12 +19,21 @@ export class FakeModel implements TunnelModel {
     this.sent.push(JSON.parse(JSON.stringify(content)));
   }
 
-  on(_event: "msg:custom", callback: (content: unknown) => void): void {
-    this.#listener = callback;
+  on(event: string, callback: (...args: never[]) => void): void {
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), callback]);
   }
 
+  /** A custom message from the kernel. */
   emit(content: unknown): void {
-    this.#listener?.(content);
+    for (const listener of this.#listeners.get("msg:custom") ?? []) {
+      (listener as (content: unknown) => void)(content);
+    }
+  }
+
+  /** A state change from the kernel. */
+  set(key: string, value: unknown): void {
+    this.#state[key] = value;
+    for (const listener of this.#listeners.get(`change:${key}`) ?? []) (listener as () => void)();
   }
 }
 

@@ -1,69 +1,5 @@
 // ipycallback 0.2.0: built from frontend/src by esbuild; do not edit.
 
-// frontend/src/registry.ts
-var TunnelRegistry = class {
-  #tunnels = /* @__PURE__ */ new Map();
-  #waiters = /* @__PURE__ */ new Map();
-  constructor(version) {
-    this.version = version;
-  }
-  get(tunnelId) {
-    return this.#tunnels.get(tunnelId);
-  }
-  has(tunnelId) {
-    return this.#tunnels.has(tunnelId);
-  }
-  ids() {
-    return [...this.#tunnels.keys()];
-  }
-  /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
-  wait(tunnelId, options = {}) {
-    const existing = this.#tunnels.get(tunnelId);
-    if (existing !== void 0) return Promise.resolve(existing);
-    const timeoutMs = options.timeoutMs ?? 1e4;
-    return new Promise((resolve, reject) => {
-      let waiters = this.#waiters.get(tunnelId);
-      if (waiters === void 0) {
-        waiters = /* @__PURE__ */ new Set();
-        this.#waiters.set(tunnelId, waiters);
-      }
-      const waiter = (tunnel) => {
-        clearTimeout(timer);
-        resolve(tunnel);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(
-          new Error(
-            `IPyCallback: no tunnel "${tunnelId}" appeared within ${timeoutMs} ms; create it in Python with SlowTunnelWidget(tunnel_id="${tunnelId}")`
-          )
-        );
-      }, timeoutMs);
-      waiters.add(waiter);
-    });
-  }
-  /** @internal The newest tunnel with an id replaces any older one. */
-  _register(tunnel) {
-    this.#tunnels.set(tunnel.tunnel_id, tunnel);
-    const waiters = this.#waiters.get(tunnel.tunnel_id);
-    this.#waiters.delete(tunnel.tunnel_id);
-    for (const waiter of waiters ?? []) waiter(tunnel);
-  }
-  /** @internal Removes the tunnel unless a newer one already took its id. */
-  _unregister(tunnel) {
-    if (this.#tunnels.get(tunnel.tunnel_id) === tunnel) this.#tunnels.delete(tunnel.tunnel_id);
-  }
-};
-function pageRegistry(host, version) {
-  const current = host.IPyCallback;
-  if (current instanceof Object && typeof current._register === "function") {
-    return current;
-  }
-  const registry = new TunnelRegistry(version);
-  host.IPyCallback = registry;
-  return registry;
-}
-
 // frontend/src/wire.ts
 var MAX_FRAME_UNITS = 512 * 1024;
 function isVersion(value) {
@@ -121,6 +57,863 @@ function readFrame(content) {
     else problems.push(`batch item ${index} is not [version, msg]`);
   });
   return { entries, problems };
+}
+
+// frontend/src/typed/errors.ts
+var MessageValidationError = class extends Error {
+  constructor(reason, path) {
+    super(`${reason} (at ${path})`);
+    this.name = "MessageValidationError";
+    this.reason = reason;
+    this.path = path;
+  }
+};
+var TunnelError = class extends Error {
+  constructor(version, code, reason, path = null, type = null) {
+    super(`[${code}] message version ${version}${path ? ` at ${path}` : ""}: ${reason}`);
+    this.name = "TunnelError";
+    this.version = version;
+    this.code = code;
+    this.reason = reason;
+    this.path = path;
+    this.type = type;
+  }
+};
+var SupersededError = class extends Error {
+  constructor(type, version, supersededBy) {
+    super(`request ${type} version ${version} was superseded by version ${supersededBy}`);
+    this.name = "SupersededError";
+    this.version = version;
+    this.supersededBy = supersededBy;
+  }
+};
+var RequestTimeoutError = class extends Error {
+  constructor() {
+    super(...arguments);
+    this.name = "RequestTimeoutError";
+  }
+};
+var CODES = ["validation", "unknown_type", "handler_exception"];
+function readWireError(version, text) {
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  const get = (key) => typeof body === "object" && body !== null && Object.hasOwn(body, key) ? body[key] : void 0;
+  const code = get("code");
+  const message = get("message");
+  if (typeof code !== "string" || !CODES.includes(code) || typeof message !== "string") {
+    return new TunnelError(version, "validation", `unreadable error report: ${text.slice(0, 200)}`);
+  }
+  const path = get("path");
+  const type = get("type");
+  return new TunnelError(
+    version,
+    code,
+    message,
+    typeof path === "string" ? path : null,
+    typeof type === "string" ? type : null
+  );
+}
+function wireError(code, message, path, type) {
+  const body = { code, message };
+  if (path !== null) body.path = path;
+  if (type !== null) body.type = type;
+  return JSON.stringify(body);
+}
+
+// frontend/src/typed/typed-tunnel.ts
+var MAX_WAITING = 1e4;
+function tagOf(value, field) {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
+  const tag = value[field];
+  return typeof tag === "string" ? tag : null;
+}
+var TypedTunnel = class {
+  constructor(tunnel, spec) {
+    this.#handlers = /* @__PURE__ */ new Map();
+    this.#pendingByVersion = /* @__PURE__ */ new Map();
+    this.#pendingByTag = /* @__PURE__ */ new Map();
+    this.#latestRequest = /* @__PURE__ */ new Map();
+    this.#requestOfReply = /* @__PURE__ */ new Map();
+    // Messages of a type whose handler is not registered yet, e.g. pushed before on() ran.
+    this.#waiting = /* @__PURE__ */ new Map();
+    this.#plain = null;
+    this.#onError = null;
+    this.stats = {
+      received: 0,
+      handled: 0,
+      staleReplies: 0,
+      rejected: 0,
+      handlerErrors: 0,
+      errorsReceived: 0
+    };
+    this.tunnel = tunnel;
+    this.#spec = spec;
+    this.#tagField = spec.tagField ?? "type";
+    this.#incomingTags = new Set(spec.incomingTags);
+    for (const [request, reply] of Object.entries(spec.replies)) {
+      this.#requestOfReply.set(reply, request);
+    }
+    tunnel._onReceiveKind((version, text, kind) => this.#receive(version, text, kind));
+  }
+  #spec;
+  #tagField;
+  #handlers;
+  #pendingByVersion;
+  #pendingByTag;
+  #latestRequest;
+  #requestOfReply;
+  #incomingTags;
+  #waiting;
+  #plain;
+  #onError;
+  /** Validates and sends `msg`; returns its version. Throws MessageValidationError. */
+  send(msg) {
+    return this.tunnel.send_msg(this.#encode(msg));
+  }
+  /** Plain strings still travel on the same tunnel. */
+  send_msg(msg) {
+    return this.tunnel.send_msg(msg);
+  }
+  /** Registers the handler for one message type; it replaces any previous one. */
+  on(tag, handler) {
+    if (typeof handler !== "function") {
+      throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
+    }
+    this.#handlers.set(tag, handler);
+    const waiting = this.#waiting.get(tag) ?? [];
+    this.#waiting.delete(tag);
+    for (const [version, msg] of waiting) this.#deliver(version, tag, msg);
+  }
+  /** Receives payloads that are not declared messages (plain send_msg strings). */
+  onPlain(handler) {
+    this.#plain = handler;
+  }
+  /** Receives errors the kernel reports about messages sent from here. */
+  onError(handler) {
+    this.#onError = handler;
+  }
+  /** Sends a request; resolves with its reply, or rejects (superseded, timeout, abort, error). */
+  request(msg, options = {}) {
+    const tag = tagOf(msg, this.#tagField) ?? "";
+    if (!Object.hasOwn(this.#spec.replies, tag)) {
+      return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
+    }
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    let version;
+    try {
+      version = this.send(msg);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const older = this.#pendingByTag.get(tag);
+    if (older !== void 0) {
+      older.cleanup();
+      older.reject(new SupersededError(tag, older.version, version));
+    }
+    this.#latestRequest.set(tag, version);
+    return new Promise((resolve, reject) => {
+      const timer = options.timeoutMs === void 0 ? void 0 : setTimeout(() => {
+        pending.cleanup();
+        reject(new RequestTimeoutError(`${tag} version ${version}: no reply in ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      const onAbort = () => {
+        pending.cleanup();
+        reject(options.signal?.reason);
+      };
+      const pending = {
+        tag,
+        version,
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener("abort", onAbort);
+          if (this.#pendingByVersion.get(version) === pending) this.#pendingByVersion.delete(version);
+          if (this.#pendingByTag.get(tag) === pending) this.#pendingByTag.delete(tag);
+        }
+      };
+      options.signal?.addEventListener("abort", onAbort);
+      this.#pendingByVersion.set(version, pending);
+      this.#pendingByTag.set(tag, pending);
+    });
+  }
+  #encode(msg) {
+    const issue = this.#spec.validateOutgoing(msg);
+    if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
+    return JSON.stringify(msg);
+  }
+  #receive(version, text, kind) {
+    if (kind === 2 /* Error */) {
+      this.#receivedError(readWireError(version, text));
+      return;
+    }
+    this.stats.received += 1;
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      msg = void 0;
+    }
+    const tag = tagOf(msg, this.#tagField);
+    const issue = tag === null ? null : this.#spec.validateIncoming(msg);
+    if (tag === null || issue !== null) {
+      this.#reject(version, text, tag, issue, kind);
+      return;
+    }
+    if (kind === 1 /* Reply */) {
+      const pending = this.#pendingByVersion.get(version);
+      if (pending !== void 0) {
+        pending.cleanup();
+        pending.resolve(msg);
+        return;
+      }
+      const request = this.#requestOfReply.get(tag);
+      if (request !== void 0 && version < (this.#latestRequest.get(request) ?? 0)) {
+        this.stats.staleReplies += 1;
+        return;
+      }
+    }
+    this.#deliver(version, tag, msg);
+  }
+  #deliver(version, tag, msg) {
+    const handler = this.#handlers.get(tag);
+    if (handler === void 0) {
+      const waiting = this.#waiting.get(tag) ?? [];
+      waiting.push([version, msg]);
+      if (waiting.length > MAX_WAITING) {
+        waiting.shift();
+        console.warn(
+          `IPyCallback [${this.tunnel.tunnel_id}]: no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`
+        );
+      }
+      this.#waiting.set(tag, waiting);
+      return;
+    }
+    this.stats.handled += 1;
+    try {
+      handler(version, msg);
+    } catch (error) {
+      this.stats.handlerErrors += 1;
+      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the handler for ${tag} threw`, error);
+      this.#sendError(version, "handler_exception", `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`, null, tag);
+    }
+  }
+  #reject(version, text, tag, issue, kind) {
+    if (tag === null && this.#plain !== null) {
+      try {
+        this.#plain(version, text);
+      } catch (error) {
+        console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the plain handler threw`, error);
+      }
+      return;
+    }
+    this.stats.rejected += 1;
+    const code = tag === null || !this.#incomingTags.has(tag) ? "unknown_type" : "validation";
+    const message = issue?.message ?? "not a declared message: expected an object with a type tag";
+    this.#sendError(version, code, message, issue?.path ?? null, tag);
+    if (kind === 1 /* Reply */) {
+      const pending = this.#pendingByVersion.get(version);
+      pending?.cleanup();
+      pending?.reject(new MessageValidationError(message, issue?.path ?? "$"));
+    }
+  }
+  #sendError(version, code, message, path, type) {
+    if (!this.tunnel.closed) this.tunnel._sendKind(version, wireError(code, message, path, type), 2 /* Error */, false);
+  }
+  #receivedError(error) {
+    this.stats.errorsReceived += 1;
+    const pending = this.#pendingByVersion.get(error.version);
+    if (pending !== void 0) {
+      pending.cleanup();
+      pending.reject(error);
+      return;
+    }
+    if (this.#onError === null) {
+      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the kernel reported:`, error);
+      return;
+    }
+    try {
+      this.#onError(error);
+    } catch (thrown) {
+      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the onError handler threw`, thrown);
+    }
+  }
+};
+
+// frontend/src/typed/validate.ts
+var SchemaError = class extends Error {
+  constructor() {
+    super(...arguments);
+    this.name = "SchemaError";
+  }
+};
+var KINDS = ["null", "boolean", "number", "string", "array", "object", "other"];
+var TYPES = /* @__PURE__ */ new Set(["null", "boolean", "integer", "number", "string", "array", "object"]);
+var KEYWORDS = new Set(
+  "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
+);
+var ANNOTATIONS = new Set("title description default examples deprecated readOnly writeOnly $comment".split(" "));
+var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+var own = (o, k) => hasOwn(o, k) ? o[k] : void 0;
+var ok = () => null;
+var fail = (message) => ({ segs: [], message });
+var at = (f, seg) => (f.segs.push(seg), f);
+var esc = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+var q = JSON.stringify;
+function isPlain(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+function kindOf(v) {
+  if (v === null) return "null";
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean") return t;
+  return Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
+}
+function describeType(v) {
+  const kind = kindOf(v);
+  if (kind === "number") return Number.isInteger(v) ? "integer" : "number";
+  if (kind !== "other") return kind;
+  return typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+}
+function show(v) {
+  if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
+  const t = typeof v;
+  return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
+}
+function formatPath(segs) {
+  let s = "$";
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const k = segs[i];
+    s += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
+  }
+  return s;
+}
+var states = /* @__PURE__ */ new WeakMap();
+function compile(schema, bundle) {
+  const defs = isPlain(bundle) ? own(bundle, "$defs") : void 0;
+  if (!isPlain(defs)) throw new SchemaError("the bundle's $defs must be an object");
+  let state = states.get(bundle);
+  if (state === void 0 || state.defs !== defs) {
+    state = { defs, done: /* @__PURE__ */ new Map(), pending: /* @__PURE__ */ new Map() };
+    states.set(bundle, state);
+  }
+  const fn = node(state, schema, "#");
+  return (value) => {
+    let f;
+    try {
+      f = fn(value);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      f = fail("value is nested too deeply to validate");
+    }
+    return f === null ? null : { path: formatPath(f.segs), message: f.message };
+  };
+}
+function node(st, s, ptr) {
+  if (s === true) return ok;
+  if (s === false) return () => fail("no value is allowed here");
+  if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
+  const keys = Object.keys(s);
+  for (const k of keys) {
+    if (!KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-")) {
+      throw new SchemaError(`unsupported keyword ${q(k)} at ${ptr}`);
+    }
+  }
+  if (hasOwn(s, "$ref")) {
+    const sibling = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
+    if (sibling !== void 0) throw new SchemaError(`"$ref" next to ${q(sibling)} at ${ptr} is not supported`);
+    return ref(st, s.$ref, `${ptr}/$ref`);
+  }
+  if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
+    throw new SchemaError(`"discriminator" at ${ptr} needs exactly one of "anyOf" or "oneOf"`);
+  }
+  const parts = [];
+  const typed = typeChecks(st, s, ptr);
+  if (typed !== null) parts.push(typed);
+  if (hasOwn(s, "enum")) parts.push(oneOfValues(s.enum, false, `${ptr}/enum`));
+  if (hasOwn(s, "const")) parts.push(oneOfValues([s.const], true, `${ptr}/const`));
+  for (const key of ["anyOf", "oneOf"]) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
+  if (parts.length <= 1) return parts[0] ?? ok;
+  return (v) => {
+    for (const part of parts) {
+      const f = part(v);
+      if (f !== null) return f;
+    }
+    return null;
+  };
+}
+function ref(st, target, ptr) {
+  if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
+    throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
+  }
+  const name = target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
+  const done = st.done.get(name);
+  if (done !== void 0) return done;
+  const pending = st.pending.get(name);
+  if (pending !== void 0) return (v) => pending.fn(v);
+  if (!hasOwn(st.defs, name)) throw new SchemaError(`unresolved $ref ${q(target)} at ${ptr}`);
+  const slot = { fn: ok };
+  st.pending.set(name, slot);
+  try {
+    slot.fn = node(st, st.defs[name], `#/$defs/${esc(name)}`);
+  } finally {
+    st.pending.delete(name);
+  }
+  st.done.set(name, slot.fn);
+  return slot.fn;
+}
+function oneOfValues(values, isConst, ptr) {
+  const list = Array.isArray(values) ? values : [];
+  const scalar = (x) => x === null || ["string", "number", "boolean"].includes(typeof x);
+  if (list.length === 0 || !list.every(scalar)) {
+    throw new SchemaError(`${isConst ? "const" : "enum"} at ${ptr} must hold strings, numbers, booleans or null`);
+  }
+  const set = new Set(list);
+  const want = list.length === 1 ? q(list[0]) : `one of ${list.map((x) => q(x)).join(", ")}`;
+  return (v) => set.has(v) ? null : fail(`expected ${want}, got ${show(v)}`);
+}
+function typesOf(st, s, seen) {
+  if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
+  const target = own(s, "$ref");
+  if (typeof target === "string" && target.startsWith("#/$defs/") && !seen.has(target)) {
+    seen.add(target);
+    return typesOf(st, own(st.defs, target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~")), seen);
+  }
+  const type = own(s, "type");
+  if (type !== void 0) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
+  const values = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  if (Array.isArray(values)) return new Set(values.map((x) => x === null ? "null" : typeof x));
+  const branches = own(s, "anyOf") ?? own(s, "oneOf");
+  if (!Array.isArray(branches)) return null;
+  const out = /* @__PURE__ */ new Set();
+  for (const b of branches) {
+    const t = typesOf(st, b, new Set(seen));
+    if (t === null) return null;
+    for (const x of t) out.add(x);
+  }
+  return out;
+}
+function union(st, s, key, ptr) {
+  const list = s[key];
+  if (!Array.isArray(list) || list.length === 0) throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
+  if (hasOwn(s, "discriminator")) return discriminated(st, s.discriminator, list, `${ptr}/discriminator`);
+  const branches = list.map((b, i) => ({ fn: node(st, b, `${ptr}/${key}/${i}`), types: typesOf(st, b, /* @__PURE__ */ new Set()) }));
+  const names = /* @__PURE__ */ new Set();
+  for (const b of branches) for (const t of b.types ?? []) names.add(t);
+  const want = [...names].join(" or ");
+  const byKind = /* @__PURE__ */ new Map();
+  for (const kind of KINDS) {
+    const fits = (t) => t === kind || t === "integer" && kind === "number";
+    byKind.set(kind, branches.filter((b) => b.types === null || [...b.types].some(fits)).map((b) => b.fn));
+  }
+  return (v) => {
+    const fns = byKind.get(kindOf(v));
+    if (fns.length === 1) return fns[0](v);
+    if (fns.length === 0) return fail(`expected ${want}, got ${show(v)}`);
+    let best = null;
+    let matched = -1;
+    for (let i = 0; i < fns.length; i++) {
+      const f = fns[i](v);
+      if (f === null && key === "anyOf") return null;
+      if (f === null && matched >= 0) return fail(`value matches both alternatives ${matched} and ${i} of oneOf`);
+      if (f === null) matched = i;
+      else if (best === null || f.segs.length > best.segs.length) best = f;
+    }
+    return matched >= 0 ? null : best;
+  };
+}
+function discriminated(st, d, list, ptr) {
+  const prop = isPlain(d) ? own(d, "propertyName") : void 0;
+  const mapping = isPlain(d) ? own(d, "mapping") : void 0;
+  if (typeof prop !== "string" || !isPlain(mapping)) {
+    throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
+  }
+  const targets = Object.values(mapping);
+  if (!list.every((b) => isPlain(b) && targets.includes(own(b, "$ref")) && Object.keys(b).length === 1)) {
+    throw new SchemaError(`discriminator at ${ptr}: every branch must be a {"$ref"} named in its mapping`);
+  }
+  const table = /* @__PURE__ */ new Map();
+  for (const [tag, target] of Object.entries(mapping)) table.set(tag, ref(st, target, `${ptr}/mapping/${esc(tag)}`));
+  const names = [...table.keys()].join(", ");
+  return (v) => {
+    if (!isPlain(v)) return fail(`expected object, got ${show(v)}`);
+    if (!hasOwn(v, prop)) return fail(`missing required field ${q(prop)}; expected one of ${names}`);
+    const tag = v[prop];
+    const fn = typeof tag === "string" || typeof tag === "number" ? table.get(String(tag)) : void 0;
+    return fn === void 0 ? at(fail(`unknown ${prop} ${show(tag)}; expected one of ${names}`), prop) : fn(v);
+  };
+}
+function num(s, key, ptr, min = -Infinity, int = false) {
+  const v = own(s, key);
+  if (v === void 0) return void 0;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || int && !Number.isInteger(v)) {
+    throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}, got ${show(v)}`);
+  }
+  return v;
+}
+function typeChecks(st, s, ptr) {
+  const type = own(s, "type");
+  const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
+  for (const t of types ?? []) if (!TYPES.has(t)) throw new SchemaError(`unknown type ${q(t)} at ${ptr}/type`);
+  const integer = types !== null && types.includes("integer") && !types.includes("number");
+  const str = stringChecks(s, ptr);
+  const numeric = numberChecks(s, ptr, integer ? "integer" : "number");
+  const arr = arrayChecks(st, s, ptr);
+  const obj = objectChecks(st, s, ptr);
+  if (types === null) {
+    if (str === null && numeric === null && arr === null && obj === null) return null;
+    return (v) => typeof v === "string" ? str && str(v) : typeof v === "number" ? numeric && numeric(v) : Array.isArray(v) ? arr && arr(v) : isPlain(v) ? obj && obj(v) : null;
+  }
+  const want = types.join(" or ");
+  const mismatch = (v) => fail(`expected ${want}, got ${show(v)}`);
+  const numberFn = (v) => {
+    if (integer && !Number.isInteger(v)) return mismatch(v);
+    if (integer && !Number.isSafeInteger(v)) {
+      return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
+    }
+    if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
+    return numeric && numeric(v);
+  };
+  if (types.length === 1) {
+    switch (types[0]) {
+      case "string":
+        return (v) => typeof v !== "string" ? mismatch(v) : str && str(v);
+      case "integer":
+      case "number":
+        return (v) => typeof v !== "number" ? mismatch(v) : numberFn(v);
+      case "object":
+        return (v) => !isPlain(v) ? mismatch(v) : obj && obj(v);
+      case "array":
+        return (v) => !Array.isArray(v) ? mismatch(v) : arr && arr(v);
+      case "boolean":
+        return (v) => typeof v === "boolean" ? null : mismatch(v);
+      default:
+        return (v) => v === null ? null : mismatch(v);
+    }
+  }
+  const allowed = new Set(types.map((t) => t === "integer" ? "number" : t));
+  return (v) => {
+    const kind = kindOf(v);
+    if (!allowed.has(kind)) return mismatch(v);
+    if (kind === "string") return str && str(v);
+    if (kind === "number") return numberFn(v);
+    if (kind === "array") return arr && arr(v);
+    return kind === "object" ? obj && obj(v) : null;
+  };
+}
+function numberChecks(s, ptr, word) {
+  const lo = num(s, "minimum", ptr) ?? -Infinity;
+  const hi = num(s, "maximum", ptr) ?? Infinity;
+  const xlo = num(s, "exclusiveMinimum", ptr) ?? -Infinity;
+  const xhi = num(s, "exclusiveMaximum", ptr) ?? Infinity;
+  const mul = num(s, "multipleOf", ptr, Number.MIN_VALUE);
+  if (lo === -Infinity && hi === Infinity && xlo === -Infinity && xhi === Infinity && mul === void 0) return null;
+  return (v) => {
+    if (v < lo) return fail(`expected ${word} >= ${lo}, got ${v}`);
+    if (v <= xlo) return fail(`expected ${word} > ${xlo}, got ${v}`);
+    if (v > hi) return fail(`expected ${word} <= ${hi}, got ${v}`);
+    if (v >= xhi) return fail(`expected ${word} < ${xhi}, got ${v}`);
+    if (mul !== void 0 && v % mul !== 0) return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
+    return null;
+  };
+}
+function codePoints(v) {
+  let n = 0;
+  for (const _ of v) n++;
+  return n;
+}
+function stringChecks(s, ptr) {
+  const minL = num(s, "minLength", ptr, 0, true) ?? 0;
+  const maxL = num(s, "maxLength", ptr, 0, true) ?? Infinity;
+  const pattern = own(s, "pattern");
+  const format = own(s, "format");
+  const encoding = own(s, "contentEncoding");
+  let re;
+  if (pattern !== void 0) {
+    try {
+      re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
+    } catch (error) {
+      throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`);
+    }
+  }
+  const fmt = format === void 0 ? void 0 : FORMATS.get(format);
+  if (format !== void 0 && fmt === void 0) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
+  if (encoding !== void 0 && encoding !== "base64") {
+    throw new SchemaError(`unsupported contentEncoding ${q(encoding)} at ${ptr}`);
+  }
+  if (minL === 0 && maxL === Infinity && !re && !fmt && encoding === void 0) return null;
+  return (v) => {
+    if (v.length > maxL || v.length < 2 * minL) {
+      const n = codePoints(v);
+      if (n < minL) return fail(`expected string of length >= ${minL}, got length ${n}`);
+      if (n > maxL) return fail(`expected string of length <= ${maxL}, got length ${n}`);
+    }
+    if (re && !re.test(v)) return fail(`expected string matching ${q(pattern)}, got ${show(v)}`);
+    if (fmt && !fmt[0](v)) return fail(`expected ${fmt[1]}, got ${show(v)}`);
+    if (encoding !== void 0 && !BASE64.test(v)) return fail(`expected base64 string, got ${show(v)}`);
+    return null;
+  };
+}
+function fromPython(p) {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      const d = p[++i] ?? "";
+      if (d === "d" || d === "D") out += d === "d" ? "\\p{Nd}" : "\\P{Nd}";
+      else if (d === "w") out += inClass ? "\\p{L}\\p{N}_" : "[\\p{L}\\p{N}_]";
+      else if (d === "W" && !inClass) out += "[^\\p{L}\\p{N}_]";
+      else if ((d === "A" || d === "Z") && !inClass) out += d === "A" ? "^" : "$";
+      else if (d === "U") {
+        out += `\\u{${p.slice(i + 1, i + 9)}}`;
+        i += 8;
+      } else if (/[\w^$\\.*+?()[\]{}|/]/.test(d) || d === "-" && inClass) out += `\\${d}`;
+      else out += d;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+      if (p[i + 1] === "^") out += p[++i];
+      if (p[i + 1] === "]") {
+        out += "\\]";
+        i++;
+      }
+    } else if (c === "$") out += "(?=\\n?$)";
+    else if (c === ".") out += "[^\\n]";
+    else if (c === "(" && p.startsWith("?P<", i + 1)) {
+      out += "(?<";
+      i += 3;
+    } else if (c === "(" && p.startsWith("?P=", i + 1)) {
+      const end = p.indexOf(")", i);
+      out += `\\k<${p.slice(i + 4, end)}>`;
+      i = end;
+    } else out += c;
+  }
+  return out;
+}
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var TIME = "(\\d{2}):(\\d{2}):(\\d{2})(?:\\.\\d+)?";
+var ZONE = "(?:[Zz]|[+-](\\d{2}):?(\\d{2}))";
+var DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var DATE_TIME_RE = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})[Tt ]${TIME}${ZONE}$`);
+var TIME_RE = new RegExp(`^${TIME}${ZONE}$`);
+var PARTIAL_TIME_RE = new RegExp(`^${TIME}$`);
+function dateOk(m) {
+  if (m === null) return false;
+  const [y, mo, d] = [m[1], m[2], m[3]].map(Number);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  return y >= 1 && d >= 1 && d <= days;
+}
+function timeOk(m, first) {
+  if (m === null) return false;
+  const g = (i) => Number(m[first + i] ?? 0);
+  return g(0) < 24 && g(1) < 60 && g(2) < 60 && g(3) < 24 && g(4) < 60;
+}
+var FORMATS = /* @__PURE__ */ new Map([
+  ["date-time", [(v) => dateOk(DATE_TIME_RE.exec(v)) && timeOk(DATE_TIME_RE.exec(v), 4), "RFC 3339 date-time with a timezone"]],
+  ["date", [(v) => dateOk(DATE_RE.exec(v)), "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [(v) => timeOk(TIME_RE.exec(v), 1), "RFC 3339 time with a timezone"]],
+  ["partial-time", [(v) => timeOk(PARTIAL_TIME_RE.exec(v), 1), "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["uuid", [(v) => /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i.test(v), "UUID"]],
+  // Python's Decimal() syntax; \p{Nd} since it also takes non-ASCII digits.
+  ["decimal", [(v) => /^\s*[+-]?(?:(?:[\p{Nd}_]*\p{Nd}[\p{Nd}_]*(?:\.[\p{Nd}_]*)?|[\p{Nd}_]*\.[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:e[+-]?[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)?|inf(?:inity)?|s?nan\p{Nd}*)\s*$/iu.test(v), "decimal string"]],
+  // msgspec's ISO 8601 durations: days, hours, minutes, seconds; only the last may be fractional.
+  ["duration", [(v) => /^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/i.test(v), "ISO 8601 duration"]]
+]);
+function arrayChecks(st, s, ptr) {
+  const minI = num(s, "minItems", ptr, 0, true) ?? 0;
+  const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
+  const items = own(s, "items");
+  const prefixItems = own(s, "prefixItems");
+  const unique = own(s, "uniqueItems");
+  if (prefixItems !== void 0 && !Array.isArray(prefixItems)) throw new SchemaError(`prefixItems at ${ptr} must be an array`);
+  if (unique !== void 0 && typeof unique !== "boolean") throw new SchemaError(`uniqueItems at ${ptr} must be a boolean`);
+  const prefix = (prefixItems ?? []).map((p, i) => node(st, p, `${ptr}/prefixItems/${i}`));
+  const rest = items === void 0 || items === true ? void 0 : items === false ? null : node(st, items, `${ptr}/items`);
+  if (minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique) return null;
+  const length = (op, n) => minI === maxI ? `${n}` : `${op} ${n}`;
+  return (v) => {
+    const n = v.length;
+    if (n < minI) return fail(`expected array of length ${length(">=", minI)}, got length ${n}`);
+    if (n > maxI) return fail(`expected array of length ${length("<=", maxI)}, got length ${n}`);
+    const np = Math.min(prefix.length, n);
+    for (let i = 0; i < np; i++) {
+      const f = prefix[i](v[i]);
+      if (f !== null) return at(f, i);
+    }
+    if (rest === null && n > prefix.length) return at(fail(`unexpected item: at most ${prefix.length} allowed`), prefix.length);
+    if (rest) {
+      for (let i = prefix.length; i < n; i++) {
+        const f = rest(v[i]);
+        if (f !== null) return at(f, i);
+      }
+    }
+    return unique ? duplicate(v) : null;
+  };
+}
+function duplicate(v) {
+  const flat = /* @__PURE__ */ new Map();
+  const deep = /* @__PURE__ */ new Map();
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const isDeep = typeof x === "object" && x !== null;
+    const key = isDeep ? JSON.stringify(x, (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y) : x;
+    const seen = (isDeep ? deep : flat).get(key);
+    if (seen !== void 0) return at(fail(`duplicate item: equal to item ${seen}`), i);
+    (isDeep ? deep : flat).set(key, i);
+  }
+  return null;
+}
+function objectChecks(st, s, ptr) {
+  const properties = own(s, "properties") ?? {};
+  const required = own(s, "required") ?? [];
+  const additional = own(s, "additionalProperties");
+  const names = own(s, "propertyNames");
+  const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
+  const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
+  if (!isPlain(properties)) throw new SchemaError(`properties at ${ptr} must be an object`);
+  if (!Array.isArray(required) || !required.every((k) => typeof k === "string")) {
+    throw new SchemaError(`required at ${ptr} must be an array of strings`);
+  }
+  const extra = additional === void 0 || additional === true ? ok : additional === false ? null : node(st, additional, `${ptr}/additionalProperties`);
+  const keyFn = names === void 0 ? null : node(st, names, `${ptr}/propertyNames`);
+  const table = /* @__PURE__ */ new Map();
+  for (const k of Object.keys(properties)) {
+    table.set(k, { fn: node(st, properties[k], `${ptr}/properties/${esc(k)}`), required: false });
+  }
+  for (const k of required) table.set(k, { fn: table.get(k)?.fn ?? extra, required: true });
+  const nRequired = new Set(required).size;
+  if (table.size === 0 && extra === ok && !keyFn && minP === 0 && maxP === Infinity) return null;
+  return (v) => {
+    const keys = Object.keys(v);
+    if (keys.length < minP) return fail(`expected object with at least ${minP} fields, got ${keys.length}`);
+    if (keys.length > maxP) return fail(`expected object with at most ${maxP} fields, got ${keys.length}`);
+    let seen = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (keyFn !== null) {
+        const f2 = keyFn(k);
+        if (f2 !== null) return at(fail(`invalid key ${q(k)}: ${f2.message}`), k);
+      }
+      const entry = table.get(k);
+      const fn = entry === void 0 ? extra : entry.fn;
+      if (fn === null) return at(fail(`unexpected field ${q(k)}`), k);
+      if (entry !== void 0 && entry.required) seen++;
+      const f = fn(v[k]);
+      if (f !== null) return at(f, k);
+    }
+    if (seen < nRequired) {
+      const present = new Set(keys);
+      const missing = required.find((k) => !present.has(k));
+      return fail(`missing required field ${q(missing)}`);
+    }
+    return null;
+  };
+}
+
+// frontend/src/typed/from-schema.ts
+var built = /* @__PURE__ */ new WeakMap();
+function typedFromSchema(tunnel, text) {
+  const cached = built.get(tunnel);
+  if (cached !== void 0 && cached.text === text) return cached.typed;
+  const schema = JSON.parse(text);
+  const bundle = { $defs: schema.$defs };
+  const tagField = schema.toKernel.discriminator.propertyName;
+  if (schema.toBrowser.discriminator.propertyName !== tagField) {
+    throw new TypeError("IPyCallback: typed tunnels in plain JavaScript need one tag field");
+  }
+  const typed = new TypedTunnel(tunnel, {
+    validateOutgoing: compile(schema.toKernel, bundle),
+    validateIncoming: compile(schema.toBrowser, bundle),
+    replies: schema.replies,
+    incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
+    tagField
+  });
+  built.set(tunnel, { text, typed });
+  return typed;
+}
+
+// frontend/src/registry.ts
+var TunnelRegistry = class {
+  #tunnels = /* @__PURE__ */ new Map();
+  #waiters = /* @__PURE__ */ new Map();
+  constructor(version) {
+    this.version = version;
+  }
+  get(tunnelId) {
+    return this.#tunnels.get(tunnelId);
+  }
+  has(tunnelId) {
+    return this.#tunnels.has(tunnelId);
+  }
+  ids() {
+    return [...this.#tunnels.keys()];
+  }
+  /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
+  wait(tunnelId, options = {}) {
+    const existing = this.#tunnels.get(tunnelId);
+    if (existing !== void 0) return Promise.resolve(existing);
+    const timeoutMs = options.timeoutMs ?? 1e4;
+    return new Promise((resolve, reject) => {
+      let waiters = this.#waiters.get(tunnelId);
+      if (waiters === void 0) {
+        waiters = /* @__PURE__ */ new Set();
+        this.#waiters.set(tunnelId, waiters);
+      }
+      const waiter = (tunnel) => {
+        clearTimeout(timer);
+        resolve(tunnel);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(
+          new Error(
+            `IPyCallback: no tunnel "${tunnelId}" appeared within ${timeoutMs} ms; create it in Python with SlowTunnelWidget(tunnel_id="${tunnelId}")`
+          )
+        );
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+  /**
+   * The typed API of a tunnel whose kernel side attached a TypedTunnel: messages are validated
+   * against the JSON Schema the kernel shipped. Waits for both, up to `timeoutMs`.
+   */
+  async typed(tunnelId, options = {}) {
+    const timeoutMs = options.timeoutMs ?? 1e4;
+    const tunnel = await this.wait(tunnelId, { timeoutMs });
+    return typedFromSchema(tunnel, await tunnel._whenTypedSchema(timeoutMs));
+  }
+  /** @internal The newest tunnel with an id replaces any older one. */
+  _register(tunnel) {
+    this.#tunnels.set(tunnel.tunnel_id, tunnel);
+    const waiters = this.#waiters.get(tunnel.tunnel_id);
+    this.#waiters.delete(tunnel.tunnel_id);
+    for (const waiter of waiters ?? []) waiter(tunnel);
+  }
+  /** @internal Removes the tunnel unless a newer one already took its id. */
+  _unregister(tunnel) {
+    if (this.#tunnels.get(tunnel.tunnel_id) === tunnel) this.#tunnels.delete(tunnel.tunnel_id);
+  }
+};
+function pageRegistry(host, version) {
+  const current = host.IPyCallback;
+  if (current instanceof Object && typeof current._register === "function") {
+    return current;
+  }
+  const registry = new TunnelRegistry(version);
+  host.IPyCallback = registry;
+  return registry;
 }
 
 // frontend/src/delivery.ts
@@ -235,6 +1028,7 @@ var Tunnel = class {
   #outbox = [];
   #flushQueued = false;
   #closed = false;
+  #schemaWaiters = [];
   #sent = 0;
   #received = 0;
   #framesSent = 0;
@@ -249,6 +1043,32 @@ var Tunnel = class {
     this.#sentVersion = this.#pyEndpoint[0];
     this.#receivedVersion = this.#jsEndpoint[0];
     model.on("msg:custom", (content) => this._receive(content));
+    model.on("change:_typed_schema", () => {
+      for (const notify of this.#schemaWaiters.splice(0)) notify();
+    });
+  }
+  /** @internal The message set's JSON Schema, set by a TypedTunnel in the kernel ("" if none). */
+  get _typedSchema() {
+    const value = this.#model.get("_typed_schema");
+    return typeof value === "string" ? value : "";
+  }
+  /** @internal Resolves with the typed schema once the kernel has attached one. */
+  _whenTypedSchema(timeoutMs) {
+    if (this._typedSchema !== "") return Promise.resolve(this._typedSchema);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(
+          new Error(
+            `IPyCallback: tunnel "${this.tunnel_id}" has no typed messages after ${timeoutMs} ms; attach a TypedTunnel to it in Python`
+          )
+        ),
+        timeoutMs
+      );
+      this.#schemaWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(this._typedSchema);
+      });
+    });
   }
   /** Sends `msg` to the kernel; returns its version (the previous version + 1). */
   send_msg(msg) {
@@ -379,9 +1199,15 @@ function render({ el }) {
 }
 var index_default = { initialize, render };
 export {
+  MessageValidationError,
+  RequestTimeoutError,
+  SupersededError,
   Tunnel,
   TunnelClosedError,
+  TunnelError,
   TunnelRegistry,
+  TypedTunnel,
   VERSION,
+  compile,
   index_default as default
 };

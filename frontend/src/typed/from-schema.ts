@@ -1,0 +1,37 @@
+// Typed tunnels for notebook JavaScript with no build step: the validators are compiled from
+// the JSON Schema that the kernel's TypedTunnel put in the widget state.
+import type { Tunnel } from "../tunnel";
+import { TypedTunnel } from "./typed-tunnel";
+import { compile, type SchemaBundle } from "./validate";
+
+// biome-ignore lint: any message type goes in plain JavaScript
+type AnyTyped = TypedTunnel<any, any, any, string>;
+
+interface ShippedSchema {
+  toKernel: { discriminator: { propertyName: string; mapping: Record<string, string> } };
+  toBrowser: { discriminator: { propertyName: string; mapping: Record<string, string> } };
+  replies: Record<string, string>;
+  $defs: Record<string, unknown>;
+}
+
+const built = new WeakMap<Tunnel, { text: string; typed: AnyTyped }>();
+
+export function typedFromSchema(tunnel: Tunnel, text: string): AnyTyped {
+  const cached = built.get(tunnel);
+  if (cached !== undefined && cached.text === text) return cached.typed;
+  const schema = JSON.parse(text) as ShippedSchema;
+  const bundle: SchemaBundle = { $defs: schema.$defs };
+  const tagField = schema.toKernel.discriminator.propertyName;
+  if (schema.toBrowser.discriminator.propertyName !== tagField) {
+    throw new TypeError("IPyCallback: typed tunnels in plain JavaScript need one tag field");
+  }
+  const typed: AnyTyped = new TypedTunnel(tunnel, {
+    validateOutgoing: compile(schema.toKernel, bundle),
+    validateIncoming: compile(schema.toBrowser, bundle),
+    replies: schema.replies,
+    incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
+    tagField,
+  });
+  built.set(tunnel, { text, typed });
+  return typed;
+}
