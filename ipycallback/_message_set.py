@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Union
 
 import msgspec
+import msgspec.inspect as mi
 
 from ._errors import MessageValidationError
 from ._wire_safety import build_checks
@@ -56,13 +57,18 @@ class MessageSet:
         tag = getattr(config, "tag", None)
         return tag if isinstance(tag, str) and self.by_tag.get(tag) is cls else None
 
+    def unsafe(self, msg: msgspec.Struct) -> MessageValidationError | None:
+        """What JSON would silently change in `msg` (see _wire_safety), if anything."""
+        check = self._checks[type(msg)]
+        issue = check(msg, "$") if check else None
+        return MessageValidationError(issue[1], issue[0]) if issue else None
+
     def encode(self, msg: msgspec.Struct) -> str:
         """Encode after checking what the receiver will check, plus what JSON would change."""
         # First what JSON would silently change (NaN would only show up as a null below).
-        check = self._checks[type(msg)]
-        issue = check(msg, "$") if check else None
-        if issue:
-            raise MessageValidationError(issue[1], issue[0])
+        unsafe = self.unsafe(msg)
+        if unsafe is not None:
+            raise unsafe
         data = _ENCODER.encode(msg)
         try:
             # Constructors do not validate; decoding is msgspec's validator.
@@ -77,6 +83,7 @@ def browser_schema(to_kernel: MessageSet, to_browser: MessageSet, replies: dict[
     types = to_kernel.types + to_browser.types
     refs, components = msgspec.json.schema_components(types, ref_template=REF_TEMPLATE)
     ref_of = {cls: ref["$ref"] for cls, ref in zip(types, refs, strict=True)}
+    _mark_datetimes(types, components)
 
     def union(messages: MessageSet) -> dict[str, Any]:
         mapping = {tag: ref_of[cls] for tag, cls in messages.by_tag.items()}
@@ -95,3 +102,54 @@ def browser_schema(to_kernel: MessageSet, to_browser: MessageSet, replies: dict[
         },
         sort_keys=True,
     )
+
+
+def _mark_datetimes(types: Sequence[type[msgspec.Struct]], components: dict[str, Any]) -> None:
+    """msgspec describes a datetime as a plain string; say "date-time" so the browser requires
+    an offset, as the sender does (naive datetimes are refused both ways)."""
+
+    def mark(info: mi.Type, schema: dict[str, Any]) -> None:
+        if isinstance(info, mi.DateTimeType) and info.tz is not False:
+            schema["format"] = "date-time"
+        elif isinstance(info, mi.UnionType):
+            options = schema.get("anyOf", [])
+            for member in info.types:
+                if isinstance(member, mi.DateTimeType):
+                    plain = [o for o in options if o.get("type") == "string" and "format" not in o]
+                    if plain:
+                        mark(member, plain[0])
+        elif isinstance(info, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)):
+            mark(info.item_type, schema.get("items", {}))
+        elif isinstance(info, mi.TupleType):
+            for item, part in zip(info.item_types, schema.get("prefixItems", []), strict=False):
+                mark(item, part)
+        elif isinstance(info, mi.DictType):
+            mark(info.value_type, schema.get("additionalProperties", {}))
+
+    seen: set[type] = set()
+
+    def visit(info: mi.Type) -> None:
+        if isinstance(info, mi.StructType) and info.cls not in seen:
+            seen.add(info.cls)
+            component = components.get(info.cls.__name__, {})
+            for field in info.fields:
+                if field.encode_name in component.get("properties", {}):
+                    mark(field.type, component["properties"][field.encode_name])
+                visit(field.type)
+        for child in _children(info):
+            visit(child)
+
+    for info in mi.multi_type_info(list(types)):
+        visit(info)
+
+
+def _children(info: mi.Type) -> list[mi.Type]:
+    if isinstance(info, mi.UnionType):
+        return list(info.types)
+    if isinstance(info, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)):
+        return [info.item_type]
+    if isinstance(info, mi.TupleType):
+        return list(info.item_types)
+    if isinstance(info, mi.DictType):
+        return [info.key_type, info.value_type]
+    return []

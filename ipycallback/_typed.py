@@ -144,6 +144,12 @@ class TypedTunnel:
             self._reject(version, text, error)
             return
         cls = type(msg)
+        unsafe = self._in.unsafe(msg)
+        if unsafe is not None:  # e.g. a naive datetime: refused in this direction too
+            self.stats.rejected += 1
+            tag = self._in.tag(cls)
+            self._send_error(version, "validation", unsafe.reason, path=unsafe.path, type=tag)
+            return
         with self._lock:
             if version >= self._latest.get(cls, 0):
                 self._latest[cls] = version

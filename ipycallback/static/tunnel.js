@@ -379,7 +379,8 @@ function describeType(v) {
   const kind = kindOf(v);
   if (kind === "number") return Number.isInteger(v) ? "integer" : "number";
   if (kind !== "other") return kind;
-  return typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  return tag === "Object" ? "non-plain object" : tag;
 }
 function show(v) {
   if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);

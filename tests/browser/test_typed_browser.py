@@ -132,8 +132,8 @@ def test_proto_keys_in_payloads_never_reach_object_prototype(page: NotebookPage)
         }"""
     )
     page.execute(
-        "search.tunnel.send_msg('{\"type\": \"QueryResult\", \"query\": \"p\", \"hits\": [], "
-        "\"__proto__\": {\"polluted\": 1}, \"constructor\": {\"prototype\": {\"polluted\": 1}}}')"
+        'search.tunnel.send_msg(\'{"type": "QueryResult", "query": "p", "hits": [], '
+        '"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
     )
     keys = page.wait_for_js("window.protoSeen.length === 1 && window.protoSeen[0]")
     assert "__proto__" in keys and "constructor" in keys

@@ -58,7 +58,8 @@ export function describeType(v: unknown): string {
   const kind = kindOf(v);
   if (kind === "number") return Number.isInteger(v) ? "integer" : "number";
   if (kind !== "other") return kind;
-  return typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  return tag === "Object" ? "non-plain object" : tag;
 }
 
 function show(v: unknown): string {
