@@ -78,7 +78,12 @@ class MessageSet:
         return data.decode()
 
 
-def browser_schema(to_kernel: MessageSet, to_browser: MessageSet, replies: dict[str, str]) -> str:
+def browser_schema(
+    to_kernel: MessageSet,
+    to_browser: MessageSet,
+    replies: dict[str, str],
+    fingerprint: str | None = None,
+) -> str:
     """What the browser needs to validate both directions without a build step."""
     types = to_kernel.types + to_browser.types
     refs, components = msgspec.json.schema_components(types, ref_template=REF_TEMPLATE)
@@ -95,6 +100,7 @@ def browser_schema(to_kernel: MessageSet, to_browser: MessageSet, replies: dict[
     return json.dumps(
         {
             "format": 1,
+            "fingerprint": fingerprint,
             "toKernel": union(to_kernel),
             "toBrowser": union(to_browser),
             "replies": replies,

@@ -46,7 +46,8 @@ class TypedTunnel:
     `receive` lists the types the browser may send, `send` those this side may send, and
     `replies` maps a request type to its reply type. Handlers of request types see only the
     newest request: older queued ones are skipped, and an older async handler still running is
-    cancelled, so a stale reply is never sent.
+    cancelled, so a stale reply is never sent. Generated code passes the message set's
+    `fingerprint`, which generated browser code compares with its own when it attaches.
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class TypedTunnel:
         receive: Sequence[type[msgspec.Struct]],
         send: Sequence[type[msgspec.Struct]],
         replies: Mapping[type[msgspec.Struct], type[msgspec.Struct]] | None = None,
+        fingerprint: str | None = None,
     ) -> None:
         self.tunnel = tunnel
         self._in = MessageSet(receive, "receive")
@@ -84,6 +86,7 @@ class TypedTunnel:
                 self._in,
                 self._out,
                 {self._in.tag(q) or "": self._out.tag(r) or "" for q, r in self._replies.items()},
+                fingerprint,
             ),
         )
         tunnel._on_receive_kind(self._receive)
