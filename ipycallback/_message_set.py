@@ -10,7 +10,7 @@ import msgspec
 import msgspec.inspect as mi
 
 from ._errors import MessageValidationError
-from ._wire_safety import build_checks
+from ._wire_safety import build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
 REF_TEMPLATE = "#/$defs/{name}"
@@ -50,7 +50,8 @@ class MessageSet:
         self.tag_field = fields.pop()
         union: Any = self.types[0] if len(self.types) == 1 else Union[self.types]  # noqa: UP007
         self.decoder = msgspec.json.Decoder(union)
-        self._checks = build_checks(self.types)
+        self._send_checks = build_checks(self.types, sending=True)
+        self._receive_checks = build_checks(self.types, sending=False)
 
     def tag(self, cls: type) -> str | None:
         config = getattr(cls, "__struct_config__", None)
@@ -58,22 +59,26 @@ class MessageSet:
         return tag if isinstance(tag, str) and self.by_tag.get(tag) is cls else None
 
     def unsafe(self, msg: msgspec.Struct) -> MessageValidationError | None:
-        """What JSON would silently change in `msg` (see _wire_safety), if anything."""
-        check = self._checks[type(msg)]
-        issue = check(msg, "$") if check else None
-        return MessageValidationError(issue[1], issue[0]) if issue else None
+        """What a received message holds that this side refuses (see _wire_safety)."""
+        check = self._receive_checks[type(msg)]
+        issue = check(msg) if check else None
+        return MessageValidationError(issue[1], "$" + issue[0]) if issue else None
 
     def encode(self, msg: msgspec.Struct) -> str:
         """Encode after checking what the receiver will check, plus what JSON would change."""
-        # First what JSON would silently change (NaN would only show up as a null below).
-        unsafe = self.unsafe(msg)
-        if unsafe is not None:
-            raise unsafe
+        check = self._send_checks[type(msg)]
+        issue = check(msg) if check else None
+        if issue:
+            raise MessageValidationError(issue[1], "$" + issue[0])
         data = _ENCODER.encode(msg)
         try:
             # Constructors do not validate; decoding is msgspec's validator.
             self.decoder.decode(data)
         except msgspec.ValidationError as error:
+            # A NaN shows up here as a null; say what it really was.
+            unsafe = find_unsafe(msg)
+            if unsafe is not None:
+                raise MessageValidationError(unsafe[1], unsafe[0]) from None
             raise MessageValidationError.from_msgspec(error) from None
         return data.decode()
 

@@ -2,8 +2,9 @@
 
 Integers beyond +-(2**53 - 1) lose precision in a JS number, msgspec encodes NaN and Infinity
 as null, and a naive datetime has no offset for JS to read. The typed layer refuses such values
-at the sender. Checkers are built from the declared types, so a message set without ints,
-floats or datetimes pays nothing.
+at the sender. Checkers are built from the declared types and cover only what validation by
+decoding cannot see, so a message set without ints, nullable floats or datetimes pays nothing:
+a NaN in a plain float field encodes as null, which decoding already rejects.
 """
 
 from __future__ import annotations
@@ -18,65 +19,120 @@ import msgspec.inspect as mi
 
 from ._checks import MAX_VERSION as MAX_SAFE_INT
 
-Issue = tuple[str, str]  # path, message
-Check = Callable[[Any, str], "Issue | None"]
+# (path relative to the value checked, message). Paths are only built once something is wrong:
+# these checks run on every message sent.
+Issue = tuple[str, str]
+Check = Callable[[Any], "Issue | None"]
 
 
-def _int(value: Any, path: str) -> Issue | None:
+def _int(value: Any) -> Issue | None:
     if isinstance(value, int) and not -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
-        return path, f"integer {value} is outside JavaScript's safe range +-(2**53 - 1)"
+        return "", f"integer {value} is outside JavaScript's safe range +-(2**53 - 1)"
     return None
 
 
-def _float(value: Any, path: str) -> Issue | None:
+def _float(value: Any) -> Issue | None:
     if isinstance(value, float) and not math.isfinite(value):
-        return path, f"{value} is not a finite number; JSON would turn it into null"
-    return _int(value, path)
+        return "", f"{value} is not a finite number; JSON would turn it into null"
+    return _int(value)
 
 
-def _datetime(value: Any, path: str) -> Issue | None:
+def _datetime(value: Any) -> Issue | None:
     if isinstance(value, datetime.datetime) and value.tzinfo is None:
-        return path, "naive datetime (no timezone): JavaScript cannot tell which instant it is"
+        return "", "naive datetime (no timezone): JavaScript cannot tell which instant it is"
     return None
 
 
-def _anything(value: Any, path: str) -> Issue | None:
+def _within(step: str, issue: Issue | None) -> Issue | None:
+    return None if issue is None else (step + issue[0], issue[1])
+
+
+def _anything(value: Any) -> Issue | None:
     """Walks a value of a type too loose to plan for (unions, Any)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return _int(value, path)
+        return _int(value)
     if isinstance(value, float):
-        return _float(value, path)
+        return _float(value)
     if isinstance(value, datetime.datetime):
-        return _datetime(value, path)
+        return _datetime(value)
     if isinstance(value, msgspec.Struct):
         for name in value.__struct_fields__:
-            issue = _anything(getattr(value, name), f"{path}.{name}")
+            issue = _within(f".{name}", _anything(getattr(value, name)))
             if issue:
                 return issue
     elif isinstance(value, (list, tuple, set, frozenset)):
         for index, item in enumerate(value):
-            issue = _anything(item, f"{path}[{index}]")
+            issue = _within(f"[{index}]", _anything(item))
             if issue:
                 return issue
     elif isinstance(value, dict):
         for key, item in value.items():
-            issue = _anything(key, f"{path}[{key!r}]") or _anything(item, f"{path}[{key!r}]")
+            issue = _within(f"[{key!r}]", _anything(key) or _anything(item))
             if issue:
                 return issue
     return None
 
 
+def _each(check: Check | None) -> Check | None:
+    if check is None:
+        return None
+
+    def each(value: Any) -> Issue | None:
+        for index, item in enumerate(value):
+            issue = check(item)
+            if issue:
+                return _within(f"[{index}]", issue)
+        return None
+
+    return each
+
+
+def _positions(checks: Sequence[Check | None]) -> Check | None:
+    if all(check is None for check in checks):
+        return None
+
+    def positions(value: Any) -> Issue | None:
+        for index, (item, check) in enumerate(zip(value, checks, strict=False)):
+            issue = check(item) if check else None
+            if issue:
+                return _within(f"[{index}]", issue)
+        return None
+
+    return positions
+
+
+def _fields(planned: Sequence[tuple[str, Check]]) -> Check:
+    ints = tuple(name for name, check in planned if check is _int)
+    others = tuple((name, check) for name, check in planned if check is not _int)
+
+    def fields(value: Any) -> Issue | None:
+        for name in ints:
+            number = getattr(value, name)
+            # A non-int here is a type error that decoding reports; only ranges matter now.
+            if type(number) is int and not -MAX_SAFE_INT <= number <= MAX_SAFE_INT:
+                return _within(f".{name}", _int(number))
+        for name, check in others:
+            issue = check(getattr(value, name))
+            if issue:
+                return _within(f".{name}", issue)
+        return None
+
+    return fields
+
+
 class _Planner:
-    def __init__(self) -> None:
+    def __init__(self, sending: bool) -> None:
+        # Received values come out of JSON: only a naive datetime can still be wrong there.
+        self._sending = sending
         self._structs: dict[type, Check | None] = {}
 
     def plan(self, info: mi.Type) -> Check | None:
         if isinstance(info, mi.IntType):
-            return _int
+            return _int if self._sending else None
         if isinstance(info, mi.FloatType):
-            return _float
+            return None
         if isinstance(info, mi.DateTimeType):
             return _datetime
         if isinstance(info, mi.StructType):
@@ -89,9 +145,10 @@ class _Planner:
             key, value = self.plan(info.key_type), self.plan(info.value_type)
             return _anything if key or value else None
         if isinstance(info, mi.UnionType):
-            if all(isinstance(t, mi.NoneType) or self.plan(t) is None for t in info.types):
-                return None
-            return _anything
+            nullable_float = self._sending and any(isinstance(t, mi.FloatType) for t in info.types)
+            if nullable_float or any(self.plan(t) is not None for t in info.types):
+                return _anything
+            return None
         if isinstance(info, mi.AnyType):
             return _anything
         return None
@@ -109,47 +166,15 @@ class _Planner:
         return check
 
 
-def _each(check: Check | None) -> Check | None:
-    if check is None:
-        return None
-
-    def each(value: Any, path: str) -> Issue | None:
-        for index, item in enumerate(value):
-            issue = check(item, f"{path}[{index}]")
-            if issue:
-                return issue
-        return None
-
-    return each
+def find_unsafe(value: Any) -> Issue | None:
+    """The slow, thorough walk, used to explain a validation failure. Paths start at `$`."""
+    return _within("$", _anything(value))
 
 
-def _positions(checks: Sequence[Check | None]) -> Check | None:
-    if all(check is None for check in checks):
-        return None
-
-    def positions(value: Any, path: str) -> Issue | None:
-        for index, (item, check) in enumerate(zip(value, checks, strict=False)):
-            issue = check(item, f"{path}[{index}]") if check else None
-            if issue:
-                return issue
-        return None
-
-    return positions
-
-
-def _fields(planned: Sequence[tuple[str, Check]]) -> Check:
-    def fields(value: Any, path: str) -> Issue | None:
-        for name, check in planned:
-            issue = check(getattr(value, name), f"{path}.{name}")
-            if issue:
-                return issue
-        return None
-
-    return fields
-
-
-def build_checks(types: Sequence[type[msgspec.Struct]]) -> dict[type, Check | None]:
-    """A checker per declared type, or None where nothing can go wrong."""
-    planner = _Planner()
+def build_checks(
+    types: Sequence[type[msgspec.Struct]], *, sending: bool
+) -> dict[type, Check | None]:
+    """A checker per declared type (paths relative to the message), or None."""
+    planner = _Planner(sending)
     infos = mi.multi_type_info(list(types))
     return {cls: planner.plan(info) for cls, info in zip(types, infos, strict=True)}

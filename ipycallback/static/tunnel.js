@@ -352,7 +352,6 @@ var SchemaError = class extends Error {
   }
 };
 var KINDS = ["null", "boolean", "number", "string", "array", "object", "other"];
-var TYPES = /* @__PURE__ */ new Set(["null", "boolean", "integer", "number", "string", "array", "object"]);
 var KEYWORDS = new Set(
   "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
 );
@@ -370,15 +369,13 @@ function isPlain(v) {
   return proto === Object.prototype || proto === null;
 }
 function kindOf(v) {
-  if (v === null) return "null";
   const t = typeof v;
   if (t === "string" || t === "number" || t === "boolean") return t;
-  return Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
+  return v === null ? "null" : Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
 }
 function describeType(v) {
   const kind = kindOf(v);
-  if (kind === "number") return Number.isInteger(v) ? "integer" : "number";
-  if (kind !== "other") return kind;
+  if (kind !== "other") return kind === "number" && Number.isInteger(v) ? "integer" : kind;
   const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
   return tag === "Object" ? "non-plain object" : tag;
 }
@@ -417,15 +414,11 @@ function compile(schema, bundle) {
   };
 }
 function node(st, s, ptr) {
-  if (s === true) return ok;
-  if (s === false) return () => fail("no value is allowed here");
+  if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
   if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
   const keys = Object.keys(s);
-  for (const k of keys) {
-    if (!KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-")) {
-      throw new SchemaError(`unsupported keyword ${q(k)} at ${ptr}`);
-    }
-  }
+  const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+  if (unknown !== void 0) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
   if (hasOwn(s, "$ref")) {
     const sibling = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
     if (sibling !== void 0) throw new SchemaError(`"$ref" next to ${q(sibling)} at ${ptr} is not supported`);
@@ -434,26 +427,26 @@ function node(st, s, ptr) {
   if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
     throw new SchemaError(`"discriminator" at ${ptr} needs exactly one of "anyOf" or "oneOf"`);
   }
-  const parts = [];
-  const typed = typeChecks(st, s, ptr);
-  if (typed !== null) parts.push(typed);
-  if (hasOwn(s, "enum")) parts.push(oneOfValues(s.enum, false, `${ptr}/enum`));
-  if (hasOwn(s, "const")) parts.push(oneOfValues([s.const], true, `${ptr}/const`));
+  const parts = [typeChecks(st, s, ptr)];
+  if (hasOwn(s, "enum")) parts.push(values(s.enum, `${ptr}/enum`));
+  if (hasOwn(s, "const")) parts.push(values([s.const], `${ptr}/const`));
   for (const key of ["anyOf", "oneOf"]) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
-  if (parts.length <= 1) return parts[0] ?? ok;
+  const fns = parts.filter((p) => p !== null);
+  if (fns.length <= 1) return fns[0] ?? ok;
   return (v) => {
-    for (const part of parts) {
-      const f = part(v);
+    for (const fn of fns) {
+      const f = fn(v);
       if (f !== null) return f;
     }
     return null;
   };
 }
+var defName = (target) => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
 function ref(st, target, ptr) {
   if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
     throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
   }
-  const name = target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
+  const name = defName(target);
   const done = st.done.get(name);
   if (done !== void 0) return done;
   const pending = st.pending.get(name);
@@ -469,27 +462,28 @@ function ref(st, target, ptr) {
   st.done.set(name, slot.fn);
   return slot.fn;
 }
-function oneOfValues(values, isConst, ptr) {
-  const list = Array.isArray(values) ? values : [];
+function values(list, ptr) {
   const scalar = (x) => x === null || ["string", "number", "boolean"].includes(typeof x);
-  if (list.length === 0 || !list.every(scalar)) {
-    throw new SchemaError(`${isConst ? "const" : "enum"} at ${ptr} must hold strings, numbers, booleans or null`);
+  if (!Array.isArray(list) || list.length === 0 || !list.every(scalar)) {
+    throw new SchemaError(`${ptr.slice(ptr.lastIndexOf("/") + 1)} at ${ptr} must hold strings, numbers, booleans or null`);
   }
-  const set = new Set(list);
   const want = list.length === 1 ? q(list[0]) : `one of ${list.map((x) => q(x)).join(", ")}`;
-  return (v) => set.has(v) ? null : fail(`expected ${want}, got ${show(v)}`);
+  const miss = (v) => fail(`expected ${want}, got ${show(v)}`);
+  const one = list[0];
+  if (list.length === 1) return (v) => v === one ? null : miss(v);
+  const set = new Set(list);
+  return (v) => set.has(v) ? null : miss(v);
 }
 function typesOf(st, s, seen) {
   if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
   const target = own(s, "$ref");
   if (typeof target === "string" && target.startsWith("#/$defs/") && !seen.has(target)) {
-    seen.add(target);
-    return typesOf(st, own(st.defs, target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~")), seen);
+    return typesOf(st, own(st.defs, defName(target)), seen.add(target));
   }
   const type = own(s, "type");
   if (type !== void 0) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
-  const values = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
-  if (Array.isArray(values)) return new Set(values.map((x) => x === null ? "null" : typeof x));
+  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  if (Array.isArray(list)) return new Set(list.map((x) => x === null ? "null" : typeof x));
   const branches = own(s, "anyOf") ?? own(s, "oneOf");
   if (!Array.isArray(branches)) return null;
   const out = /* @__PURE__ */ new Set();
@@ -505,9 +499,7 @@ function union(st, s, key, ptr) {
   if (!Array.isArray(list) || list.length === 0) throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
   if (hasOwn(s, "discriminator")) return discriminated(st, s.discriminator, list, `${ptr}/discriminator`);
   const branches = list.map((b, i) => ({ fn: node(st, b, `${ptr}/${key}/${i}`), types: typesOf(st, b, /* @__PURE__ */ new Set()) }));
-  const names = /* @__PURE__ */ new Set();
-  for (const b of branches) for (const t of b.types ?? []) names.add(t);
-  const want = [...names].join(" or ");
+  const want = [...new Set(branches.flatMap((b) => [...b.types ?? []]))].join(" or ");
   const byKind = /* @__PURE__ */ new Map();
   for (const kind of KINDS) {
     const fits = (t) => t === kind || t === "integer" && kind === "number";
@@ -536,14 +528,14 @@ function discriminated(st, d, list, ptr) {
     throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
   }
   const targets = Object.values(mapping);
-  if (!list.every((b) => isPlain(b) && targets.includes(own(b, "$ref")) && Object.keys(b).length === 1)) {
-    throw new SchemaError(`discriminator at ${ptr}: every branch must be a {"$ref"} named in its mapping`);
+  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
+    throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
   }
   const table = /* @__PURE__ */ new Map();
   for (const [tag, target] of Object.entries(mapping)) table.set(tag, ref(st, target, `${ptr}/mapping/${esc(tag)}`));
   const names = [...table.keys()].join(", ");
   return (v) => {
-    if (!isPlain(v)) return fail(`expected object, got ${show(v)}`);
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(`expected object, got ${show(v)}`);
     if (!hasOwn(v, prop)) return fail(`missing required field ${q(prop)}; expected one of ${names}`);
     const tag = v[prop];
     const fn = typeof tag === "string" || typeof tag === "number" ? table.get(String(tag)) : void 0;
@@ -552,8 +544,7 @@ function discriminated(st, d, list, ptr) {
 }
 function num(s, key, ptr, min = -Infinity, int = false) {
   const v = own(s, key);
-  if (v === void 0) return void 0;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || int && !Number.isInteger(v)) {
+  if (v !== void 0 && (typeof v !== "number" || !Number.isFinite(v) || v < min || int && !Number.isInteger(v))) {
     throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}, got ${show(v)}`);
   }
   return v;
@@ -561,73 +552,63 @@ function num(s, key, ptr, min = -Infinity, int = false) {
 function typeChecks(st, s, ptr) {
   const type = own(s, "type");
   const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
-  for (const t of types ?? []) if (!TYPES.has(t)) throw new SchemaError(`unknown type ${q(t)} at ${ptr}/type`);
-  const integer = types !== null && types.includes("integer") && !types.includes("number");
+  const bad = types?.find((t) => !["null", "boolean", "integer", "number", "string", "array", "object"].includes(t));
+  if (bad !== void 0) throw new SchemaError(`unknown type ${q(bad)} at ${ptr}/type`);
+  const has = (t) => types === null || types.includes(t);
+  const integer = has("integer") && !has("number");
+  const checks = {};
   const str = stringChecks(s, ptr);
-  const numeric = numberChecks(s, ptr, integer ? "integer" : "number");
+  if (has("string") && (types !== null || str !== ok)) checks.string = str;
+  const numeric = numberChecks(s, ptr, integer);
+  if ((has("number") || has("integer")) && (types !== null || numeric !== null)) checks.number = numeric ?? ok;
   const arr = arrayChecks(st, s, ptr);
+  if (has("array") && (types !== null || arr !== ok)) checks.array = arr;
   const obj = objectChecks(st, s, ptr);
+  if (has("object") && (types !== null || obj !== ok)) checks.object = obj;
   if (types === null) {
-    if (str === null && numeric === null && arr === null && obj === null) return null;
-    return (v) => typeof v === "string" ? str && str(v) : typeof v === "number" ? numeric && numeric(v) : Array.isArray(v) ? arr && arr(v) : isPlain(v) ? obj && obj(v) : null;
+    if (Object.keys(checks).length === 0) return null;
+    return (v) => checks[kindOf(v)]?.(v) ?? null;
   }
+  if (has("boolean")) checks.boolean = ok;
+  if (has("null")) checks.null = ok;
   const want = types.join(" or ");
   const mismatch = (v) => fail(`expected ${want}, got ${show(v)}`);
-  const numberFn = (v) => {
-    if (integer && !Number.isInteger(v)) return mismatch(v);
-    if (integer && !Number.isSafeInteger(v)) {
-      return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
-    }
-    if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
-    return numeric && numeric(v);
-  };
-  if (types.length === 1) {
-    switch (types[0]) {
-      case "string":
-        return (v) => typeof v !== "string" ? mismatch(v) : str && str(v);
-      case "integer":
-      case "number":
-        return (v) => typeof v !== "number" ? mismatch(v) : numberFn(v);
-      case "object":
-        return (v) => !isPlain(v) ? mismatch(v) : obj && obj(v);
-      case "array":
-        return (v) => !Array.isArray(v) ? mismatch(v) : arr && arr(v);
-      case "boolean":
-        return (v) => typeof v === "boolean" ? null : mismatch(v);
-      default:
-        return (v) => v === null ? null : mismatch(v);
-    }
-  }
-  const allowed = new Set(types.map((t) => t === "integer" ? "number" : t));
+  const only = Object.keys(checks).length === 1;
+  const f = checks.string ?? checks.number ?? checks.object ?? checks.array ?? ok;
+  if (only && checks.string) return (v) => typeof v === "string" ? f(v) : mismatch(v);
+  if (only && checks.number) return (v) => typeof v === "number" ? f(v) : mismatch(v);
+  if (only && checks.object) return (v) => isPlain(v) ? f(v) : mismatch(v);
+  if (only && checks.array) return (v) => Array.isArray(v) ? f(v) : mismatch(v);
   return (v) => {
-    const kind = kindOf(v);
-    if (!allowed.has(kind)) return mismatch(v);
-    if (kind === "string") return str && str(v);
-    if (kind === "number") return numberFn(v);
-    if (kind === "array") return arr && arr(v);
-    return kind === "object" ? obj && obj(v) : null;
+    const check = checks[kindOf(v)];
+    return check === void 0 ? mismatch(v) : check(v);
   };
 }
-function numberChecks(s, ptr, word) {
+function numberChecks(s, ptr, integer) {
   const lo = num(s, "minimum", ptr) ?? -Infinity;
   const hi = num(s, "maximum", ptr) ?? Infinity;
   const xlo = num(s, "exclusiveMinimum", ptr) ?? -Infinity;
   const xhi = num(s, "exclusiveMaximum", ptr) ?? Infinity;
-  const mul = num(s, "multipleOf", ptr, Number.MIN_VALUE);
-  if (lo === -Infinity && hi === Infinity && xlo === -Infinity && xhi === Infinity && mul === void 0) return null;
-  return (v) => {
+  const mul = num(s, "multipleOf", ptr, Number.MIN_VALUE) ?? 0;
+  const word = integer ? "integer" : "number";
+  if (!integer && lo === -Infinity && hi === Infinity && xlo === -Infinity && xhi === Infinity && mul === 0) {
+    if (!hasOwn(s, "type")) return null;
+  }
+  const outside = (v) => {
+    if (integer && !Number.isInteger(v)) return fail(`expected integer, got ${show(v)}`);
+    if (integer) return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
+    if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
     if (v < lo) return fail(`expected ${word} >= ${lo}, got ${v}`);
     if (v <= xlo) return fail(`expected ${word} > ${xlo}, got ${v}`);
     if (v > hi) return fail(`expected ${word} <= ${hi}, got ${v}`);
     if (v >= xhi) return fail(`expected ${word} < ${xhi}, got ${v}`);
-    if (mul !== void 0 && v % mul !== 0) return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
-    return null;
+    return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
   };
-}
-function codePoints(v) {
-  let n = 0;
-  for (const _ of v) n++;
-  return n;
+  return (v) => {
+    const n = v;
+    const fits = integer ? Number.isSafeInteger(n) : Number.isFinite(n);
+    return fits && n >= lo && n > xlo && n <= hi && n < xhi && (mul === 0 || n % mul === 0) ? null : outside(n);
+  };
 }
 function stringChecks(s, ptr) {
   const minL = num(s, "minLength", ptr, 0, true) ?? 0;
@@ -636,29 +617,27 @@ function stringChecks(s, ptr) {
   const format = own(s, "format");
   const encoding = own(s, "contentEncoding");
   let re;
-  if (pattern !== void 0) {
-    try {
-      re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
-    } catch (error) {
-      throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`);
-    }
+  try {
+    if (pattern !== void 0) re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
+  } catch (error) {
+    throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`);
   }
   const fmt = format === void 0 ? void 0 : FORMATS.get(format);
   if (format !== void 0 && fmt === void 0) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
   if (encoding !== void 0 && encoding !== "base64") {
     throw new SchemaError(`unsupported contentEncoding ${q(encoding)} at ${ptr}`);
   }
-  if (minL === 0 && maxL === Infinity && !re && !fmt && encoding === void 0) return null;
+  if (minL === 0 && maxL === Infinity && !re && !fmt && encoding === void 0) return ok;
   return (v) => {
-    if (v.length > maxL || v.length < 2 * minL) {
-      const n = codePoints(v);
-      if (n < minL) return fail(`expected string of length >= ${minL}, got length ${n}`);
-      if (n > maxL) return fail(`expected string of length <= ${maxL}, got length ${n}`);
+    const str = v;
+    if (str.length > maxL || str.length < 2 * minL) {
+      let n = 0;
+      for (const _ of str) n++;
+      if (n < minL || n > maxL) return fail(`expected string of length ${n < minL ? `>= ${minL}` : `<= ${maxL}`}, got length ${n}`);
     }
-    if (re && !re.test(v)) return fail(`expected string matching ${q(pattern)}, got ${show(v)}`);
-    if (fmt && !fmt[0](v)) return fail(`expected ${fmt[1]}, got ${show(v)}`);
-    if (encoding !== void 0 && !BASE64.test(v)) return fail(`expected base64 string, got ${show(v)}`);
-    return null;
+    if (re && !re.test(str)) return fail(`expected string matching ${q(pattern)}, got ${show(str)}`);
+    if (fmt && !fmt[0](str)) return fail(`expected ${fmt[1]}, got ${show(str)}`);
+    return encoding === void 0 || BASE64.test(str) ? null : fail(`expected base64 string, got ${show(str)}`);
   };
 }
 function fromPython(p) {
@@ -666,28 +645,25 @@ function fromPython(p) {
   let inClass = false;
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
+    const next = p[i + 1] ?? "";
     if (c === "\\") {
-      const d = p[++i] ?? "";
-      if (d === "d" || d === "D") out += d === "d" ? "\\p{Nd}" : "\\P{Nd}";
-      else if (d === "w") out += inClass ? "\\p{L}\\p{N}_" : "[\\p{L}\\p{N}_]";
-      else if (d === "W" && !inClass) out += "[^\\p{L}\\p{N}_]";
-      else if ((d === "A" || d === "Z") && !inClass) out += d === "A" ? "^" : "$";
-      else if (d === "U") {
+      i++;
+      if (next === "d" || next === "D") out += next === "d" ? "\\p{Nd}" : "\\P{Nd}";
+      else if (next === "w") out += inClass ? "\\p{L}\\p{N}_" : "[\\p{L}\\p{N}_]";
+      else if (next === "W" && !inClass) out += "[^\\p{L}\\p{N}_]";
+      else if ((next === "A" || next === "Z") && !inClass) out += next === "A" ? "^" : "$";
+      else if (next === "U") {
         out += `\\u{${p.slice(i + 1, i + 9)}}`;
         i += 8;
-      } else if (/[\w^$\\.*+?()[\]{}|/]/.test(d) || d === "-" && inClass) out += `\\${d}`;
-      else out += d;
+      } else out += /[\w^$\\.*+?()[\]{}|/]/.test(next) || next === "-" && inClass ? `\\${next}` : next;
     } else if (inClass) {
-      if (c === "]") inClass = false;
+      inClass = c !== "]";
       out += c;
     } else if (c === "[") {
       inClass = true;
       out += c;
-      if (p[i + 1] === "^") out += p[++i];
-      if (p[i + 1] === "]") {
-        out += "\\]";
-        i++;
-      }
+      if (next === "^") out += p[++i];
+      if (p[i + 1] === "]") out += `\\${p[++i]}`;
     } else if (c === "$") out += "(?=\\n?$)";
     else if (c === ".") out += "[^\\n]";
     else if (c === "(" && p.startsWith("?P<", i + 1)) {
@@ -702,76 +678,75 @@ function fromPython(p) {
   return out;
 }
 var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-var TIME = "(\\d{2}):(\\d{2}):(\\d{2})(?:\\.\\d+)?";
-var ZONE = "(?:[Zz]|[+-](\\d{2}):?(\\d{2}))";
-var DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-var DATE_TIME_RE = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})[Tt ]${TIME}${ZONE}$`);
+var TIME = "(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.\\d+)?";
+var ZONE = "(?:[Zz]|[+-](\\d\\d):?(\\d\\d))";
+var DATE_TIME_RE = new RegExp(`^(\\d{4})-(\\d\\d)-(\\d\\d)[Tt ]${TIME}${ZONE}$`);
+var DATE_RE = /^(\d{4})-(\d\d)-(\d\d)$/;
 var TIME_RE = new RegExp(`^${TIME}${ZONE}$`);
-var PARTIAL_TIME_RE = new RegExp(`^${TIME}$`);
-function dateOk(m) {
-  if (m === null) return false;
-  const [y, mo, d] = [m[1], m[2], m[3]].map(Number);
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-  return y >= 1 && d >= 1 && d <= days;
-}
-function timeOk(m, first) {
-  if (m === null) return false;
-  const g = (i) => Number(m[first + i] ?? 0);
-  return g(0) < 24 && g(1) < 60 && g(2) < 60 && g(3) < 24 && g(4) < 60;
+var NAIVE_TIME_RE = new RegExp(`^${TIME}$`);
+var DECIMAL_RE = /^\s*[+-]?(?:(?:(?:[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:\.[\p{Nd}_]*)?|[\p{Nd}_]*\.[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:e[+-]?[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)?|inf(?:inity)?|s?nan\p{Nd}*)\s*$/iu;
+var N = "\\d+(?:\\.\\d+)?";
+var DURATION_RE = new RegExp(`^[+-]?P(?!$)(?!.*\\.\\d+[DHMS].)(?:${N}D)?(?:T(?=\\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`, "i");
+function dateTime(re, at2, date, time) {
+  return (v) => {
+    const m = re.exec(v);
+    if (m === null) return false;
+    const g = (i) => Number(m[at2 + i] ?? 0);
+    const [y, mo, d, t] = date ? [g(0), g(1), g(2), at2 + 3] : [2e3, 1, 1, at2];
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+    const h = (i) => Number(m[t + i] ?? 0);
+    return y >= 1 && d >= 1 && d <= days && (!time || h(0) < 24 && h(1) < 60 && h(2) < 60 && h(3) < 24 && h(4) < 60);
+  };
 }
 var FORMATS = /* @__PURE__ */ new Map([
-  ["date-time", [(v) => dateOk(DATE_TIME_RE.exec(v)) && timeOk(DATE_TIME_RE.exec(v), 4), "RFC 3339 date-time with a timezone"]],
-  ["date", [(v) => dateOk(DATE_RE.exec(v)), "RFC 3339 date (YYYY-MM-DD)"]],
-  ["time", [(v) => timeOk(TIME_RE.exec(v), 1), "RFC 3339 time with a timezone"]],
-  ["partial-time", [(v) => timeOk(PARTIAL_TIME_RE.exec(v), 1), "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["date-time", [dateTime(DATE_TIME_RE, 1, true, true), "RFC 3339 date-time with a timezone"]],
+  ["date", [dateTime(DATE_RE, 1, true, false), "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [dateTime(TIME_RE, 1, false, true), "RFC 3339 time with a timezone"]],
+  ["partial-time", [dateTime(NAIVE_TIME_RE, 1, false, true), "time without a timezone (HH:MM:SS[.ffffff])"]],
   ["uuid", [(v) => /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i.test(v), "UUID"]],
-  // Python's Decimal() syntax; \p{Nd} since it also takes non-ASCII digits.
-  ["decimal", [(v) => /^\s*[+-]?(?:(?:[\p{Nd}_]*\p{Nd}[\p{Nd}_]*(?:\.[\p{Nd}_]*)?|[\p{Nd}_]*\.[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:e[+-]?[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)?|inf(?:inity)?|s?nan\p{Nd}*)\s*$/iu.test(v), "decimal string"]],
-  // msgspec's ISO 8601 durations: days, hours, minutes, seconds; only the last may be fractional.
-  ["duration", [(v) => /^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/i.test(v), "ISO 8601 duration"]]
+  ["decimal", [(v) => DECIMAL_RE.test(v), "decimal string"]],
+  // Python's Decimal() syntax
+  ["duration", [(v) => DURATION_RE.test(v), "ISO 8601 duration"]]
 ]);
 function arrayChecks(st, s, ptr) {
   const minI = num(s, "minItems", ptr, 0, true) ?? 0;
   const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
   const items = own(s, "items");
-  const prefixItems = own(s, "prefixItems");
-  const unique = own(s, "uniqueItems");
-  if (prefixItems !== void 0 && !Array.isArray(prefixItems)) throw new SchemaError(`prefixItems at ${ptr} must be an array`);
-  if (unique !== void 0 && typeof unique !== "boolean") throw new SchemaError(`uniqueItems at ${ptr} must be a boolean`);
-  const prefix = (prefixItems ?? []).map((p, i) => node(st, p, `${ptr}/prefixItems/${i}`));
+  const prefixItems = own(s, "prefixItems") ?? [];
+  const unique = own(s, "uniqueItems") ?? false;
+  if (!Array.isArray(prefixItems) || typeof unique !== "boolean") {
+    throw new SchemaError(`prefixItems at ${ptr} must be an array, and uniqueItems a boolean`);
+  }
+  const prefix = prefixItems.map((p, i) => node(st, p, `${ptr}/prefixItems/${i}`));
   const rest = items === void 0 || items === true ? void 0 : items === false ? null : node(st, items, `${ptr}/items`);
-  if (minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique) return null;
-  const length = (op, n) => minI === maxI ? `${n}` : `${op} ${n}`;
-  return (v) => {
+  if (minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique) return ok;
+  const length = (op, n) => `expected array of length ${minI === maxI ? n : `${op} ${n}`}`;
+  return (value) => {
+    const v = value;
     const n = v.length;
-    if (n < minI) return fail(`expected array of length ${length(">=", minI)}, got length ${n}`);
-    if (n > maxI) return fail(`expected array of length ${length("<=", maxI)}, got length ${n}`);
-    const np = Math.min(prefix.length, n);
-    for (let i = 0; i < np; i++) {
-      const f = prefix[i](v[i]);
+    if (n < minI || n > maxI) return fail(`${n < minI ? length(">=", minI) : length("<=", maxI)}, got length ${n}`);
+    const end = rest === void 0 ? Math.min(n, prefix.length) : n;
+    for (let i = 0; i < end; i++) {
+      const fn = i < prefix.length ? prefix[i] : rest;
+      if (fn === null) return at(fail(`unexpected item: at most ${prefix.length} allowed`), i);
+      const f = fn === void 0 ? null : fn(v[i]);
       if (f !== null) return at(f, i);
-    }
-    if (rest === null && n > prefix.length) return at(fail(`unexpected item: at most ${prefix.length} allowed`), prefix.length);
-    if (rest) {
-      for (let i = prefix.length; i < n; i++) {
-        const f = rest(v[i]);
-        if (f !== null) return at(f, i);
-      }
     }
     return unique ? duplicate(v) : null;
   };
 }
 function duplicate(v) {
-  const flat = /* @__PURE__ */ new Map();
-  const deep = /* @__PURE__ */ new Map();
+  const seen = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    const isDeep = typeof x === "object" && x !== null;
-    const key = isDeep ? JSON.stringify(x, (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y) : x;
-    const seen = (isDeep ? deep : flat).get(key);
-    if (seen !== void 0) return at(fail(`duplicate item: equal to item ${seen}`), i);
-    (isDeep ? deep : flat).set(key, i);
+    const deep = typeof x === "object" && x !== null;
+    const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
+    const key = deep ? JSON.stringify(x, sorted) : x;
+    const map = seen[deep ? 1 : 0];
+    const first = map.get(key);
+    if (first !== void 0) return at(fail(`duplicate item: equal to item ${first}`), i);
+    map.set(key, i);
   }
   return null;
 }
@@ -782,43 +757,39 @@ function objectChecks(st, s, ptr) {
   const names = own(s, "propertyNames");
   const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
   const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
-  if (!isPlain(properties)) throw new SchemaError(`properties at ${ptr} must be an object`);
-  if (!Array.isArray(required) || !required.every((k) => typeof k === "string")) {
-    throw new SchemaError(`required at ${ptr} must be an array of strings`);
+  if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
+    throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
   }
   const extra = additional === void 0 || additional === true ? ok : additional === false ? null : node(st, additional, `${ptr}/additionalProperties`);
   const keyFn = names === void 0 ? null : node(st, names, `${ptr}/propertyNames`);
   const table = /* @__PURE__ */ new Map();
   for (const k of Object.keys(properties)) {
-    table.set(k, { fn: node(st, properties[k], `${ptr}/properties/${esc(k)}`), required: false });
+    table.set(k, { fn: node(st, properties[k], `${ptr}/properties/${esc(k)}`), required: 0 });
   }
-  for (const k of required) table.set(k, { fn: table.get(k)?.fn ?? extra, required: true });
+  for (const k of required) table.set(k, { fn: table.get(k)?.fn ?? extra, required: 1 });
   const nRequired = new Set(required).size;
-  if (table.size === 0 && extra === ok && !keyFn && minP === 0 && maxP === Infinity) return null;
-  return (v) => {
-    const keys = Object.keys(v);
-    if (keys.length < minP) return fail(`expected object with at least ${minP} fields, got ${keys.length}`);
-    if (keys.length > maxP) return fail(`expected object with at most ${maxP} fields, got ${keys.length}`);
+  if (table.size === 0 && extra === ok && keyFn === null && minP === 0 && maxP === Infinity) return ok;
+  return (value) => {
+    const v = value;
+    let count = 0;
     let seen = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (keyFn !== null) {
-        const f2 = keyFn(k);
-        if (f2 !== null) return at(fail(`invalid key ${q(k)}: ${f2.message}`), k);
-      }
+    for (const k in v) {
+      if (!hasOwn(v, k)) continue;
+      count++;
+      const bad = keyFn === null ? null : keyFn(k);
+      if (bad !== null) return at(fail(`invalid key ${q(k)}: ${bad.message}`), k);
       const entry = table.get(k);
       const fn = entry === void 0 ? extra : entry.fn;
       if (fn === null) return at(fail(`unexpected field ${q(k)}`), k);
-      if (entry !== void 0 && entry.required) seen++;
+      if (entry !== void 0) seen += entry.required;
       const f = fn(v[k]);
       if (f !== null) return at(f, k);
     }
-    if (seen < nRequired) {
-      const present = new Set(keys);
-      const missing = required.find((k) => !present.has(k));
-      return fail(`missing required field ${q(missing)}`);
-    }
-    return null;
+    if (count < minP) return fail(`expected object with at least ${minP} fields, got ${count}`);
+    if (count > maxP) return fail(`expected object with at most ${maxP} fields, got ${count}`);
+    if (seen === nRequired) return null;
+    const present = new Set(Object.keys(v));
+    return fail(`missing required field ${q(required.find((k) => !present.has(k)))}`);
   };
 }
 
