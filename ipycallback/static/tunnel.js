@@ -126,9 +126,9 @@ function wireError(code, message, path, type) {
 
 // frontend/src/typed/typed-tunnel.ts
 var MAX_WAITING = 1e4;
-function tagOf(value, field) {
-  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
-  const tag = value[field];
+function tagOf(value, field2) {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field2)) return null;
+  const tag = value[field2];
   return typeof tag === "string" ? tag : null;
 }
 var TypedTunnel = class {
@@ -351,11 +351,12 @@ var SchemaError = class extends Error {
     this.name = "SchemaError";
   }
 };
-var KINDS = ["null", "boolean", "number", "string", "array", "object", "other"];
 var KEYWORDS = new Set(
   "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
 );
-var ANNOTATIONS = new Set("title description default examples deprecated readOnly writeOnly $comment".split(" "));
+var ANNOTATIONS = new Set(
+  "title description default examples deprecated readOnly writeOnly $comment".split(" ")
+);
 var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 var own = (o, k) => hasOwn(o, k) ? o[k] : void 0;
 var ok = () => null;
@@ -384,14 +385,6 @@ function show(v) {
   const t = typeof v;
   return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
 }
-function formatPath(segs) {
-  let s = "$";
-  for (let i = segs.length - 1; i >= 0; i--) {
-    const k = segs[i];
-    s += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
-  }
-  return s;
-}
 var states = /* @__PURE__ */ new WeakMap();
 function compile(schema, bundle) {
   const defs = isPlain(bundle) ? own(bundle, "$defs") : void 0;
@@ -413,6 +406,13 @@ function compile(schema, bundle) {
     return f === null ? null : { path: formatPath(f.segs), message: f.message };
   };
 }
+function formatPath(segs) {
+  let path = "$";
+  for (const k of segs.reverse()) {
+    path += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
+  }
+  return path;
+}
 function node(st, s, ptr) {
   if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
   if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
@@ -420,8 +420,8 @@ function node(st, s, ptr) {
   const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
   if (unknown !== void 0) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
   if (hasOwn(s, "$ref")) {
-    const sibling = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
-    if (sibling !== void 0) throw new SchemaError(`"$ref" next to ${q(sibling)} at ${ptr} is not supported`);
+    const other = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
+    if (other !== void 0) throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
     return ref(st, s.$ref, `${ptr}/$ref`);
   }
   if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
@@ -447,32 +447,30 @@ function ref(st, target, ptr) {
     throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
   }
   const name = defName(target);
-  const done = st.done.get(name);
-  if (done !== void 0) return done;
   const pending = st.pending.get(name);
   if (pending !== void 0) return (v) => pending.fn(v);
+  let fn = st.done.get(name);
+  if (fn !== void 0) return fn;
   if (!hasOwn(st.defs, name)) throw new SchemaError(`unresolved $ref ${q(target)} at ${ptr}`);
   const slot = { fn: ok };
   st.pending.set(name, slot);
   try {
-    slot.fn = node(st, st.defs[name], `#/$defs/${esc(name)}`);
+    fn = slot.fn = node(st, st.defs[name], `#/$defs/${esc(name)}`);
   } finally {
     st.pending.delete(name);
   }
-  st.done.set(name, slot.fn);
-  return slot.fn;
+  st.done.set(name, fn);
+  return fn;
 }
 function values(list, ptr) {
   const scalar = (x) => x === null || ["string", "number", "boolean"].includes(typeof x);
   if (!Array.isArray(list) || list.length === 0 || !list.every(scalar)) {
-    throw new SchemaError(`${ptr.slice(ptr.lastIndexOf("/") + 1)} at ${ptr} must hold strings, numbers, booleans or null`);
+    const key = ptr.slice(ptr.lastIndexOf("/") + 1);
+    throw new SchemaError(`${key} at ${ptr} must list strings, numbers, booleans or null`);
   }
   const want = list.length === 1 ? q(list[0]) : `one of ${list.map((x) => q(x)).join(", ")}`;
-  const miss = (v) => fail(`expected ${want}, got ${show(v)}`);
-  const one = list[0];
-  if (list.length === 1) return (v) => v === one ? null : miss(v);
   const set = new Set(list);
-  return (v) => set.has(v) ? null : miss(v);
+  return (v) => set.has(v) ? null : fail(`expected ${want}, got ${show(v)}`);
 }
 function typesOf(st, s, seen) {
   if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
@@ -486,35 +484,33 @@ function typesOf(st, s, seen) {
   if (Array.isArray(list)) return new Set(list.map((x) => x === null ? "null" : typeof x));
   const branches = own(s, "anyOf") ?? own(s, "oneOf");
   if (!Array.isArray(branches)) return null;
-  const out = /* @__PURE__ */ new Set();
-  for (const b of branches) {
-    const t = typesOf(st, b, new Set(seen));
-    if (t === null) return null;
-    for (const x of t) out.add(x);
-  }
-  return out;
+  const each = branches.map((b) => typesOf(st, b, new Set(seen)));
+  return each.some((t) => t === null) ? null : new Set(each.flatMap((t) => [...t ?? []]));
 }
 function union(st, s, key, ptr) {
   const list = s[key];
-  if (!Array.isArray(list) || list.length === 0) throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
+  }
   if (hasOwn(s, "discriminator")) return discriminated(st, s.discriminator, list, `${ptr}/discriminator`);
-  const branches = list.map((b, i) => ({ fn: node(st, b, `${ptr}/${key}/${i}`), types: typesOf(st, b, /* @__PURE__ */ new Set()) }));
-  const want = [...new Set(branches.flatMap((b) => [...b.types ?? []]))].join(" or ");
+  const fns = list.map((b, i) => node(st, b, `${ptr}/${key}/${i}`));
+  const types = list.map((b) => typesOf(st, b, /* @__PURE__ */ new Set()));
+  const want = [...new Set(types.flatMap((t) => [...t ?? []]))].join(" or ");
   const byKind = /* @__PURE__ */ new Map();
-  for (const kind of KINDS) {
+  for (const kind of ["null", "boolean", "number", "string", "array", "object", "other"]) {
     const fits = (t) => t === kind || t === "integer" && kind === "number";
-    byKind.set(kind, branches.filter((b) => b.types === null || [...b.types].some(fits)).map((b) => b.fn));
+    byKind.set(kind, fns.filter((_, i) => [...types[i] ?? [kind]].some(fits)));
   }
   return (v) => {
-    const fns = byKind.get(kindOf(v));
-    if (fns.length === 1) return fns[0](v);
-    if (fns.length === 0) return fail(`expected ${want}, got ${show(v)}`);
+    const candidates = byKind.get(kindOf(v));
+    if (candidates.length === 1) return candidates[0](v);
+    if (candidates.length === 0) return fail(`expected ${want}, got ${show(v)}`);
     let best = null;
     let matched = -1;
-    for (let i = 0; i < fns.length; i++) {
-      const f = fns[i](v);
+    for (let i = 0; i < candidates.length; i++) {
+      const f = candidates[i](v);
       if (f === null && key === "anyOf") return null;
-      if (f === null && matched >= 0) return fail(`value matches both alternatives ${matched} and ${i} of oneOf`);
+      if (f === null && matched >= 0) return fail("value matches more than one alternative of oneOf");
       if (f === null) matched = i;
       else if (best === null || f.segs.length > best.segs.length) best = f;
     }
@@ -531,185 +527,160 @@ function discriminated(st, d, list, ptr) {
   if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
     throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
   }
-  const table = /* @__PURE__ */ new Map();
-  for (const [tag, target] of Object.entries(mapping)) table.set(tag, ref(st, target, `${ptr}/mapping/${esc(tag)}`));
-  const names = [...table.keys()].join(", ");
+  const tags = Object.keys(mapping);
+  const fns = tags.map((tag) => ref(st, mapping[tag], `${ptr}/mapping/${esc(tag)}`));
+  const names = tags.join(", ");
   return (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(`expected object, got ${show(v)}`);
-    if (!hasOwn(v, prop)) return fail(`missing required field ${q(prop)}; expected one of ${names}`);
+    if (typeof v !== "object" || v === null || Array.isArray(v) || !hasOwn(v, prop)) {
+      if (!isPlain(v)) return fail(`expected object, got ${show(v)}`);
+      return fail(`missing required field ${q(prop)}; expected one of ${names}`);
+    }
     const tag = v[prop];
-    const fn = typeof tag === "string" || typeof tag === "number" ? table.get(String(tag)) : void 0;
-    return fn === void 0 ? at(fail(`unknown ${prop} ${show(tag)}; expected one of ${names}`), prop) : fn(v);
+    const text = typeof tag === "number" ? String(tag) : tag;
+    for (let i = 0; i < tags.length; i++) if (tags[i] === text) return fns[i](v);
+    return at(fail(`unknown ${prop} ${show(tag)}; expected one of ${names}`), prop);
   };
-}
-function num(s, key, ptr, min = -Infinity, int = false) {
-  const v = own(s, key);
-  if (v !== void 0 && (typeof v !== "number" || !Number.isFinite(v) || v < min || int && !Number.isInteger(v))) {
-    throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}, got ${show(v)}`);
-  }
-  return v;
 }
 function typeChecks(st, s, ptr) {
   const type = own(s, "type");
   const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
-  const bad = types?.find((t) => !["null", "boolean", "integer", "number", "string", "array", "object"].includes(t));
+  const all = ["null", "boolean", "integer", "number", "string", "array", "object"];
+  const bad = types?.find((t) => !all.includes(t));
   if (bad !== void 0) throw new SchemaError(`unknown type ${q(bad)} at ${ptr}/type`);
   const has = (t) => types === null || types.includes(t);
-  const integer = has("integer") && !has("number");
-  const checks = {};
-  const str = stringChecks(s, ptr);
-  if (has("string") && (types !== null || str !== ok)) checks.string = str;
-  const numeric = numberChecks(s, ptr, integer);
-  if ((has("number") || has("integer")) && (types !== null || numeric !== null)) checks.number = numeric ?? ok;
-  const arr = arrayChecks(st, s, ptr);
-  if (has("array") && (types !== null || arr !== ok)) checks.array = arr;
-  const obj = objectChecks(st, s, ptr);
-  if (has("object") && (types !== null || obj !== ok)) checks.object = obj;
-  if (types === null) {
-    if (Object.keys(checks).length === 0) return null;
-    return (v) => checks[kindOf(v)]?.(v) ?? null;
-  }
-  if (has("boolean")) checks.boolean = ok;
-  if (has("null")) checks.null = ok;
-  const want = types.join(" or ");
-  const mismatch = (v) => fail(`expected ${want}, got ${show(v)}`);
-  const only = Object.keys(checks).length === 1;
-  const f = checks.string ?? checks.number ?? checks.object ?? checks.array ?? ok;
-  if (only && checks.string) return (v) => typeof v === "string" ? f(v) : mismatch(v);
-  if (only && checks.number) return (v) => typeof v === "number" ? f(v) : mismatch(v);
-  if (only && checks.object) return (v) => isPlain(v) ? f(v) : mismatch(v);
-  if (only && checks.array) return (v) => Array.isArray(v) ? f(v) : mismatch(v);
+  const miss = types && ((v) => fail(`expected ${types.join(" or ")}, got ${show(v)}`));
+  const checks = {
+    string: has("string") ? stringChecks(s, ptr, miss) : null,
+    number: has("number") || has("integer") ? numberChecks(s, ptr, !has("number"), miss) : null,
+    array: has("array") ? arrayChecks(st, s, ptr, miss) : null,
+    object: has("object") ? objectChecks(st, s, ptr, miss) : null,
+    boolean: miss && has("boolean") ? (v) => typeof v === "boolean" ? null : miss(v) : null,
+    null: miss && has("null") ? (v) => v === null ? null : miss(v) : null
+  };
+  const fns = Object.values(checks).filter((f) => f !== null);
+  if (fns.length <= 1) return fns[0] ?? null;
   return (v) => {
     const check = checks[kindOf(v)];
-    return check === void 0 ? mismatch(v) : check(v);
+    return check ? check(v) : miss && miss(v);
   };
 }
-function numberChecks(s, ptr, integer) {
+function num(s, key, ptr, min = -Infinity, int = false) {
+  const v = own(s, key);
+  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
+  if (v === void 0 || good) return v;
+  throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
+}
+function numberChecks(s, ptr, integer, miss) {
   const lo = num(s, "minimum", ptr) ?? -Infinity;
   const hi = num(s, "maximum", ptr) ?? Infinity;
   const xlo = num(s, "exclusiveMinimum", ptr) ?? -Infinity;
   const xhi = num(s, "exclusiveMaximum", ptr) ?? Infinity;
   const mul = num(s, "multipleOf", ptr, Number.MIN_VALUE) ?? 0;
+  if (!miss && [lo, -hi, xlo, -xhi].every((x) => x === -Infinity) && mul === 0) return null;
   const word = integer ? "integer" : "number";
-  if (!integer && lo === -Infinity && hi === Infinity && xlo === -Infinity && xhi === Infinity && mul === 0) {
-    if (!hasOwn(s, "type")) return null;
-  }
   const outside = (v) => {
     if (integer && !Number.isInteger(v)) return fail(`expected integer, got ${show(v)}`);
-    if (integer) return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
+    if (integer && !Number.isSafeInteger(v)) {
+      return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
+    }
     if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
-    if (v < lo) return fail(`expected ${word} >= ${lo}, got ${v}`);
-    if (v <= xlo) return fail(`expected ${word} > ${xlo}, got ${v}`);
-    if (v > hi) return fail(`expected ${word} <= ${hi}, got ${v}`);
-    if (v >= xhi) return fail(`expected ${word} < ${xhi}, got ${v}`);
+    if (v < lo || v <= xlo) return fail(`expected ${word} ${v < lo ? `>= ${lo}` : `> ${xlo}`}, got ${v}`);
+    if (v > hi || v >= xhi) return fail(`expected ${word} ${v > hi ? `<= ${hi}` : `< ${xhi}`}, got ${v}`);
     return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
   };
   return (v) => {
-    const n = v;
-    const fits = integer ? Number.isSafeInteger(n) : Number.isFinite(n);
-    return fits && n >= lo && n > xlo && n <= hi && n < xhi && (mul === 0 || n % mul === 0) ? null : outside(n);
+    if (typeof v !== "number") return miss && miss(v);
+    const fits = integer ? Number.isSafeInteger(v) : Number.isFinite(v);
+    const within = v >= lo && v > xlo && v <= hi && v < xhi && (mul === 0 || v % mul === 0);
+    return fits && within ? null : outside(v);
   };
 }
-function stringChecks(s, ptr) {
+function stringChecks(s, ptr, miss) {
   const minL = num(s, "minLength", ptr, 0, true) ?? 0;
   const maxL = num(s, "maxLength", ptr, 0, true) ?? Infinity;
-  const pattern = own(s, "pattern");
-  const format = own(s, "format");
-  const encoding = own(s, "contentEncoding");
+  const [pattern, format, encoding] = [own(s, "pattern"), own(s, "format"), own(s, "contentEncoding")];
   let re;
   try {
     if (pattern !== void 0) re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
   } catch (error) {
     throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`);
   }
-  const fmt = format === void 0 ? void 0 : FORMATS.get(format);
-  if (format !== void 0 && fmt === void 0) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
+  const fmt = FORMATS.get(format);
+  if (format !== void 0 && !fmt) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
   if (encoding !== void 0 && encoding !== "base64") {
     throw new SchemaError(`unsupported contentEncoding ${q(encoding)} at ${ptr}`);
   }
-  if (minL === 0 && maxL === Infinity && !re && !fmt && encoding === void 0) return ok;
+  if (minL === 0 && maxL === Infinity && !re && !fmt && encoding === void 0) {
+    return miss && ((v) => typeof v === "string" ? null : miss(v));
+  }
   return (v) => {
-    const str = v;
-    if (str.length > maxL || str.length < 2 * minL) {
-      let n = 0;
-      for (const _ of str) n++;
-      if (n < minL || n > maxL) return fail(`expected string of length ${n < minL ? `>= ${minL}` : `<= ${maxL}`}, got length ${n}`);
+    if (typeof v !== "string") return miss && miss(v);
+    if (v.length > maxL || v.length < 2 * minL) {
+      const n = [...v].length;
+      const want = n < minL ? `>= ${minL}` : `<= ${maxL}`;
+      if (n < minL || n > maxL) return fail(`expected string of length ${want}, got length ${n}`);
     }
-    if (re && !re.test(str)) return fail(`expected string matching ${q(pattern)}, got ${show(str)}`);
-    if (fmt && !fmt[0](str)) return fail(`expected ${fmt[1]}, got ${show(str)}`);
-    return encoding === void 0 || BASE64.test(str) ? null : fail(`expected base64 string, got ${show(str)}`);
+    if (re && !re.test(v)) return fail(`expected string matching ${q(pattern)}, got ${show(v)}`);
+    if (fmt && !fmt[0](v)) return fail(`expected ${fmt[1]}, got ${show(v)}`);
+    return encoding === void 0 || BASE64.test(v) ? null : fail(`expected base64 string, got ${show(v)}`);
   };
 }
 function fromPython(p) {
-  let out = "";
   let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    const next = p[i + 1] ?? "";
-    if (c === "\\") {
-      i++;
-      if (next === "d" || next === "D") out += next === "d" ? "\\p{Nd}" : "\\P{Nd}";
-      else if (next === "w") out += inClass ? "\\p{L}\\p{N}_" : "[\\p{L}\\p{N}_]";
-      else if (next === "W" && !inClass) out += "[^\\p{L}\\p{N}_]";
-      else if ((next === "A" || next === "Z") && !inClass) out += next === "A" ? "^" : "$";
-      else if (next === "U") {
-        out += `\\u{${p.slice(i + 1, i + 9)}}`;
-        i += 8;
-      } else out += /[\w^$\\.*+?()[\]{}|/]/.test(next) || next === "-" && inClass ? `\\${next}` : next;
-    } else if (inClass) {
-      inClass = c !== "]";
-      out += c;
-    } else if (c === "[") {
-      inClass = true;
-      out += c;
-      if (next === "^") out += p[++i];
-      if (p[i + 1] === "]") out += `\\${p[++i]}`;
-    } else if (c === "$") out += "(?=\\n?$)";
-    else if (c === ".") out += "[^\\n]";
-    else if (c === "(" && p.startsWith("?P<", i + 1)) {
-      out += "(?<";
-      i += 3;
-    } else if (c === "(" && p.startsWith("?P=", i + 1)) {
-      const end = p.indexOf(")", i);
-      out += `\\k<${p.slice(i + 4, end)}>`;
-      i = end;
-    } else out += c;
-  }
-  return out;
+  const tokens = /\\U([\da-fA-F]{8})|\\([\s\S])|\[\^?\]?|\]|\(\?P<|\(\?P=(\w+)\)|[$.]/g;
+  return p.replace(tokens, (t, hex, e, name) => {
+    if (hex !== void 0) return `\\u{${hex}}`;
+    if (e === "d" || e === "D") return e === "d" ? "\\p{Nd}" : "\\P{Nd}";
+    if (e === "w" && inClass) return "\\p{L}\\p{N}_";
+    if ((e === "w" || e === "W") && !inClass) return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
+    if ((e === "A" || e === "Z") && !inClass) return e === "A" ? "^" : "$";
+    if (e !== void 0) return /[\w^$\\.*+?()[\]{}|/]/.test(e) || e === "-" && inClass ? `\\${e}` : e;
+    if (t[0] === "[") {
+      const closes = t.length > 1 && t.endsWith("]");
+      const opened = !inClass;
+      inClass = opened || !closes;
+      return !opened ? `\\${t}` : closes ? `${t.slice(0, -1)}\\]` : t;
+    }
+    if (t === "]") return inClass ? (inClass = false, t) : "\\]";
+    if (inClass) return t;
+    return t === "$" ? "(?=\\n?$)" : t === "." ? "[^\\n]" : t === "(?P<" ? "(?<" : `\\k<${name}>`;
+  });
 }
 var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-var TIME = "(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.\\d+)?";
-var ZONE = "(?:[Zz]|[+-](\\d\\d):?(\\d\\d))";
-var DATE_TIME_RE = new RegExp(`^(\\d{4})-(\\d\\d)-(\\d\\d)[Tt ]${TIME}${ZONE}$`);
-var DATE_RE = /^(\d{4})-(\d\d)-(\d\d)$/;
-var TIME_RE = new RegExp(`^${TIME}${ZONE}$`);
-var NAIVE_TIME_RE = new RegExp(`^${TIME}$`);
-var DECIMAL_RE = /^\s*[+-]?(?:(?:(?:[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:\.[\p{Nd}_]*)?|[\p{Nd}_]*\.[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)(?:e[+-]?[\p{Nd}_]*\p{Nd}[\p{Nd}_]*)?|inf(?:inity)?|s?nan\p{Nd}*)\s*$/iu;
-var N = "\\d+(?:\\.\\d+)?";
-var DURATION_RE = new RegExp(`^[+-]?P(?!$)(?!.*\\.\\d+[DHMS].)(?:${N}D)?(?:T(?=\\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`, "i");
-function dateTime(re, at2, date, time) {
+var UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
+var DATE = String.raw`(\d{4})-(\d\d)-(\d\d)`;
+var TIME = String.raw`(\d\d):(\d\d):(\d\d)(?:\.\d+)?`;
+var ZONE = String.raw`(?:[Zz]|[+-](\d\d):?(\d\d))`;
+var N = String.raw`\d+(?:\.\d+)?`;
+var DURATION = new RegExp(
+  String.raw`^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:${N}D)?(?:T(?=\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`,
+  "i"
+);
+var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
+var NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
+var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
+function dateTime(pattern, date) {
+  const re = new RegExp(`^${pattern}$`);
   return (v) => {
-    const m = re.exec(v);
-    if (m === null) return false;
-    const g = (i) => Number(m[at2 + i] ?? 0);
-    const [y, mo, d, t] = date ? [g(0), g(1), g(2), at2 + 3] : [2e3, 1, 1, at2];
+    const m = re.exec(v)?.slice(1).map((x) => Number(x ?? 0));
+    if (m === void 0) return false;
+    const [y, mo, d] = date ? m.splice(0, 3) : [2e3, 1, 1];
     const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
     const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-    const h = (i) => Number(m[t + i] ?? 0);
-    return y >= 1 && d >= 1 && d <= days && (!time || h(0) < 24 && h(1) < 60 && h(2) < 60 && h(3) < 24 && h(4) < 60);
+    const [h = 0, min = 0, sec = 0, oh = 0, om = 0] = m;
+    return y >= 1 && d >= 1 && d <= days && h < 24 && min < 60 && sec < 60 && oh < 24 && om < 60;
   };
 }
 var FORMATS = /* @__PURE__ */ new Map([
-  ["date-time", [dateTime(DATE_TIME_RE, 1, true, true), "RFC 3339 date-time with a timezone"]],
-  ["date", [dateTime(DATE_RE, 1, true, false), "RFC 3339 date (YYYY-MM-DD)"]],
-  ["time", [dateTime(TIME_RE, 1, false, true), "RFC 3339 time with a timezone"]],
-  ["partial-time", [dateTime(NAIVE_TIME_RE, 1, false, true), "time without a timezone (HH:MM:SS[.ffffff])"]],
-  ["uuid", [(v) => /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i.test(v), "UUID"]],
-  ["decimal", [(v) => DECIMAL_RE.test(v), "decimal string"]],
-  // Python's Decimal() syntax
-  ["duration", [(v) => DURATION_RE.test(v), "ISO 8601 duration"]]
+  ["date-time", [dateTime(`${DATE}[Tt ]${TIME}${ZONE}`, true), "RFC 3339 date-time with a timezone"]],
+  ["date", [dateTime(DATE, true), "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [dateTime(TIME + ZONE, false), "RFC 3339 time with a timezone"]],
+  ["partial-time", [dateTime(TIME, false), "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["uuid", [(v) => UUID.test(v), "UUID"]],
+  ["decimal", [(v) => DECIMAL.test(v.replace(/_/g, "")), "decimal string"]],
+  ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]]
 ]);
-function arrayChecks(st, s, ptr) {
+function arrayChecks(st, s, ptr, miss) {
   const minI = num(s, "minItems", ptr, 0, true) ?? 0;
   const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
   const items = own(s, "items");
@@ -720,74 +691,121 @@ function arrayChecks(st, s, ptr) {
   }
   const prefix = prefixItems.map((p, i) => node(st, p, `${ptr}/prefixItems/${i}`));
   const rest = items === void 0 || items === true ? void 0 : items === false ? null : node(st, items, `${ptr}/items`);
-  if (minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique) return ok;
-  const length = (op, n) => `expected array of length ${minI === maxI ? n : `${op} ${n}`}`;
-  return (value) => {
-    const v = value;
+  const free = minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique;
+  if (free && !miss) return null;
+  const length = (n) => `expected array of length ${minI === maxI ? "" : n < minI ? ">= " : "<= "}`;
+  return (v) => {
+    if (!Array.isArray(v)) return miss && miss(v);
     const n = v.length;
-    if (n < minI || n > maxI) return fail(`${n < minI ? length(">=", minI) : length("<=", maxI)}, got length ${n}`);
-    const end = rest === void 0 ? Math.min(n, prefix.length) : n;
-    for (let i = 0; i < end; i++) {
+    if (n < minI || n > maxI) return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
+    for (let i = 0, end = rest === void 0 ? Math.min(n, prefix.length) : n; i < end; i++) {
       const fn = i < prefix.length ? prefix[i] : rest;
-      if (fn === null) return at(fail(`unexpected item: at most ${prefix.length} allowed`), i);
-      const f = fn === void 0 ? null : fn(v[i]);
+      if (!fn) return at(fail(`unexpected item: at most ${prefix.length} allowed`), i);
+      const f = fn(v[i]);
       if (f !== null) return at(f, i);
     }
     return unique ? duplicate(v) : null;
   };
 }
 function duplicate(v) {
-  const seen = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
+  const [scalars, deep] = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
+  const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    const deep = typeof x === "object" && x !== null;
-    const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
-    const key = deep ? JSON.stringify(x, sorted) : x;
-    const map = seen[deep ? 1 : 0];
+    const map = typeof x === "object" && x !== null ? deep : scalars;
+    const key = map === deep ? JSON.stringify(x, sorted) : x;
     const first = map.get(key);
     if (first !== void 0) return at(fail(`duplicate item: equal to item ${first}`), i);
     map.set(key, i);
   }
   return null;
 }
-function objectChecks(st, s, ptr) {
-  const properties = own(s, "properties") ?? {};
-  const required = own(s, "required") ?? [];
-  const additional = own(s, "additionalProperties");
-  const names = own(s, "propertyNames");
+function field(s, fn, required) {
+  const make = (fast, value, bounds = [-Infinity, Infinity, -Infinity, Infinity]) => ({ fn, required, fast, value, bounds });
+  if (!isPlain(s)) return make("", void 0);
+  const used = Object.keys(s).filter((k) => KEYWORDS.has(k));
+  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  if (used.length === 1 && Array.isArray(list) && list.length === 1) return make("eq", list[0]);
+  const type = own(s, "type");
+  const n = (k, d) => own(s, k) ?? d;
+  const limits = type === "string" ? ["minLength", "maxLength"] : ["minimum", "maximum", "exclusive"];
+  if (!used.every((k) => k === "type" || limits.some((l) => k.startsWith(l)))) return make("", void 0);
+  const lengths = [2 * n("minLength", 0), n("maxLength", Infinity), -Infinity, Infinity];
+  if (type === "string") return make("string", void 0, lengths);
+  if (type !== "integer" && type !== "number") return make("", void 0);
+  const exclusive = [n("exclusiveMinimum", -Infinity), n("exclusiveMaximum", Infinity)];
+  return make(type, void 0, [n("minimum", -Infinity), n("maximum", Infinity), ...exclusive]);
+}
+function objectChecks(st, s, ptr, miss) {
+  const [properties, required] = [own(s, "properties") ?? {}, own(s, "required") ?? []];
+  const [additional, names] = [own(s, "additionalProperties"), own(s, "propertyNames")];
   const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
   const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
   if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
     throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
   }
-  const extra = additional === void 0 || additional === true ? ok : additional === false ? null : node(st, additional, `${ptr}/additionalProperties`);
+  const extra = additional === void 0 || additional === true ? ok : additional ? node(st, additional, `${ptr}/additionalProperties`) : null;
   const keyFn = names === void 0 ? null : node(st, names, `${ptr}/propertyNames`);
-  const table = /* @__PURE__ */ new Map();
-  for (const k of Object.keys(properties)) {
-    table.set(k, { fn: node(st, properties[k], `${ptr}/properties/${esc(k)}`), required: 0 });
-  }
-  for (const k of required) table.set(k, { fn: table.get(k)?.fn ?? extra, required: 1 });
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(properties), ...required])];
+  const fields = keys.map((k) => {
+    const schema = hasOwn(properties, k) ? properties[k] : void 0;
+    const fn = schema === void 0 ? extra : node(st, schema, `${ptr}/properties/${esc(k)}`);
+    return field(schema, fn, required.includes(k) ? 1 : 0);
+  });
+  const index = new Map(keys.map((k, i) => [k, i]));
   const nRequired = new Set(required).size;
-  if (table.size === 0 && extra === ok && keyFn === null && minP === 0 && maxP === Infinity) return ok;
+  const badKey = (k) => {
+    const f = keyFn === null ? null : keyFn(k);
+    return f && fail(`invalid key ${q(k)}: ${f.message}`);
+  };
+  const size = (n) => {
+    const want = n < minP ? `at least ${minP}` : `at most ${maxP}`;
+    return n < minP || n > maxP ? fail(`expected object with ${want} fields, got ${n}`) : null;
+  };
+  if (keys.length === 0 && extra === ok && keyFn === null && minP === 0 && maxP === Infinity) {
+    return miss && ((v) => isPlain(v) ? null : miss(v));
+  }
+  if (keys.length === 0) {
+    return (v) => {
+      if (!isPlain(v)) return miss && miss(v);
+      let count = 0;
+      for (const k in v) {
+        if (!hasOwn(v, k)) continue;
+        count++;
+        const f = badKey(k) ?? (extra === null ? fail(`unexpected field ${q(k)}`) : extra(v[k]));
+        if (f !== null) return at(f, k);
+      }
+      return size(count);
+    };
+  }
   return (value) => {
-    const v = value;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return miss && miss(value);
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return miss && miss(value);
+    const v = proto === null ? { ...value } : value;
     let count = 0;
     let seen = 0;
+    let next = 0;
     for (const k in v) {
       if (!hasOwn(v, k)) continue;
       count++;
-      const bad = keyFn === null ? null : keyFn(k);
-      if (bad !== null) return at(fail(`invalid key ${q(k)}: ${bad.message}`), k);
-      const entry = table.get(k);
-      const fn = entry === void 0 ? extra : entry.fn;
-      if (fn === null) return at(fail(`unexpected field ${q(k)}`), k);
-      if (entry !== void 0) seen += entry.required;
-      const f = fn(v[k]);
+      const bad = keyFn === null ? null : badKey(k);
+      if (bad !== null) return at(bad, k);
+      const i = keys[next] === k ? next : index.get(k);
+      const d = i === void 0 ? void 0 : fields[i];
+      const x = v[k];
+      if (d !== void 0) {
+        next = i + 1;
+        seen += d.required;
+        const fast = d.fast;
+        const b = d.bounds;
+        if (fast === "eq" ? x === d.value : fast === "string" ? typeof x === "string" && x.length >= b[0] && x.length <= b[1] : fast !== "" && typeof x === "number" && x >= b[0] && x <= b[1] && x > b[2] && x < b[3] && (fast === "integer" ? Number.isSafeInteger(x) : Number.isFinite(x))) continue;
+      }
+      const fn = d === void 0 ? extra : d.fn;
+      const f = fn === null ? fail(`unexpected field ${q(k)}`) : fn(x);
       if (f !== null) return at(f, k);
     }
-    if (count < minP) return fail(`expected object with at least ${minP} fields, got ${count}`);
-    if (count > maxP) return fail(`expected object with at most ${maxP} fields, got ${count}`);
-    if (seen === nRequired) return null;
+    if (seen === nRequired) return count < minP || count > maxP ? size(count) : null;
     const present = new Set(Object.keys(v));
     return fail(`missing required field ${q(required.find((k) => !present.has(k)))}`);
   };
