@@ -37,6 +37,7 @@ lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	npm run typecheck
+	$(VENV)/bin/ipycallback codegen --check
 
 frontend-test: node_modules/.installed
 	npm test

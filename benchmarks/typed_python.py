@@ -65,42 +65,46 @@ def _per_op_ns(fn: Callable[[], object], number: int) -> float:
     return statistics.median(runs) / number * 1e9
 
 
+def _measure_one(
+    msg: msgspec.Struct, typed_set: MessageSet, model: Any, n: int
+) -> dict[str, float]:
+    encoder = msgspec.json.Encoder()
+    decoder = typed_set.decoder
+
+    def raw() -> None:
+        decoder.decode(encoder.encode(msg))
+
+    def typed() -> None:
+        # The sending side validates and checks JSON safety; the receiving side decodes and
+        # checks again, as TypedTunnel does.
+        typed_set.unsafe(decoder.decode(typed_set.encode(msg)))
+
+    row = {"raw_msgspec_ns": _per_op_ns(raw, n), "typed_ns": _per_op_ns(typed, n)}
+    if model is not None:
+        instance = model.model_validate(msgspec.to_builtins(msg))
+
+        def pydantic_round() -> None:
+            model.model_validate_json(instance.model_dump_json())
+
+        row["pydantic_ns"] = _per_op_ns(pydantic_round, n)
+    return row
+
+
 def measure(number: int = 20_000) -> dict[str, dict[str, float]]:
     small = Query("json encoder", 5)
     medium = QueryResult("json", [Hit(f"title {i}", i / 20) for i in range(20)], 20)
     typed_set = MessageSet([Query, QueryResult], "send")
-    encoder = msgspec.json.Encoder()
-    decoder = typed_set.decoder
-    results: dict[str, dict[str, float]] = {}
     models = _pydantic_models()
-    for label, msg in (("small", small), ("medium", medium)):
-        n = number if label == "small" else number // 5
-
-        def raw() -> None:
-            decoder.decode(encoder.encode(msg))
-
-        def typed() -> None:
-            # The sending side validates and checks JSON safety; the receiving side decodes
-            # and checks again, as TypedTunnel does.
-            received = decoder.decode(typed_set.encode(msg))
-            typed_set.unsafe(received)
-
-        row = {"raw_msgspec_ns": _per_op_ns(raw, n), "typed_ns": _per_op_ns(typed, n)}
-        if models is not None:
-            model = models[0] if label == "small" else models[1]
-            instance = model.model_validate(msgspec.to_builtins(msg))
-
-            def pydantic_round() -> None:
-                model.model_validate_json(instance.model_dump_json())
-
-            row["pydantic_ns"] = _per_op_ns(pydantic_round, n)
-        results[label] = row
-    return results
+    return {
+        "small": _measure_one(small, typed_set, models and models[0], number),
+        "medium": _measure_one(medium, typed_set, models and models[1], number // 5),
+    }
 
 
 def report(results: dict[str, dict[str, float]]) -> str:
     lines = [
-        "| message | raw msgspec (ns) | typed (ns) | typed / raw | pydantic v2 (ns) | pydantic / typed |",
+        "| message | raw msgspec (ns) | typed (ns) | typed / raw | pydantic v2 (ns) "
+        "| pydantic / typed |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, row in results.items():

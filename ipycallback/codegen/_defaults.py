@@ -1,0 +1,82 @@
+"""Whether a default fits its property's type: a default the receiver would reject is a mistake
+in the declaration, better refused before any code is generated."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_SAFE_INT = 2**53 - 1
+_BOUNDS = {
+    "string": ("minLength", "maxLength"),
+    "integer": ("minimum", "maximum"),
+    "number": ("minimum", "maximum"),
+    "array": ("minItems", "maxItems"),
+    "object": ("minProperties", "maxProperties"),
+}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """JSON equality: unlike ==, `true` is not `1`."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) -> str | None:
+    """Why `value` does not fit `schema` (shapes, tags and bounds; not patterns or formats)."""
+    shown = json.dumps(value)
+    if "$ref" in schema:
+        target = defs[schema["$ref"][len("#/$defs/") :]]
+        if "enum" in target:
+            return default_problem(value, {"enum": target["enum"]}, defs)
+        if not isinstance(value, dict):
+            return f"{shown} is not an object"
+        props = target["properties"]
+        missing = [p for p in target["required"] if p not in value]
+        unknown = [k for k in value if k not in props and not target["additionalProperties"]]
+        if missing or unknown:
+            return f"{shown} lacks {missing[0]!r}" if missing else f"{shown} has {unknown[0]!r}"
+        return _first(default_problem(v, props[k], defs) for k, v in value.items() if k in props)
+    if "anyOf" in schema:
+        return None if value is None else default_problem(value, schema["anyOf"][0], defs)
+    if "oneOf" in schema:
+        tags = {defs[m["$ref"][len("#/$defs/") :]]["x-tag"]: m for m in schema["oneOf"]}
+        tag_field = schema["discriminator"]["propertyName"]
+        member = tags.get(value.get(tag_field)) if isinstance(value, dict) else None
+        return (
+            f"{shown} is none of the messages"
+            if member is None
+            else default_problem(value, member, defs)
+        )
+    if "const" in schema or "enum" in schema:
+        allowed = schema["enum"] if "enum" in schema else [schema["const"]]
+        ok = any(same_value(value, a) for a in allowed)
+        return None if ok else f"{shown} is not one of {json.dumps(allowed)}"
+    kind = schema["type"]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    fits = {
+        "string": isinstance(value, str),
+        "integer": number and isinstance(value, int) and abs(value) <= MAX_SAFE_INT,
+        "number": number and math.isfinite(value),
+        "boolean": isinstance(value, bool),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+    }[kind]
+    if not fits:
+        return f"{shown} is not a valid {kind}"
+    size = len(value) if isinstance(value, (str, list, dict)) else value
+    low, high = (schema.get(key) for key in _BOUNDS.get(kind, ("", "")))
+    if (
+        (low is not None and size < low)
+        or (high is not None and size > high)
+        or size <= schema.get("exclusiveMinimum", -math.inf)
+        or size >= schema.get("exclusiveMaximum", math.inf)
+    ):
+        return f"{shown} is out of bounds"
+    members = value if kind == "array" else value.values() if kind == "object" else []
+    inner: dict[str, Any] = schema.get("items", schema.get("additionalProperties", {}))
+    return _first(default_problem(m, inner, defs) for m in members)
+
+
+def _first(problems: Any) -> str | None:
+    return next((p for p in problems if p), None)

@@ -1,0 +1,160 @@
+"""`ipycallback codegen`: declarations in, generated Python and TypeScript out.
+
+Exit status: 0 when done (or up to date), 1 when `--check` finds a stale file or
+`--breaking-against` finds a breaking change, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from .compat import compare, is_breaking
+from .errors import CodegenError
+
+
+@dataclass(frozen=True)
+class Job:
+    schema: Path
+    py: Path | None
+    ts: Path | None
+    ir: Path | None
+    name: str | None
+    base: Path  # paths in headers are written relative to this, so output is machine-independent
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ipycallback", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    codegen = commands.add_parser(
+        "codegen",
+        help="generate msgspec Structs, TypeScript types, validators and typed tunnels",
+        description="Without SCHEMA, runs every [[tool.ipycallback.codegen]] entry of "
+        "pyproject.toml.",
+    )
+    codegen.add_argument("schema", nargs="?", type=Path, help=".py, .json, .yaml or .ts")
+    codegen.add_argument("--py", type=Path, help="where to write the Python module")
+    codegen.add_argument("--ts", type=Path, help="where to write the TypeScript module")
+    codegen.add_argument("--ir", type=Path, help="where to write the internal form (JSON)")
+    codegen.add_argument("--name", help="the message set's name (default: from the file)")
+    codegen.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    codegen.add_argument("--check", action="store_true", help="fail with a diff if stale")
+    codegen.add_argument(
+        "--breaking-against",
+        type=Path,
+        metavar="OLD",
+        help="compare with an older internal form (.json) or declaration; fail if breaking",
+    )
+    return parser
+
+
+def _jobs(args: argparse.Namespace) -> list[Job]:
+    if args.schema is not None:
+        if args.py is None and args.ts is None and args.ir is None and not args.breaking_against:
+            raise CodegenError("nothing to do: give --py, --ts, --ir or --breaking-against")
+        return [Job(args.schema, args.py, args.ts, args.ir, args.name, Path.cwd())]
+    config: Path = args.config
+    if not config.is_file():
+        raise CodegenError("no SCHEMA given and no pyproject.toml here", file=str(config))
+    table = tomllib.loads(config.read_text()).get("tool", {}).get("ipycallback", {})
+    entries = table.get("codegen", [])
+    if not entries:
+        raise CodegenError("no [[tool.ipycallback.codegen]] entries", file=str(config))
+    base = config.resolve().parent
+    jobs = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "schema" not in entry:
+            raise CodegenError(f"entry {index} needs a schema = ... key", file=str(config))
+
+        def path(key: str, entry: dict[str, str] = entry) -> Path | None:
+            return base / entry[key] if key in entry else None
+
+        jobs.append(
+            Job(base / entry["schema"], path("py"), path("ts"), path("ir"), entry.get("name"), base)
+        )
+    return jobs
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _render(job: Job) -> dict[Path, str]:
+    from .emit_python import emit_python
+    from .emit_typescript import emit_typescript
+    from .ir import canonical_json, fingerprint, load_declaration
+
+    ir = load_declaration(job.schema, name=job.name)
+    source = _relative(job.schema, job.base)
+    stamp = fingerprint(ir)
+    outputs: dict[Path, str] = {}
+    if job.ir is not None:
+        outputs[job.ir] = canonical_json(ir)
+    if job.py is not None:
+        outputs[job.py] = emit_python(ir, source=source, fingerprint=stamp)
+    if job.ts is not None:
+        outputs[job.ts] = emit_typescript(ir, source=source, fingerprint=stamp)
+    return outputs
+
+
+def _breaking(job: Job, old_path: Path) -> bool:
+    from .ir import load_declaration
+
+    # An internal form (.json) reads back as itself, so any declaration or IR can be the old one.
+    changes = compare(load_declaration(old_path), load_declaration(job.schema, name=job.name))
+    for change in changes:
+        print(change)
+    verdict = "BREAKING" if is_breaking(changes) else "compatible"
+    print(f"{_relative(job.schema, job.base)} against {old_path}: {verdict}")
+    return is_breaking(changes)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    stale = False
+    for job in _jobs(args):
+        if args.breaking_against is not None:
+            stale |= _breaking(job, args.breaking_against)
+        for path, text in _render(job).items():
+            current = path.read_text() if path.exists() else None
+            if current == text:
+                continue
+            if args.check:
+                stale = True
+                diff = difflib.unified_diff(
+                    (current or "").splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"{path} (on disk)",
+                    f"{path} (generated)",
+                )
+                sys.stdout.writelines(diff)
+                print(f"stale: {path}; run `ipycallback codegen` to regenerate")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+                print(f"wrote {path}")
+    return 1 if stale else 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        sys.exit(run(argv))
+    except CodegenError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except (OSError, json.JSONDecodeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)

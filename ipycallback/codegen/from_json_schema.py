@@ -1,0 +1,309 @@
+"""JSON Schema declarations (JSON or YAML) to the IR.
+
+`normalise` is also the last step of the Python and TypeScript readers: they spell their input
+as a JSON Schema declaration, so every format obeys the same rules and gives the same IR.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ._check import FIELD_KEYS, NULL, SCHEMA_URL
+from ._yaml import read_yaml
+from .errors import CodegenError, pointer, with_line
+from .ir import IR, check_ir
+
+_SPELLED_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number"}
+_OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
+_META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
+
+
+def load(path: Path, *, name: str | None = None) -> IR:
+    file = str(path)
+    text = path.read_text(encoding="utf-8")
+    lines: dict[str, int] = {}
+    if path.suffix.lower() == ".json":
+        doc, lines = read_json(text, file), {}
+    else:
+        doc, lines = read_yaml(text, file)
+    try:
+        return normalise(doc, file=file, name=name, default_name=stem_name(path))
+    except CodegenError as error:
+        raise with_line(error, lines) from None
+
+
+def stem_name(path: Path) -> str:
+    """`search.schema.yaml` declares the set `search`."""
+    return path.name.split(".")[0]
+
+
+def normalise(doc: Any, *, file: str, name: str | None, default_name: str) -> IR:
+    """A parsed JSON Schema declaration to a checked IR; `name`, if given, overrides."""
+    ir = _Normaliser(doc, file).run(name, default_name)
+    check_ir(ir, file=file)
+    return ir
+
+
+def read_json(text: str, file: str) -> Any:
+    """Parse JSON, refusing repeated keys (json.loads would keep the last one silently)."""
+    repeated: list[tuple[dict[str, Any], str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            keys = [k for k, _ in items]
+            repeated.append((obj, next(k for i, k in enumerate(keys) if k in keys[:i])))
+        return obj
+
+    def refuse(constant: str) -> Any:
+        raise CodegenError(f"{constant} is not JSON", file=file)
+
+    try:
+        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        raise CodegenError(error.msg, file=file, line=error.lineno) from None
+    if repeated:
+        obj, key = repeated[0]
+        where = pointer(*_path_to(doc, obj), key)
+        raise CodegenError(f"duplicate key {key!r}", file=file, pointer=where)
+    return doc
+
+
+def _path_to(value: Any, target: object) -> list[str | int]:
+    if value is target:
+        return []
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in children if isinstance(value, (dict, list)) else ():
+        found = _path_to(child, target)
+        if found or child is target:
+            return [key, *found]
+    return []
+
+
+class _Normaliser:
+    def __init__(self, doc: Any, file: str) -> None:
+        self.doc = doc
+        self.file = file
+        self.tag_field = "type"
+        self.tags: dict[str, str] = {}  # message name -> tag
+
+    def fail(self, message: str, *at: str | int) -> CodegenError:
+        return CodegenError(message, file=self.file, pointer=pointer(*at) or None)
+
+    def run(self, name: str | None, default_name: str) -> IR:
+        doc = self.doc
+        if not isinstance(doc, dict):
+            raise self.fail("a declaration is a JSON object with x-ipycallback and $defs")
+        for key in doc:
+            if key not in ("$schema", "x-ipycallback", "$defs"):
+                raise self.fail(f"unsupported keyword {key!r} at the top level", key)
+        if doc.get("$schema", SCHEMA_URL) != SCHEMA_URL:
+            raise self.fail(f"$schema must be {SCHEMA_URL!r} (or absent)", "$schema")
+        meta, defs = doc.get("x-ipycallback"), doc.get("$defs")
+        if not isinstance(meta, dict):
+            raise self.fail("x-ipycallback must be an object: {toKernel: [...], ...}")
+        if not isinstance(defs, dict):
+            raise self.fail("$defs must be an object of named types")
+        self.tag_field = meta.get("tagField", "type")
+        if not isinstance(self.tag_field, str) or not self.tag_field:
+            raise self.fail("tagField must be a non-empty string", "x-ipycallback", "tagField")
+        for direction in ("toKernel", "toBrowser"):
+            names = meta.get(direction)
+            if not isinstance(names, list):
+                raise self.fail(f"{direction} must be a list of message names", "x-ipycallback")
+            for message in names:
+                if isinstance(message, str) and isinstance(defs.get(message), dict):
+                    self.tags[message] = self.tag(message, defs[message])
+        out_meta = {
+            "format": meta.get("format", 1),
+            "name": name or meta.get("name", default_name),
+            "tagField": self.tag_field,
+            "toKernel": meta["toKernel"],
+            "toBrowser": meta["toBrowser"],
+            "replies": meta.get("replies", {}),
+            **_without(meta, *_META_KEYS),
+        }
+        out_defs = {n: self.named(n, s) for n, s in defs.items()}
+        return {"$schema": SCHEMA_URL, "x-ipycallback": out_meta, "$defs": out_defs}
+
+    def tag(self, name: str, schema: dict[str, Any]) -> str:
+        props = schema.get("properties")
+        spec = props.get(self.tag_field) if isinstance(props, dict) else None
+        if not isinstance(spec, dict):
+            raise self.fail(
+                f'the message {name} needs its tag: "{self.tag_field}": {{"const": "{name}"}}',
+                "$defs",
+                name,
+            )
+        at = ("$defs", name, "properties", self.tag_field)
+        values = spec["enum"] if isinstance(spec.get("enum"), list) else [spec.get("const")]
+        if len(values) != 1 or not isinstance(values[0], str) or not values[0]:
+            raise self.fail('a tag is one non-empty string: {"const": "..."}', *at)
+        tag: str = values[0]
+        extra = set(spec) - {"const", "enum", "type", "description", "default"}
+        if extra or spec.get("type", "string") != "string" or spec.get("default", tag) != tag:
+            raise self.fail(f'a tag property is exactly {{"const": "{tag}"}}', *at)
+        if schema.get("x-tag", tag) != tag:
+            raise self.fail(f"x-tag {schema['x-tag']!r} is not the tag {tag!r}", *at)
+        return tag
+
+    def named(self, name: str, schema: Any) -> Any:
+        at = ("$defs", name)
+        if not isinstance(schema, dict):
+            raise self.fail("a named type is a JSON object", *at)
+        if schema.get("title", name) != name:
+            raise self.fail(f"title must be the name {name!r} (or absent)", *at, "title")
+        head = {"title": name, **_pick(schema, "description")}
+        if "enum" in schema:
+            rest = _drop_spelled_type(schema, schema["enum"])
+            return {**head, "enum": schema["enum"], **_without(rest, "title", "description")}
+        if schema.get("type") != "object" or isinstance(schema.get("additionalProperties"), dict):
+            raise self.fail(
+                "a named type is an object (with properties) or an enum; "
+                "dicts, lists and scalars are field types",
+                *at,
+            )
+        props, required = schema.get("properties", {}), schema.get("required", [])
+        if not isinstance(props, dict):
+            raise self.fail("properties must be an object", *at, "properties")
+        if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+            raise self.fail("required must be a list of property names", *at, "required")
+        if len(set(required)) != len(required):
+            raise self.fail("required must be a list of distinct names", *at, "required")
+        for index, prop in enumerate(required):
+            if prop not in props:
+                raise self.fail(f"required names no property {prop!r}", *at, "required", index)
+        out: dict[str, Any] = {}
+        if name in self.tags:  # the tag goes first, whatever its place in the input
+            out[self.tag_field] = {"const": self.tags[name]}
+        for prop, field in props.items():
+            if prop not in out:
+                out[prop] = self.prop(field, prop in required, *at, "properties", prop)
+        return {
+            "type": "object",
+            **head,
+            **({"x-tag": self.tags[name]} if name in self.tags else {}),
+            "properties": out,
+            "required": [p for p, s in out.items() if "default" not in s],
+            "additionalProperties": schema.get("additionalProperties", True),
+            **_without(schema, *_OBJECT_INPUT, "additionalProperties"),
+        }
+
+    def prop(self, schema: Any, required: bool, *at: str | int) -> Any:
+        out = self.field(schema, *at)
+        options = out.get("anyOf")
+        nullable = isinstance(options, list) and len(options) == 2 and options[1] == NULL
+        if nullable and "description" not in out and "description" in options[0]:
+            # Formats differ on where a nullable's doc lands; the property is the one place.
+            inner = _without(options[0], "description")
+            out = _ordered(
+                {**out, "anyOf": [inner, NULL], "description": options[0]["description"]}
+            )
+        if required and "default" in out:
+            raise self.fail("a property is required or has a default, not both", *at)
+        if not required and "default" not in out:
+            if not nullable:
+                raise self.fail(
+                    "an optional property needs a default (or a nullable type: then null)", *at
+                )
+            out = _ordered({**out, "default": None})
+        return out
+
+    def field(self, schema: Any, *at: str | int) -> Any:
+        if not isinstance(schema, dict):
+            raise self.fail("a field type must be a JSON object", *at)
+        kind = schema.get("type")
+        if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
+            inner = {**_without(schema, "description", "default"), "type": kind[kind[0] == "null"]}
+            notes = _pick(schema, "description", "default")
+            return _ordered({"anyOf": [self.field(inner, *at), NULL], **notes})
+        if "anyOf" in schema or "oneOf" in schema:
+            return self.union(schema, *at)
+        out = dict(schema)
+        if "const" in out or "enum" in out:
+            out = _drop_spelled_type(out, out["enum"] if "enum" in out else [out["const"]])
+        if isinstance(out.get("enum"), list) and len(out["enum"]) == 1 and "const" not in out:
+            # Python's Literal[1] and TypeScript's `1` mean the same: one spelling.
+            out = {**_without(out, "enum"), "const": out["enum"][0]}
+        for key in ("items", "additionalProperties"):
+            if isinstance(out.get(key), dict):
+                out[key] = self.field(out[key], *at, key)
+        return _ordered(out)
+
+    def union(self, schema: dict[str, Any], *at: str | int) -> Any:
+        key = "anyOf" if "anyOf" in schema else "oneOf"
+        members = schema[key]
+        for extra in set(schema) - {key, "discriminator", "description", "default"}:
+            raise self.fail(f"unsupported keyword {extra!r} next to {key}", *at, extra)
+        if not isinstance(members, list):
+            raise self.fail(f"{key} must be a list", *at, key)
+        rest = [(i, m) for i, m in enumerate(members) if m != NULL]
+        nullable = len(rest) < len(members)
+        if len(members) - len(rest) > 1 or not rest:
+            raise self.fail("a union has non-null members and at most one null", *at, key)
+        notes = _pick(schema, "description", "default")
+        if len(rest) == 1 and "discriminator" not in schema:
+            inner = self.field(rest[0][1], *at, key, rest[0][0])
+            return _ordered({"anyOf": [inner, NULL], **notes} if nullable else {**inner, **notes})
+        names = []
+        for index, member in rest:
+            ref = member.get("$ref") if isinstance(member, dict) and len(member) == 1 else None
+            name = ref[len("#/$defs/") :] if isinstance(ref, str) else ""
+            if name not in self.tags or ref != f"#/$defs/{name}":
+                problem = (
+                    f"untagged union: {name} is not a message"
+                    if isinstance(ref, str)
+                    else f"unsupported union member {json.dumps(member)[:60]}"
+                )
+                raise self.fail(
+                    f"{problem}; a union is `T | null` or a union of messages (which carry "
+                    "the tag)",
+                    *at,
+                    key,
+                    index,
+                )
+            names.append(name)
+        self.discriminator(schema.get("discriminator"), names, *at, "discriminator")
+        tagged = {
+            "oneOf": [{"$ref": f"#/$defs/{n}"} for n in names],
+            "discriminator": {"propertyName": self.tag_field},
+        }
+        return _ordered({"anyOf": [tagged, NULL], **notes} if nullable else {**tagged, **notes})
+
+    def discriminator(self, spec: Any, names: list[str], *at: str | int) -> None:
+        if spec is None:
+            return
+        if not isinstance(spec, dict) or spec.get("propertyName") != self.tag_field:
+            raise self.fail(f"the discriminator's propertyName must be {self.tag_field!r}", *at)
+        mapping = spec.get("mapping", {})
+        if set(spec) - {"propertyName", "mapping"} or not isinstance(mapping, dict):
+            raise self.fail("a discriminator has propertyName and, optionally, mapping", *at)
+        expected = {self.tags[n]: f"#/$defs/{n}" for n in names}
+        for tag, ref in mapping.items():
+            if expected.get(tag) != ref:
+                raise self.fail(f"the mapping of {tag!r} disagrees with the tags", *at, "mapping")
+
+
+def _pick(schema: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: schema[k] for k in keys if k in schema}
+
+
+def _without(schema: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Keys the IR does not know travel on, for check_ir to refuse with a precise pointer."""
+    return {k: v for k, v in schema.items() if k not in keys}
+
+
+def _ordered(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**_pick(schema, *FIELD_KEYS), **_without(schema, *FIELD_KEYS)}
+
+
+def _drop_spelled_type(schema: dict[str, Any], values: Any) -> dict[str, Any]:
+    """`{"type": "string", "enum": [...]}` is a common spelling of the IR's `{"enum": [...]}`."""
+    if not isinstance(values, list) or not isinstance(schema.get("type"), str):
+        return schema
+    spelled = {_SPELLED_TYPE.get(type(v)) for v in values}
+    if spelled == {schema["type"]} or (schema["type"] == "number" and spelled == {"integer"}):
+        return _without(schema, "type")
+    return schema
