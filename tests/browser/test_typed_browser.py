@@ -4,6 +4,7 @@ and structured errors travelling back to the browser."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def page(jupyter_lab: JupyterServer, browser: BrowserContext) -> Iterator[NotebookPage]:
     shutil.copy(ROOT / "examples" / "search_as_you_type.ipynb", jupyter_lab.root_dir)
+    shutil.copytree(ROOT / "examples" / "generated", jupyter_lab.root_dir / "generated")
     with NotebookPage(jupyter_lab, browser, "search_as_you_type.ipynb") as page:
         page.run_all_cells(timeout=120)
         yield page
@@ -57,28 +59,29 @@ def test_typed_messages_both_ways_in_plain_javascript(page: NotebookPage) -> Non
     )
     # The kernel's reply to a send() (not a request) reaches the on() handler, validated.
     got = page.wait_for_js("window.pushed.length === 1 && window.pushed[0][1]", timeout=30)
-    assert got == {
-        "type": "QueryResult",
-        "query": "zip",
-        "hits": [{"title": "zipfile: work with ZIP archives", "score": 1.0}],
-    }
-    page.execute("search.send(QueryResult('from the kernel', [Hit('pushed', 0.5)]))")
+    assert (got["type"], got["query"], got["total"]) == ("QueryResult", "zip", 1)
+    assert got["hits"] == [{"title": "zipfile: work with ZIP archives", "score": 1.0, "tags": []}]
+    page.execute(
+        "search.send(QueryResult('from the kernel', [Hit('pushed', 0.5)], total=1, took_ms=0.0))"
+    )
     pushed = page.wait_for_js("window.pushed.length === 2 && window.pushed[1][1]")
-    assert pushed["hits"] == [{"title": "pushed", "score": 0.5}]
+    assert pushed["hits"] == [{"title": "pushed", "score": 0.5, "tags": []}]
 
 
 def test_errors_reach_the_browser_structured_and_the_tunnel_keeps_working(
     page: NotebookPage,
 ) -> None:
-    page.execute(
+    ran = page.execute(
+        "from ipycallback import TypedTunnel\n"
         "errors_demo = TypedTunnel(SlowTunnelWidget(tunnel_id='errors-demo'),\n"
         "    receive=[Query], send=[QueryResult], replies={Query: QueryResult})\n"
         "@errors_demo.on(Query)\n"
         "def fragile(version, query):\n"
         "    if query.text == 'boom':\n"
         "        raise ValueError('no results for boom')\n"
-        "    return QueryResult(query.text, [])\n"
+        "    return QueryResult(query.text, [], total=0, took_ms=0.0)\n"
     )
+    assert ran.status == "ok", ran.text
     outcome = page.evaluate(
         """async () => {
           const t = await window.IPyCallback.typed("errors-demo", { timeoutMs: 20000 });
@@ -119,7 +122,13 @@ def test_errors_reach_the_browser_structured_and_the_tunnel_keeps_working(
         "version": 2,
         "message": "ValueError: no results for boom",
     }
-    assert outcome["after"] == {"type": "QueryResult", "query": "fine", "hits": []}
+    assert outcome["after"] == {
+        "type": "QueryResult",
+        "query": "fine",
+        "hits": [],
+        "total": 0,
+        "took_ms": 0,
+    }
     assert wait_kernel(page, "errors_demo.stats.handler_errors == 1") is True
 
 
@@ -133,7 +142,7 @@ def test_proto_keys_in_payloads_never_reach_object_prototype(page: NotebookPage)
     )
     page.execute(
         'search.tunnel.send_msg(\'{"type": "QueryResult", "query": "p", "hits": [], '
-        '"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
+        '"total": 0, "took_ms": 0, "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
     )
     keys = page.wait_for_js("window.protoSeen.length === 1 && window.protoSeen[0]")
     assert "__proto__" in keys and "constructor" in keys
@@ -149,3 +158,44 @@ def test_the_readme_typed_example_runs_as_written(
         readme.run_all_cells(timeout=120)
         wait_console(readme, "pushed: pushed")
         wait_console(readme, "reply: abc ABC")
+
+
+GENERATED_DRIVER = """
+import { SearchTunnel } from "./search_messages.ts";
+window.generatedOutcome = (async () => {
+  const search = await SearchTunnel.attach("generated-demo", { timeoutMs: 30000 });
+  const reply = await search.request({ type: "Query", text: "json", limit: 1, mode: "prefix" });
+  let invalid = null;
+  try { search.send({ type: "Query", text: "x", limit: 0 }); } catch (e) { invalid = [e.name, e.path]; }
+  let mismatch = null;
+  try { await SearchTunnel.attach("mismatch", { timeoutMs: 30000 }); } catch (e) { mismatch = e.message; }
+  return { reply, invalid, mismatch };
+})();
+"""
+
+
+def test_generated_python_and_typescript_talk_to_each_other(page: NotebookPage) -> None:
+    ran = page.execute(
+        "generated = SearchTunnel(SlowTunnelWidget(tunnel_id='generated-demo'))\n"
+        "generated.on(Query, run_query)\n"
+        "from ipycallback import TypedTunnel\n"
+        "from generated.search_messages import Stop\n"
+        "mismatch = TypedTunnel(SlowTunnelWidget(tunnel_id='mismatch'), receive=[Query, Stop],\n"
+        "    send=[QueryResult], fingerprint='sha256:from-another-version')\n"
+    )
+    assert ran.status == "ok", ran.text
+    generated = ROOT / "examples" / "generated"
+    bundle = subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "esbuild"), "--bundle", "--format=esm",
+         f"--alias:ipycallback={ROOT / 'frontend' / 'src' / 'index.ts'}",
+         '--define:__IPYCALLBACK_VERSION__="e2e"', "--loader=ts", "--log-level=warning"],
+        input=GENERATED_DRIVER, cwd=generated, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    page.page.add_script_tag(content=bundle, type="module")
+    outcome = page.evaluate("async () => await window.generatedOutcome")
+    reply = outcome["reply"]
+    assert (reply["type"], reply["query"], reply["total"]) == ("QueryResult", "json", 1)
+    assert reply["hits"] == [{"title": "json: JSON encoder and decoder", "score": 1, "tags": []}]
+    assert outcome["invalid"] == ["MessageValidationError", "$.limit"]
+    assert "differs from this browser code's" in outcome["mismatch"]
+    assert "sha256:from-another-version" in outcome["mismatch"]
