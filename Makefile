@@ -50,7 +50,11 @@ browser-test: $(VENV)/.installed chromium
 
 test: lint frontend-test unit browser-test
 
-bench: $(VENV)/.installed chromium
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed node_modules/.installed chromium
 	$(PY) benchmarks/bench.py
 
 clean:
