@@ -14,6 +14,7 @@ from ._wire_safety import build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
 REF_TEMPLATE = "#/$defs/{name}"
+_NO_TAG = "\x00ipycallback:no-message"
 
 
 def _tag_of(cls: type[msgspec.Struct]) -> tuple[str, str]:
@@ -48,7 +49,13 @@ class MessageSet:
         if len(fields) != 1:
             raise TypeError(f"all message types to {direction} must share one tag field: {fields}")
         self.tag_field = fields.pop()
-        union: Any = self.types[0] if len(self.types) == 1 else Union[self.types]  # noqa: UP007
+        members: tuple[Any, ...] = self.types
+        if len(members) == 1:
+            # msgspec does not require the tag of a lone tagged Struct; a second type that is
+            # never sent makes this a tagged union, so a missing or wrong tag is refused here as
+            # it is in the browser.
+            members += (msgspec.defstruct("NoMessage", [], tag=_NO_TAG, tag_field=self.tag_field),)
+        union: Any = Union[members]  # noqa: UP007
         self.decoder = msgspec.json.Decoder(union)
         self._send_checks = build_checks(self.types, sending=True)
         self._receive_checks = build_checks(self.types, sending=False)

@@ -147,6 +147,9 @@ class TypedTunnel:
             self._reject(version, text, error)
             return
         cls = type(msg)
+        if self._in.tag(cls) is None:  # the placeholder of a one-type set
+            self._reject(version, text, msgspec.ValidationError("unknown tag"))
+            return
         unsafe = self._in.unsafe(msg)
         if unsafe is not None:  # e.g. a naive datetime: refused in this direction too
             self.stats.rejected += 1

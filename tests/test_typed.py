@@ -243,3 +243,18 @@ def test_a_newer_request_cancels_the_older_async_handler() -> None:
     replies = sent(recorder)
     assert [(e[0], e[2]) for e in replies] == [(2, REPLY)]
     assert typed.stats.superseded == 1
+
+
+def test_a_one_type_set_still_requires_the_tag() -> None:
+    tunnel = SlowTunnelWidget()
+    typed = TypedTunnel(tunnel, receive=[Stop], send=[Status])
+    got: list[int] = []
+    typed.on(Stop, lambda version, msg: got.append(version))
+    recorder = comm_of(tunnel)
+    recorder.from_browser({"b": [[1, "{}"], [2, '{"type": "Other"}'], [3, '{"type": "Stop"}']]})
+    flush(typed)
+    assert got == [3]
+    assert [report[1]["code"] for report in error_reports(recorder)] == [
+        "unknown_type",
+        "unknown_type",
+    ]
