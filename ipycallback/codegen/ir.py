@@ -44,7 +44,20 @@ def load_declaration(path: Path, *, name: str | None = None) -> IR:
         from .from_typescript import load
     else:
         from .from_json_schema import load
-    return load(path, name=name)
+    return _integral_numbers(load(path, name=name))
+
+
+def _integral_numbers(value: Any) -> Any:
+    """Write 1.0 as 1. JSON does not tell them apart, and msgspec's schema of a Python
+    declaration can show either: `typing` caches `Annotated[float, Meta(ge=0)]` by equality, so
+    it may hand back a `Meta(ge=0.0)` that some other module built first."""
+    if isinstance(value, dict):
+        return {key: _integral_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
 
 
 def _without_descriptions(ir: IR) -> IR:
