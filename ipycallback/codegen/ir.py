@@ -44,7 +44,8 @@ def load_declaration(path: Path, *, name: str | None = None) -> IR:
         from .from_typescript import load
     else:
         from .from_json_schema import load
-    return _integral_numbers(load(path, name=name))
+    tidy: IR = _integral_numbers(load(path, name=name))
+    return tidy
 
 
 def _integral_numbers(value: Any) -> Any:
