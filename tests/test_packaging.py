@@ -39,6 +39,15 @@ def test_a_wheel_builds_without_node_and_ships_everything(tmp_path: Path) -> Non
     names = zipfile.ZipFile(wheel).namelist()
     assert "ipycallback/static/tunnel.js" in names
     assert "ipycallback/_server_extension.py" in names
+    # The code generator ships too: users generate their own message sets.
+    for name in ("node/ajv_standalone.mjs", "node/ts_to_schema.mjs", "support.ts", "cli.py"):
+        assert f"ipycallback/codegen/{name}" in names
+    assert "ipycallback/py.typed" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert (
+        "ipycallback = ipycallback.codegen.cli:main"
+        in zipfile.ZipFile(wheel).read(entry_points).decode()
+    )
     config = [n for n in names if n.endswith("jupyter_server_config.d/ipycallback.json")]
     assert config and config[0].split(".data/data/")[1] == (
         "etc/jupyter/jupyter_server_config.d/ipycallback.json"
