@@ -344,6 +344,63 @@ var TypedTunnel = class {
   }
 };
 
+// frontend/src/typed/formats.ts
+function fromPython(p) {
+  let inClass = false;
+  const tokens = /\\U([\da-fA-F]{8})|\\([\s\S])|\[\^?\]?|\]|\(\?P<|\(\?P=(\w+)\)|[$.]/g;
+  return p.replace(tokens, (t, hex, e, name) => {
+    if (hex !== void 0) return `\\u{${hex}}`;
+    if (e === "d" || e === "D") return e === "d" ? "\\p{Nd}" : "\\P{Nd}";
+    if (e === "w" && inClass) return "\\p{L}\\p{N}_";
+    if ((e === "w" || e === "W") && !inClass) return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
+    if ((e === "A" || e === "Z") && !inClass) return e === "A" ? "^" : "$";
+    if (e !== void 0) return /[\w^$\\.*+?()[\]{}|/]/.test(e) || e === "-" && inClass ? `\\${e}` : e;
+    if (t[0] === "[") {
+      const closes = t.length > 1 && t.endsWith("]");
+      const opened = !inClass;
+      inClass = opened || !closes;
+      return !opened ? `\\${t}` : closes ? `${t.slice(0, -1)}\\]` : t;
+    }
+    if (t === "]") return inClass ? (inClass = false, t) : "\\]";
+    if (inClass) return t;
+    return t === "$" ? "(?=\\n?$)" : t === "." ? "[^\\n]" : t === "(?P<" ? "(?<" : `\\k<${name}>`;
+  });
+}
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
+var DATE = String.raw`(\d{4})-(\d\d)-(\d\d)`;
+var TIME = String.raw`(\d\d):(\d\d):(\d\d)(?:\.\d+)?`;
+var ZONE = String.raw`(?:[Zz]|[+-](\d\d):?(\d\d))`;
+var N = String.raw`\d+(?:\.\d+)?`;
+var DURATION = new RegExp(
+  String.raw`^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:${N}D)?(?:T(?=\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`,
+  "i"
+);
+var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
+var NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
+var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
+function dateTime(pattern, date) {
+  const re = new RegExp(`^${pattern}$`);
+  return (v) => {
+    const m = re.exec(v)?.slice(1).map((x) => Number(x ?? 0));
+    if (m === void 0) return false;
+    const [y, mo, d] = date ? m.splice(0, 3) : [2e3, 1, 1];
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+    const [h = 0, min = 0, sec = 0, oh = 0, om = 0] = m;
+    return y >= 1 && d >= 1 && d <= days && h < 24 && min < 60 && sec < 60 && oh < 24 && om < 60;
+  };
+}
+var FORMATS = /* @__PURE__ */ new Map([
+  ["date-time", [dateTime(`${DATE}[Tt ]${TIME}${ZONE}`, true), "RFC 3339 date-time with a timezone"]],
+  ["date", [dateTime(DATE, true), "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [dateTime(TIME + ZONE, false), "RFC 3339 time with a timezone"]],
+  ["partial-time", [dateTime(TIME, false), "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["uuid", [(v) => UUID.test(v), "UUID"]],
+  ["decimal", [(v) => DECIMAL.test(v.replace(/_/g, "")), "decimal string"]],
+  ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]]
+]);
+
 // frontend/src/typed/validate.ts
 var SchemaError = class extends Error {
   constructor() {
@@ -625,61 +682,6 @@ function stringChecks(s, ptr, miss) {
     return encoding === void 0 || BASE64.test(v) ? null : fail(`expected base64 string, got ${show(v)}`);
   };
 }
-function fromPython(p) {
-  let inClass = false;
-  const tokens = /\\U([\da-fA-F]{8})|\\([\s\S])|\[\^?\]?|\]|\(\?P<|\(\?P=(\w+)\)|[$.]/g;
-  return p.replace(tokens, (t, hex, e, name) => {
-    if (hex !== void 0) return `\\u{${hex}}`;
-    if (e === "d" || e === "D") return e === "d" ? "\\p{Nd}" : "\\P{Nd}";
-    if (e === "w" && inClass) return "\\p{L}\\p{N}_";
-    if ((e === "w" || e === "W") && !inClass) return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
-    if ((e === "A" || e === "Z") && !inClass) return e === "A" ? "^" : "$";
-    if (e !== void 0) return /[\w^$\\.*+?()[\]{}|/]/.test(e) || e === "-" && inClass ? `\\${e}` : e;
-    if (t[0] === "[") {
-      const closes = t.length > 1 && t.endsWith("]");
-      const opened = !inClass;
-      inClass = opened || !closes;
-      return !opened ? `\\${t}` : closes ? `${t.slice(0, -1)}\\]` : t;
-    }
-    if (t === "]") return inClass ? (inClass = false, t) : "\\]";
-    if (inClass) return t;
-    return t === "$" ? "(?=\\n?$)" : t === "." ? "[^\\n]" : t === "(?P<" ? "(?<" : `\\k<${name}>`;
-  });
-}
-var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-var UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
-var DATE = String.raw`(\d{4})-(\d\d)-(\d\d)`;
-var TIME = String.raw`(\d\d):(\d\d):(\d\d)(?:\.\d+)?`;
-var ZONE = String.raw`(?:[Zz]|[+-](\d\d):?(\d\d))`;
-var N = String.raw`\d+(?:\.\d+)?`;
-var DURATION = new RegExp(
-  String.raw`^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:${N}D)?(?:T(?=\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`,
-  "i"
-);
-var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
-var NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
-var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
-function dateTime(pattern, date) {
-  const re = new RegExp(`^${pattern}$`);
-  return (v) => {
-    const m = re.exec(v)?.slice(1).map((x) => Number(x ?? 0));
-    if (m === void 0) return false;
-    const [y, mo, d] = date ? m.splice(0, 3) : [2e3, 1, 1];
-    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-    const [h = 0, min = 0, sec = 0, oh = 0, om = 0] = m;
-    return y >= 1 && d >= 1 && d <= days && h < 24 && min < 60 && sec < 60 && oh < 24 && om < 60;
-  };
-}
-var FORMATS = /* @__PURE__ */ new Map([
-  ["date-time", [dateTime(`${DATE}[Tt ]${TIME}${ZONE}`, true), "RFC 3339 date-time with a timezone"]],
-  ["date", [dateTime(DATE, true), "RFC 3339 date (YYYY-MM-DD)"]],
-  ["time", [dateTime(TIME + ZONE, false), "RFC 3339 time with a timezone"]],
-  ["partial-time", [dateTime(TIME, false), "time without a timezone (HH:MM:SS[.ffffff])"]],
-  ["uuid", [(v) => UUID.test(v), "UUID"]],
-  ["decimal", [(v) => DECIMAL.test(v.replace(/_/g, "")), "decimal string"]],
-  ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]]
-]);
 function arrayChecks(st, s, ptr, miss) {
   const minI = num(s, "minItems", ptr, 0, true) ?? 0;
   const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
