@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import msgspec
 import msgspec.inspect as mi
 
 from ._errors import MessageValidationError
-from ._wire_safety import build_checks, find_unsafe
+from ._send_validator import strict_decoder
+from ._wire_safety import Check, build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
 REF_TEMPLATE = "#/$defs/{name}"
@@ -54,11 +55,21 @@ class MessageSet:
             # msgspec does not require the tag of a lone tagged Struct; a second type that is
             # never sent makes this a tagged union, so a missing or wrong tag is refused here as
             # it is in the browser.
-            members += (msgspec.defstruct("NoMessage", [], tag=_NO_TAG, tag_field=self.tag_field),)
+            self._placeholder: type | None = msgspec.defstruct(
+                "NoMessage", [], tag=_NO_TAG, tag_field=self.tag_field
+            )
+            members += (self._placeholder,)
+        else:
+            self._placeholder = None
         union: Any = Union[members]  # noqa: UP007
         self.decoder = msgspec.json.Decoder(union)
-        self._send_checks = build_checks(self.types, sending=True)
         self._receive_checks = build_checks(self.types, sending=False)
+        self._plans = self._plan_sending()
+        # Most sets have nothing to check after msgspec's decode: then decoding is msgspec's.
+        plain = self._placeholder is None and not any(self._receive_checks.values())
+        self.decode: Callable[[str | bytes], msgspec.Struct] = (
+            self.decoder.decode if plain else self._checked_decode
+        )
 
     def tag(self, cls: type) -> str | None:
         config = getattr(cls, "__struct_config__", None)
@@ -71,23 +82,69 @@ class MessageSet:
         issue = check(msg) if check else None
         return MessageValidationError(issue[1], "$" + issue[0]) if issue else None
 
+    def _checked_decode(self, text: str | bytes) -> msgspec.Struct:
+        # What `decode` is when there is more to check than msgspec does. It raises what msgspec
+        # raises for text it refuses (an undeclared tag included), and MessageValidationError
+        # for what _wire_safety refuses.
+        msg: msgspec.Struct = self.decoder.decode(text)
+        if type(msg) is self._placeholder:
+            raise msgspec.ValidationError(f"Invalid value {_NO_TAG!r} - at `$.{self.tag_field}`")
+        issue = self.unsafe(msg)
+        if issue is not None:
+            raise issue
+        return msg
+
     def encode(self, msg: msgspec.Struct) -> str:
-        """Encode after checking what the receiver will check, plus what JSON would change."""
-        check = self._send_checks[type(msg)]
-        issue = check(msg) if check else None
-        if issue:
-            raise MessageValidationError(issue[1], "$" + issue[0])
+        """Encode after checking what the receiver will check, plus what JSON would change.
+        Raises MessageValidationError, and TypeError for a type not declared here."""
+        # One frame for the whole send: on small messages a Python call costs as much as
+        # msgspec's encoding.
+        plan = self._plans.get(type(msg))
+        if plan is None:
+            declared = ", ".join(cls.__name__ for cls in self.types)
+            raise TypeError(
+                f"{type(msg).__name__} is not declared for sending; declared: {declared}"
+            )
+        check, validate = plan
+        if check is not None:
+            issue = check(msg)
+            if issue:
+                raise MessageValidationError(issue[1], "$" + issue[0])
         data = _ENCODER.encode(msg)
         try:
-            # Constructors do not validate; decoding is msgspec's validator.
-            self.decoder.decode(data)
+            validate(data)
         except msgspec.ValidationError as error:
-            # A NaN shows up here as a null; say what it really was.
-            unsafe = find_unsafe(msg)
-            if unsafe is not None:
-                raise MessageValidationError(unsafe[1], unsafe[0]) from None
-            raise MessageValidationError.from_msgspec(error) from None
+            raise self._explain(msg, data, error) from None
         return data.decode()
+
+    def _plan_sending(self) -> dict[type, tuple[Check | None, Callable[[bytes], object]]]:
+        # Validating means decoding what was encoded: with a strict twin where there is one (it
+        # also does most of the JSON-safety checks), else with the declared types.
+        full = build_checks(self.types, sending=True)
+        residual = build_checks(self.types, sending=True, twin_checked=True)
+        plans: dict[type, tuple[Check | None, Callable[[bytes], object]]] = {}
+        for cls in self.types:
+            twin = strict_decoder(cls)
+            if twin is None:
+                plans[cls] = (full[cls], self.decoder.decode)
+            else:
+                plans[cls] = (residual[cls], twin.decode)
+        return plans
+
+    def _explain(
+        self, msg: msgspec.Struct, data: bytes, error: msgspec.ValidationError
+    ) -> MessageValidationError:
+        # Failures are rare, so this can afford the thorough walk: a NaN shows up as a null and an
+        # unsafe int as a bound of the twin; say what they really were. Otherwise the declared
+        # types' own words are the clearest.
+        unsafe = find_unsafe(msg)
+        if unsafe is not None:
+            return MessageValidationError(unsafe[1], unsafe[0])
+        try:
+            self.decoder.decode(data)
+        except msgspec.ValidationError as declared:
+            error = declared
+        return MessageValidationError.from_msgspec(error)
 
 
 def browser_schema(

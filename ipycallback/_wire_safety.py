@@ -80,6 +80,8 @@ def _each(check: Check | None) -> Check | None:
         return None
 
     def each(value: Any) -> Issue | None:
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            return _anything(value)  # the wrong type, which decoding reports; look inside anyway
         for index, item in enumerate(value):
             issue = check(item)
             if issue:
@@ -94,6 +96,8 @@ def _positions(checks: Sequence[Check | None]) -> Check | None:
         return None
 
     def positions(value: Any) -> Issue | None:
+        if not isinstance(value, (list, tuple)):
+            return _anything(value)
         for index, (item, check) in enumerate(zip(value, checks, strict=False)):
             issue = check(item) if check else None
             if issue:
@@ -103,11 +107,13 @@ def _positions(checks: Sequence[Check | None]) -> Check | None:
     return positions
 
 
-def _fields(planned: Sequence[tuple[str, Check]]) -> Check:
+def _fields(cls: type, planned: Sequence[tuple[str, Check]]) -> Check:
     ints = tuple(name for name, check in planned if check is _int)
     others = tuple((name, check) for name, check in planned if check is not _int)
 
     def fields(value: Any) -> Issue | None:
+        if type(value) is not cls:
+            return _anything(value)  # a dict, say, that encodes as the Struct would
         for name in ints:
             number = getattr(value, name)
             # A non-int here is a type error that decoding reports; only ranges matter now.
@@ -123,18 +129,21 @@ def _fields(planned: Sequence[tuple[str, Check]]) -> Check:
 
 
 class _Planner:
-    def __init__(self, sending: bool) -> None:
+    def __init__(self, sending: bool, twin_checked: bool) -> None:
         # Received values come out of JSON: only a naive datetime can still be wrong there.
         self._sending = sending
+        # A strict twin (_send_validator) already bounds ints and refuses naive datetimes; a NaN
+        # in a nullable float and anything under Any are left.
+        self._twin_checked = twin_checked
         self._structs: dict[type, Check | None] = {}
 
     def plan(self, info: mi.Type) -> Check | None:
         if isinstance(info, mi.IntType):
-            return _int if self._sending else None
+            return _int if self._sending and not self._twin_checked else None
         if isinstance(info, mi.FloatType):
             return None
         if isinstance(info, mi.DateTimeType):
-            return _datetime
+            return None if self._twin_checked else _datetime
         if isinstance(info, mi.StructType):
             return self._struct(info)
         if isinstance(info, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)):
@@ -161,7 +170,7 @@ class _Planner:
         self._structs[cls] = None
         fields = [(f.name, self.plan(f.type)) for f in info.fields]
         planned = [(name, check) for name, check in fields if check is not None]
-        check = _fields(planned) if planned else None
+        check = _fields(cls, planned) if planned else None
         self._structs[cls] = check
         return check
 
@@ -172,9 +181,9 @@ def find_unsafe(value: Any) -> Issue | None:
 
 
 def build_checks(
-    types: Sequence[type[msgspec.Struct]], *, sending: bool
+    types: Sequence[type[msgspec.Struct]], *, sending: bool, twin_checked: bool = False
 ) -> dict[type, Check | None]:
     """A checker per declared type (paths relative to the message), or None."""
-    planner = _Planner(sending)
+    planner = _Planner(sending, twin_checked)
     infos = mi.multi_type_info(list(types))
     return {cls: planner.plan(info) for cls, info in zip(types, infos, strict=True)}
