@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -38,12 +39,17 @@ def test_send_msg_returns_consecutive_versions_and_delivers_in_order(
 
 
 def test_a_burst_is_complete_ordered_and_batched(tunnel: SlowTunnelWidget) -> None:
+    start = time.monotonic()
     for i in range(10_000):
         tunnel.send_msg(str(i))
     tunnel.flush()
+    elapsed = time.monotonic() - start
     recorder = comm_of(tunnel)
     assert recorder.entries() == [[i + 1, str(i)] for i in range(10_000)]
-    assert len(recorder.custom()) < 100, "a burst must travel in few comm messages"
+    # The pacing budget allows its capacity at once and then `rate` per second; a slow machine
+    # stretches the loop and so allows more batches. The final flush adds one.
+    allowed = 50 + 250 * elapsed + 1
+    assert len(recorder.custom()) <= allowed, "a burst must travel in few comm messages"
 
 
 def test_send_msg_with_version_drops_stale_replies(tunnel: SlowTunnelWidget) -> None:
