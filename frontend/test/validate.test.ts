@@ -411,6 +411,49 @@ test("prototype pollution payloads are validated by their own keys", () => {
   for (const key of ["x", "polluted", "prototype", "a"]) assert.equal(key in {}, false, `Object.prototype.${key}`);
 });
 
+test("fields in any order, unknown ones anywhere: the order last seen is only a guess", () => {
+  const good = [
+    '{"type":"QueryResult","query":"q","hits":[]}',
+    '{"hits":[],"query":"q","type":"QueryResult"}',
+    '{"extra":1,"type":"QueryResult","hits":[],"query":"q"}',
+    '{"type":"QueryResult","extra":1,"query":"q","more":{},"hits":[]}',
+    '{"type":"QueryResult","query":"q","hits":[]}',
+  ];
+  for (let round = 0; round < 3; round++) for (const text of good) assert.equal(queryResult(json(text)), null, text);
+  rejects(queryResult, json('{"query":"q","type":"QueryResult","extra":1}'), "$", 'missing required field "hits"');
+  rejects(queryResult, json('{"extra":1,"query":1,"type":"QueryResult","hits":[]}'), "$.query", "expected string, got 1");
+  rejects(toKernel, json('{"type":"Query","text":"a","x":1}'), "$.x", 'unexpected field "x"');
+  rejects(toKernel, json('{"x":1,"type":"Query","text":"a"}'), "$.x", 'unexpected field "x"');
+  rejects(toKernel, json('{"text":"a","type":"Query","x":1}'), "$.x", 'unexpected field "x"');
+});
+
+test("values accepted inline get the closures' exact issues otherwise", () => {
+  const validate = v(json(String.raw`{"type": "object", "properties": {
+    "opt": {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "null"}]},
+    "color": {"$ref": "#/$defs/Color"}, "flag": {"type": "boolean"}, "none": {"type": "null"},
+    "ints": {"type": "array", "items": {"type": "integer", "minimum": 0}}, "big": {"type": "integer"},
+    "short": {"type": "string", "minLength": 2, "maxLength": 3}, "x": {"type": "number", "exclusiveMaximum": 1}
+  }}`));
+  const full = { opt: null, color: "red", flag: false, none: null, ints: [0, 5], big: 2 ** 53 - 1, short: "😀😀", x: 0.5 };
+  for (let i = 0; i < 3; i++) assert.equal(validate(full), null);
+  assert.equal(validate({ opt: "ab", short: "abc", ints: [] }), null);
+  rejects(validate, { opt: "abc" }, "$.opt", "expected string of length <= 2, got length 3");
+  rejects(validate, { opt: 1 }, "$.opt", "expected string or null, got 1");
+  rejects(validate, { color: "blue" }, "$.color", 'expected one of "green", "red", got "blue"');
+  rejects(validate, { color: null }, "$.color", 'expected one of "green", "red", got null');
+  rejects(validate, { flag: 0 }, "$.flag", "expected boolean, got 0");
+  rejects(validate, { none: false }, "$.none", "expected null, got false");
+  rejects(validate, { ints: [1, -1] }, "$.ints[1]", "expected integer >= 0, got -1");
+  rejects(validate, { ints: [1, 1.5] }, "$.ints[1]", "expected integer, got 1.5");
+  rejects(validate, { ints: [1, null] }, "$.ints[1]", "expected integer, got null");
+  rejects(validate, { ints: null }, "$.ints", "expected array, got null");
+  rejects(validate, { big: 2 ** 53 }, "$.big", "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)");
+  rejects(validate, { short: "😀😀😀😀" }, "$.short", "expected string of length <= 3, got length 4");
+  rejects(validate, { short: "a" }, "$.short", "expected string of length >= 2, got length 1");
+  rejects(validate, { x: 1 }, "$.x", "expected number < 1, got 1");
+  rejects(validate, { x: Number.NaN }, "$.x", "expected finite number, got NaN");
+});
+
 test("unsupported or invalid schemas fail at compile time with a JSON pointer", () => {
   const cases: [unknown, RegExp][] = [
     [{ if: { type: "string" } }, /unsupported keyword "if" at #$/],
@@ -489,4 +532,34 @@ test("validate-stdin reports a schema that does not compile, with status 2", asy
 
 test("benchmark: JSON.parse + validate vs JSON.parse alone, after the other tests (prints)", () => {
   benchmark("after the other tests");
+});
+
+// Last: polluting Object.prototype, even briefly, slows V8 down for the rest of the process.
+test("a polluted Object.prototype adds no field, also to validators V8 has optimized", () => {
+  const good = JSON.stringify({ type: "QueryResult", query: "q", hits: [{ title: "t", score: 0.5 }] });
+  for (let i = 0; i < 100_000; i++) {
+    assert.equal(queryResult(JSON.parse(good)), null);
+    assert.equal(toKernel(JSON.parse('{"type":"Stop"}')), null);
+  }
+  const proto = Object.prototype as Record<string, unknown>;
+  const inherited = { type: "Stop", query: "q", hits: [], title: "t", score: 0.5, text: "x", kind: "misc" };
+  const check = () => {
+    rejects(toKernel, json("{}"), "$", 'missing required field "type"; expected one of Query, Stop');
+    rejects(toKernel, json('{"type":"Query"}'), "$", 'missing required field "text"');
+    rejects(queryResult, json('{"type":"QueryResult","query":"q"}'), "$", 'missing required field "hits"');
+    rejects(queryResult, json('{"type":"QueryResult","hits":[{"title":"t"}],"query":"q"}'), "$.hits[0]", 'missing required field "score"');
+    rejects(misc, json("{}"), "$", 'missing required field "kind"');
+    assert.equal(queryResult(JSON.parse(good)), null);
+  };
+  try {
+    Object.assign(proto, inherited); // enumerable: for-in walks these keys too
+    check();
+    for (const key of Object.keys(inherited)) delete proto[key];
+    // Inherited getters are never even read.
+    const get = () => assert.fail("read an inherited key");
+    for (const key of Object.keys(inherited)) Object.defineProperty(proto, key, { get, configurable: true });
+    check();
+  } finally {
+    for (const key of Object.keys(inherited)) delete proto[key];
+  }
 });

@@ -126,9 +126,9 @@ function wireError(code, message, path, type) {
 
 // frontend/src/typed/typed-tunnel.ts
 var MAX_WAITING = 1e4;
-function tagOf(value, field2) {
-  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field2)) return null;
-  const tag = value[field2];
+function tagOf(value, field) {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
+  const tag = value[field];
   return typeof tag === "string" ? tag : null;
 }
 var TypedTunnel = class {
@@ -344,6 +344,281 @@ var TypedTunnel = class {
   }
 };
 
+// frontend/src/typed/validate-common.ts
+var SchemaError = class extends Error {
+  constructor() {
+    super(...arguments);
+    this.name = "SchemaError";
+  }
+};
+var KEYWORDS = new Set(
+  "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
+);
+var ANNOTATIONS = new Set(
+  "title description default examples deprecated readOnly writeOnly $comment".split(" ")
+);
+var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+var own = (o, k) => hasOwn(o, k) ? o[k] : void 0;
+var ok = () => null;
+var fail = (message) => ({ segs: [], message });
+var at = (f, seg) => (f.segs.push(seg), f);
+var esc = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+var q = JSON.stringify;
+var defName = (target) => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
+function isPlain(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+function kindOf(v) {
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean") return t;
+  return v === null ? "null" : Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
+}
+function describeType(v) {
+  const kind = kindOf(v);
+  if (kind !== "other") return kind === "number" && Number.isInteger(v) ? "integer" : kind;
+  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  return tag === "Object" ? "non-plain object" : tag;
+}
+function show(v) {
+  if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
+  const t = typeof v;
+  return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
+}
+function num(s, key, ptr, min = -Infinity, int = false) {
+  const v = own(s, key);
+  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
+  if (v === void 0 || good) return v;
+  throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
+}
+
+// frontend/src/typed/validate-inline.ts
+var CALL = 0;
+var EQ = 1;
+var ONE_OF = 2;
+var STRING = 3;
+var INTEGER = 4;
+var NUMBER = 5;
+var ARRAY = 6;
+function shape(kind, value, bounds = [-Infinity, Infinity, -Infinity, Infinity]) {
+  const [lo, hi, xlo, xhi] = bounds;
+  return { kind, nullable: false, value, lo, hi, xlo, xhi, item: null };
+}
+function make(s, fn, required, key) {
+  const { kind, nullable, value, lo, hi, xlo, xhi, item } = s;
+  return { key, next: null, fn, required, kind, nullable, value, lo, hi, xlo, xhi, item };
+}
+var NUMBER_KEYS = ["type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+function shapeOf(c, s, depth) {
+  if (!isPlain(s) || depth > 8) return null;
+  const keys = Object.keys(s).filter((k) => KEYWORDS.has(k));
+  const only = (...allowed) => keys.every((k) => allowed.includes(k));
+  const n = (k, d) => own(s, k) ?? d;
+  const target = own(s, "$ref");
+  if (typeof target === "string") {
+    return only("$ref") ? shapeOf(c, own(c.defs, defName(target)), depth + 1) : null;
+  }
+  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  if (Array.isArray(list) && keys.length === 1 && list.length <= 8) {
+    return list.length === 1 ? shape(EQ, list[0]) : shape(ONE_OF, list);
+  }
+  const branches = own(s, "anyOf");
+  if (Array.isArray(branches) && only("anyOf") && branches.length === 2) {
+    const [some, none] = branches.map((b) => shapeOf(c, b, depth + 1));
+    if (some && none?.kind === EQ && none.value === null && !some.nullable) return { ...some, nullable: true };
+    return null;
+  }
+  const type = own(s, "type");
+  if (type === "null" && only("type")) return shape(EQ, null);
+  if (type === "boolean" && only("type")) return shape(ONE_OF, [true, false]);
+  if (type === "string" && only("type", "minLength", "maxLength")) {
+    return shape(STRING, void 0, [2 * n("minLength", 0), n("maxLength", Infinity), -Infinity, Infinity]);
+  }
+  if ((type === "integer" || type === "number") && only(...NUMBER_KEYS)) {
+    const [lo, hi] = [n("minimum", -Infinity), n("maximum", Infinity)];
+    const bounds = [lo, hi, n("exclusiveMinimum", -Infinity), n("exclusiveMaximum", Infinity)];
+    return shape(type === "integer" ? INTEGER : NUMBER, void 0, bounds);
+  }
+  if (type === "array" && only("type", "items")) {
+    const item = shapeOf(c, own(s, "items"), depth + 1);
+    if (item === null || item.kind === ARRAY) return null;
+    return { ...shape(ARRAY), item: make(item, null, 0, "") };
+  }
+  return null;
+}
+function inline(c, s, fn, required = 0, key = "") {
+  const found = fn === null ? null : shapeOf(c, s, 0);
+  return make(found ?? shape(CALL), fn, required, key);
+}
+function acceptsOne(d, x) {
+  const kind = d.kind;
+  if (kind === EQ) return x === d.value || x === null && d.nullable;
+  if (kind === STRING) {
+    return typeof x === "string" ? x.length >= d.lo && x.length <= d.hi : x === null && d.nullable;
+  }
+  if (kind === INTEGER || kind === NUMBER) {
+    if (typeof x !== "number") return x === null && d.nullable;
+    const within = x >= d.lo && x <= d.hi && x > d.xlo && x < d.xhi;
+    return within && (kind === INTEGER ? Number.isSafeInteger(x) : Number.isFinite(x));
+  }
+  if (kind === ONE_OF) {
+    const list = d.value;
+    for (let i = 0; i < list.length; i++) if (list[i] === x) return true;
+    return x === null && d.nullable;
+  }
+  return false;
+}
+function accepts(d, x) {
+  if (d.kind !== ARRAY) return acceptsOne(d, x);
+  if (!Array.isArray(x)) return x === null && d.nullable;
+  const item = d.item;
+  for (let i = 0; i < x.length; i++) if (!acceptsOne(item, x[i])) return false;
+  return true;
+}
+
+// frontend/src/typed/validate-arrays.ts
+function arrayChecks(c, s, ptr, miss) {
+  const minI = num(s, "minItems", ptr, 0, true) ?? 0;
+  const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
+  const items = own(s, "items");
+  const prefixItems = own(s, "prefixItems") ?? [];
+  const unique = own(s, "uniqueItems") ?? false;
+  if (!Array.isArray(prefixItems) || typeof unique !== "boolean") {
+    throw new SchemaError(`prefixItems at ${ptr} must be an array, and uniqueItems a boolean`);
+  }
+  const prefix = prefixItems.map((p, i) => c.node(p, `${ptr}/prefixItems/${i}`));
+  const rest = items === void 0 || items === true ? void 0 : items === false ? null : c.node(items, `${ptr}/items`);
+  const free = minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique;
+  if (free && !miss) return null;
+  const length = (n) => `expected array of length ${minI === maxI ? "" : n < minI ? ">= " : "<= "}`;
+  const tooLong = (i) => at(fail(`unexpected item: at most ${prefix.length} allowed`), i);
+  if (prefix.length === 0 && rest) {
+    const each = inline(c, items, rest, 0);
+    return (v) => {
+      if (!Array.isArray(v)) return miss && miss(v);
+      const n = v.length;
+      if (n < minI || n > maxI) return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (accepts(each, x)) continue;
+        const f = rest(x);
+        if (f !== null) return at(f, i);
+      }
+      return unique ? duplicate(v) : null;
+    };
+  }
+  return (v) => {
+    if (!Array.isArray(v)) return miss && miss(v);
+    const n = v.length;
+    if (n < minI || n > maxI) return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
+    for (let i = 0, end = rest === void 0 ? Math.min(n, prefix.length) : n; i < end; i++) {
+      const fn = i < prefix.length ? prefix[i] : rest;
+      if (!fn) return tooLong(i);
+      const f = fn(v[i]);
+      if (f !== null) return at(f, i);
+    }
+    return unique ? duplicate(v) : null;
+  };
+}
+function duplicate(v) {
+  const [scalars, deep] = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
+  const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const map = typeof x === "object" && x !== null ? deep : scalars;
+    const key = map === deep ? JSON.stringify(x, sorted) : x;
+    const first = map.get(key);
+    if (first !== void 0) return at(fail(`duplicate item: equal to item ${first}`), i);
+    map.set(key, i);
+  }
+  return null;
+}
+
+// frontend/src/typed/validate-objects.ts
+function objectChecks(c, s, ptr, miss) {
+  const [properties, required] = [own(s, "properties") ?? {}, own(s, "required") ?? []];
+  const [additional, names] = [own(s, "additionalProperties"), own(s, "propertyNames")];
+  const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
+  const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
+  if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
+    throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
+  }
+  const extra = additional === void 0 || additional === true ? ok : additional ? c.node(additional, `${ptr}/additionalProperties`) : null;
+  const keyFn = names === void 0 ? null : c.node(names, `${ptr}/propertyNames`);
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(properties), ...required])];
+  const fields = keys.map((k) => {
+    const schema = hasOwn(properties, k) ? properties[k] : void 0;
+    const fn = schema === void 0 ? extra : c.node(schema, `${ptr}/properties/${esc(k)}`);
+    return inline(c, schema, fn, required.includes(k) ? 1 : 0, k);
+  });
+  const badKey = (k) => {
+    const f = keyFn === null ? null : keyFn(k);
+    return f && fail(`invalid key ${q(k)}: ${f.message}`);
+  };
+  const size = (n) => {
+    const want = n < minP ? `at least ${minP}` : `at most ${maxP}`;
+    return n < minP || n > maxP ? fail(`expected object with ${want} fields, got ${n}`) : null;
+  };
+  if (keys.length === 0 && extra === ok && keyFn === null && minP === 0 && maxP === Infinity) {
+    return miss && ((v) => isPlain(v) ? null : miss(v));
+  }
+  if (keys.length === 0) {
+    return (v) => {
+      if (!isPlain(v)) return miss && miss(v);
+      let count = 0;
+      for (const k in v) {
+        if (!hasOwn(v, k)) continue;
+        count++;
+        const f = badKey(k) ?? (extra === null ? fail(`unexpected field ${q(k)}`) : extra(v[k]));
+        if (f !== null) return at(f, k);
+      }
+      return size(count);
+    };
+  }
+  const counted = minP !== 0 || maxP !== Infinity;
+  const unknown = (k) => inline(c, void 0, extra, 0, k);
+  return struct(fields, required, unknown, keyFn && badKey, counted ? size : null, miss);
+}
+function struct(fields, required, unknown, badKey, size, miss) {
+  const index = new Map(fields.map((d) => [d.key, d]));
+  const nRequired = new Set(required).size;
+  const head = unknown("");
+  fields.reduce((prev, d) => prev.next = d, head);
+  const learn = (prev, k) => {
+    const d = index.get(k);
+    return d === void 0 ? unknown(k) : prev.next = d;
+  };
+  return (value) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return miss && miss(value);
+    void ("constructor" in value);
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return miss && miss(value);
+    const v = proto === null ? { ...value } : value;
+    let count = 0;
+    let seen = 0;
+    let d = head;
+    for (const k in v) {
+      if (!hasOwn(v, k)) continue;
+      count++;
+      if (badKey !== null) {
+        const bad = badKey(k);
+        if (bad !== null) return at(bad, k);
+      }
+      const guess = d.next;
+      d = guess !== null && guess.key === k ? guess : learn(d, k);
+      const x = v[k];
+      seen += d.required;
+      if (accepts(d, x)) continue;
+      const f = d.fn === null ? fail(`unexpected field ${q(k)}`) : d.fn(x);
+      if (f !== null) return at(f, k);
+    }
+    if (seen === nRequired) return size === null ? null : size(count);
+    const present = new Set(Object.keys(v));
+    return fail(`missing required field ${q(required.find((k) => !present.has(k)))}`);
+  };
+}
+
 // frontend/src/typed/formats.ts
 function fromPython(p) {
   let inClass = false;
@@ -377,8 +652,8 @@ var DURATION = new RegExp(
   "i"
 );
 var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
-var NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
-var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
+var NUMBER2 = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
+var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER2}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
 function dateTime(pattern, date) {
   const re = new RegExp(`^${pattern}$`);
   return (v) => {
@@ -401,124 +676,7 @@ var FORMATS = /* @__PURE__ */ new Map([
   ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]]
 ]);
 
-// frontend/src/typed/validate.ts
-var SchemaError = class extends Error {
-  constructor() {
-    super(...arguments);
-    this.name = "SchemaError";
-  }
-};
-var KEYWORDS = new Set(
-  "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
-);
-var ANNOTATIONS = new Set(
-  "title description default examples deprecated readOnly writeOnly $comment".split(" ")
-);
-var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-var own = (o, k) => hasOwn(o, k) ? o[k] : void 0;
-var ok = () => null;
-var fail = (message) => ({ segs: [], message });
-var at = (f, seg) => (f.segs.push(seg), f);
-var esc = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
-var q = JSON.stringify;
-function isPlain(v) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-function kindOf(v) {
-  const t = typeof v;
-  if (t === "string" || t === "number" || t === "boolean") return t;
-  return v === null ? "null" : Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
-}
-function describeType(v) {
-  const kind = kindOf(v);
-  if (kind !== "other") return kind === "number" && Number.isInteger(v) ? "integer" : kind;
-  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
-  return tag === "Object" ? "non-plain object" : tag;
-}
-function show(v) {
-  if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
-  const t = typeof v;
-  return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
-}
-var states = /* @__PURE__ */ new WeakMap();
-function compile(schema, bundle) {
-  const defs = isPlain(bundle) ? own(bundle, "$defs") : void 0;
-  if (!isPlain(defs)) throw new SchemaError("the bundle's $defs must be an object");
-  let state = states.get(bundle);
-  if (state === void 0 || state.defs !== defs) {
-    state = { defs, done: /* @__PURE__ */ new Map(), pending: /* @__PURE__ */ new Map() };
-    states.set(bundle, state);
-  }
-  const fn = node(state, schema, "#");
-  return (value) => {
-    let f;
-    try {
-      f = fn(value);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      f = fail("value is nested too deeply to validate");
-    }
-    return f === null ? null : { path: formatPath(f.segs), message: f.message };
-  };
-}
-function formatPath(segs) {
-  let path = "$";
-  for (const k of segs.reverse()) {
-    path += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
-  }
-  return path;
-}
-function node(st, s, ptr) {
-  if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
-  if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
-  const keys = Object.keys(s);
-  const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
-  if (unknown !== void 0) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
-  if (hasOwn(s, "$ref")) {
-    const other = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
-    if (other !== void 0) throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
-    return ref(st, s.$ref, `${ptr}/$ref`);
-  }
-  if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
-    throw new SchemaError(`"discriminator" at ${ptr} needs exactly one of "anyOf" or "oneOf"`);
-  }
-  const parts = [typeChecks(st, s, ptr)];
-  if (hasOwn(s, "enum")) parts.push(values(s.enum, `${ptr}/enum`));
-  if (hasOwn(s, "const")) parts.push(values([s.const], `${ptr}/const`));
-  for (const key of ["anyOf", "oneOf"]) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
-  const fns = parts.filter((p) => p !== null);
-  if (fns.length <= 1) return fns[0] ?? ok;
-  return (v) => {
-    for (const fn of fns) {
-      const f = fn(v);
-      if (f !== null) return f;
-    }
-    return null;
-  };
-}
-var defName = (target) => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
-function ref(st, target, ptr) {
-  if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
-    throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
-  }
-  const name = defName(target);
-  const pending = st.pending.get(name);
-  if (pending !== void 0) return (v) => pending.fn(v);
-  let fn = st.done.get(name);
-  if (fn !== void 0) return fn;
-  if (!hasOwn(st.defs, name)) throw new SchemaError(`unresolved $ref ${q(target)} at ${ptr}`);
-  const slot = { fn: ok };
-  st.pending.set(name, slot);
-  try {
-    fn = slot.fn = node(st, st.defs[name], `#/$defs/${esc(name)}`);
-  } finally {
-    st.pending.delete(name);
-  }
-  st.done.set(name, fn);
-  return fn;
-}
+// frontend/src/typed/validate-scalars.ts
 function values(list, ptr) {
   const scalar = (x) => x === null || ["string", "number", "boolean"].includes(typeof x);
   if (!Array.isArray(list) || list.length === 0 || !list.every(scalar)) {
@@ -528,104 +686,6 @@ function values(list, ptr) {
   const want = list.length === 1 ? q(list[0]) : `one of ${list.map((x) => q(x)).join(", ")}`;
   const set = new Set(list);
   return (v) => set.has(v) ? null : fail(`expected ${want}, got ${show(v)}`);
-}
-function typesOf(st, s, seen) {
-  if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
-  const target = own(s, "$ref");
-  if (typeof target === "string" && target.startsWith("#/$defs/") && !seen.has(target)) {
-    return typesOf(st, own(st.defs, defName(target)), seen.add(target));
-  }
-  const type = own(s, "type");
-  if (type !== void 0) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
-  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
-  if (Array.isArray(list)) return new Set(list.map((x) => x === null ? "null" : typeof x));
-  const branches = own(s, "anyOf") ?? own(s, "oneOf");
-  if (!Array.isArray(branches)) return null;
-  const each = branches.map((b) => typesOf(st, b, new Set(seen)));
-  return each.some((t) => t === null) ? null : new Set(each.flatMap((t) => [...t ?? []]));
-}
-function union(st, s, key, ptr) {
-  const list = s[key];
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
-  }
-  if (hasOwn(s, "discriminator")) return discriminated(st, s.discriminator, list, `${ptr}/discriminator`);
-  const fns = list.map((b, i) => node(st, b, `${ptr}/${key}/${i}`));
-  const types = list.map((b) => typesOf(st, b, /* @__PURE__ */ new Set()));
-  const want = [...new Set(types.flatMap((t) => [...t ?? []]))].join(" or ");
-  const byKind = /* @__PURE__ */ new Map();
-  for (const kind of ["null", "boolean", "number", "string", "array", "object", "other"]) {
-    const fits = (t) => t === kind || t === "integer" && kind === "number";
-    byKind.set(kind, fns.filter((_, i) => [...types[i] ?? [kind]].some(fits)));
-  }
-  return (v) => {
-    const candidates = byKind.get(kindOf(v));
-    if (candidates.length === 1) return candidates[0](v);
-    if (candidates.length === 0) return fail(`expected ${want}, got ${show(v)}`);
-    let best = null;
-    let matched = -1;
-    for (let i = 0; i < candidates.length; i++) {
-      const f = candidates[i](v);
-      if (f === null && key === "anyOf") return null;
-      if (f === null && matched >= 0) return fail("value matches more than one alternative of oneOf");
-      if (f === null) matched = i;
-      else if (best === null || f.segs.length > best.segs.length) best = f;
-    }
-    return matched >= 0 ? null : best;
-  };
-}
-function discriminated(st, d, list, ptr) {
-  const prop = isPlain(d) ? own(d, "propertyName") : void 0;
-  const mapping = isPlain(d) ? own(d, "mapping") : void 0;
-  if (typeof prop !== "string" || !isPlain(mapping)) {
-    throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
-  }
-  const targets = Object.values(mapping);
-  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
-    throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
-  }
-  const tags = Object.keys(mapping);
-  const fns = tags.map((tag) => ref(st, mapping[tag], `${ptr}/mapping/${esc(tag)}`));
-  const names = tags.join(", ");
-  return (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v) || !hasOwn(v, prop)) {
-      if (!isPlain(v)) return fail(`expected object, got ${show(v)}`);
-      return fail(`missing required field ${q(prop)}; expected one of ${names}`);
-    }
-    const tag = v[prop];
-    const text = typeof tag === "number" ? String(tag) : tag;
-    for (let i = 0; i < tags.length; i++) if (tags[i] === text) return fns[i](v);
-    return at(fail(`unknown ${prop} ${show(tag)}; expected one of ${names}`), prop);
-  };
-}
-function typeChecks(st, s, ptr) {
-  const type = own(s, "type");
-  const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
-  const all = ["null", "boolean", "integer", "number", "string", "array", "object"];
-  const bad = types?.find((t) => !all.includes(t));
-  if (bad !== void 0) throw new SchemaError(`unknown type ${q(bad)} at ${ptr}/type`);
-  const has = (t) => types === null || types.includes(t);
-  const miss = types && ((v) => fail(`expected ${types.join(" or ")}, got ${show(v)}`));
-  const checks = {
-    string: has("string") ? stringChecks(s, ptr, miss) : null,
-    number: has("number") || has("integer") ? numberChecks(s, ptr, !has("number"), miss) : null,
-    array: has("array") ? arrayChecks(st, s, ptr, miss) : null,
-    object: has("object") ? objectChecks(st, s, ptr, miss) : null,
-    boolean: miss && has("boolean") ? (v) => typeof v === "boolean" ? null : miss(v) : null,
-    null: miss && has("null") ? (v) => v === null ? null : miss(v) : null
-  };
-  const fns = Object.values(checks).filter((f) => f !== null);
-  if (fns.length <= 1) return fns[0] ?? null;
-  return (v) => {
-    const check = checks[kindOf(v)];
-    return check ? check(v) : miss && miss(v);
-  };
-}
-function num(s, key, ptr, min = -Infinity, int = false) {
-  const v = own(s, key);
-  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
-  if (v === void 0 || good) return v;
-  throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
 }
 function numberChecks(s, ptr, integer, miss) {
   const lo = num(s, "minimum", ptr) ?? -Infinity;
@@ -682,134 +742,186 @@ function stringChecks(s, ptr, miss) {
     return encoding === void 0 || BASE64.test(v) ? null : fail(`expected base64 string, got ${show(v)}`);
   };
 }
-function arrayChecks(st, s, ptr, miss) {
-  const minI = num(s, "minItems", ptr, 0, true) ?? 0;
-  const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
-  const items = own(s, "items");
-  const prefixItems = own(s, "prefixItems") ?? [];
-  const unique = own(s, "uniqueItems") ?? false;
-  if (!Array.isArray(prefixItems) || typeof unique !== "boolean") {
-    throw new SchemaError(`prefixItems at ${ptr} must be an array, and uniqueItems a boolean`);
+
+// frontend/src/typed/validate-unions.ts
+function typesOf(c, s, seen) {
+  if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
+  const target = own(s, "$ref");
+  if (typeof target === "string" && target.startsWith("#/$defs/") && !seen.has(target)) {
+    return typesOf(c, own(c.defs, defName(target)), seen.add(target));
   }
-  const prefix = prefixItems.map((p, i) => node(st, p, `${ptr}/prefixItems/${i}`));
-  const rest = items === void 0 || items === true ? void 0 : items === false ? null : node(st, items, `${ptr}/items`);
-  const free = minI === 0 && maxI === Infinity && prefix.length === 0 && rest === void 0 && !unique;
-  if (free && !miss) return null;
-  const length = (n) => `expected array of length ${minI === maxI ? "" : n < minI ? ">= " : "<= "}`;
-  return (v) => {
-    if (!Array.isArray(v)) return miss && miss(v);
-    const n = v.length;
-    if (n < minI || n > maxI) return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
-    for (let i = 0, end = rest === void 0 ? Math.min(n, prefix.length) : n; i < end; i++) {
-      const fn = i < prefix.length ? prefix[i] : rest;
-      if (!fn) return at(fail(`unexpected item: at most ${prefix.length} allowed`), i);
-      const f = fn(v[i]);
-      if (f !== null) return at(f, i);
-    }
-    return unique ? duplicate(v) : null;
-  };
-}
-function duplicate(v) {
-  const [scalars, deep] = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
-  const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    const map = typeof x === "object" && x !== null ? deep : scalars;
-    const key = map === deep ? JSON.stringify(x, sorted) : x;
-    const first = map.get(key);
-    if (first !== void 0) return at(fail(`duplicate item: equal to item ${first}`), i);
-    map.set(key, i);
-  }
-  return null;
-}
-function field(s, fn, required) {
-  const make = (fast, value, bounds = [-Infinity, Infinity, -Infinity, Infinity]) => ({ fn, required, fast, value, bounds });
-  if (!isPlain(s)) return make("", void 0);
-  const used = Object.keys(s).filter((k) => KEYWORDS.has(k));
-  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
-  if (used.length === 1 && Array.isArray(list) && list.length === 1) return make("eq", list[0]);
   const type = own(s, "type");
-  const n = (k, d) => own(s, k) ?? d;
-  const limits = type === "string" ? ["minLength", "maxLength"] : ["minimum", "maximum", "exclusive"];
-  if (!used.every((k) => k === "type" || limits.some((l) => k.startsWith(l)))) return make("", void 0);
-  const lengths = [2 * n("minLength", 0), n("maxLength", Infinity), -Infinity, Infinity];
-  if (type === "string") return make("string", void 0, lengths);
-  if (type !== "integer" && type !== "number") return make("", void 0);
-  const exclusive = [n("exclusiveMinimum", -Infinity), n("exclusiveMaximum", Infinity)];
-  return make(type, void 0, [n("minimum", -Infinity), n("maximum", Infinity), ...exclusive]);
+  if (type !== void 0) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
+  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  if (Array.isArray(list)) return new Set(list.map((x) => x === null ? "null" : typeof x));
+  const branches = own(s, "anyOf") ?? own(s, "oneOf");
+  if (!Array.isArray(branches)) return null;
+  const each = branches.map((b) => typesOf(c, b, new Set(seen)));
+  return each.some((t) => t === null) ? null : new Set(each.flatMap((t) => [...t ?? []]));
 }
-function objectChecks(st, s, ptr, miss) {
-  const [properties, required] = [own(s, "properties") ?? {}, own(s, "required") ?? []];
-  const [additional, names] = [own(s, "additionalProperties"), own(s, "propertyNames")];
-  const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
-  const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
-  if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
-    throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
+function union(c, s, key, ptr) {
+  const list = s[key];
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
   }
-  const extra = additional === void 0 || additional === true ? ok : additional ? node(st, additional, `${ptr}/additionalProperties`) : null;
-  const keyFn = names === void 0 ? null : node(st, names, `${ptr}/propertyNames`);
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(properties), ...required])];
-  const fields = keys.map((k) => {
-    const schema = hasOwn(properties, k) ? properties[k] : void 0;
-    const fn = schema === void 0 ? extra : node(st, schema, `${ptr}/properties/${esc(k)}`);
-    return field(schema, fn, required.includes(k) ? 1 : 0);
-  });
-  const index = new Map(keys.map((k, i) => [k, i]));
-  const nRequired = new Set(required).size;
-  const badKey = (k) => {
-    const f = keyFn === null ? null : keyFn(k);
-    return f && fail(`invalid key ${q(k)}: ${f.message}`);
-  };
-  const size = (n) => {
-    const want = n < minP ? `at least ${minP}` : `at most ${maxP}`;
-    return n < minP || n > maxP ? fail(`expected object with ${want} fields, got ${n}`) : null;
-  };
-  if (keys.length === 0 && extra === ok && keyFn === null && minP === 0 && maxP === Infinity) {
-    return miss && ((v) => isPlain(v) ? null : miss(v));
+  if (hasOwn(s, "discriminator")) return discriminated(c, s.discriminator, list, `${ptr}/discriminator`);
+  const fns = list.map((b, i) => c.node(b, `${ptr}/${key}/${i}`));
+  const types = list.map((b) => typesOf(c, b, /* @__PURE__ */ new Set()));
+  const want = [...new Set(types.flatMap((t) => [...t ?? []]))].join(" or ");
+  const byKind = /* @__PURE__ */ new Map();
+  for (const kind of ["null", "boolean", "number", "string", "array", "object", "other"]) {
+    const fits = (t) => t === kind || t === "integer" && kind === "number";
+    byKind.set(kind, fns.filter((_, i) => [...types[i] ?? [kind]].some(fits)));
   }
-  if (keys.length === 0) {
-    return (v) => {
-      if (!isPlain(v)) return miss && miss(v);
-      let count = 0;
-      for (const k in v) {
-        if (!hasOwn(v, k)) continue;
-        count++;
-        const f = badKey(k) ?? (extra === null ? fail(`unexpected field ${q(k)}`) : extra(v[k]));
-        if (f !== null) return at(f, k);
-      }
-      return size(count);
-    };
-  }
-  return (value) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return miss && miss(value);
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return miss && miss(value);
-    const v = proto === null ? { ...value } : value;
-    let count = 0;
-    let seen = 0;
-    let next = 0;
-    for (const k in v) {
-      if (!hasOwn(v, k)) continue;
-      count++;
-      const bad = keyFn === null ? null : badKey(k);
-      if (bad !== null) return at(bad, k);
-      const i = keys[next] === k ? next : index.get(k);
-      const d = i === void 0 ? void 0 : fields[i];
-      const x = v[k];
-      if (d !== void 0) {
-        next = i + 1;
-        seen += d.required;
-        const fast = d.fast;
-        const b = d.bounds;
-        if (fast === "eq" ? x === d.value : fast === "string" ? typeof x === "string" && x.length >= b[0] && x.length <= b[1] : fast !== "" && typeof x === "number" && x >= b[0] && x <= b[1] && x > b[2] && x < b[3] && (fast === "integer" ? Number.isSafeInteger(x) : Number.isFinite(x))) continue;
-      }
-      const fn = d === void 0 ? extra : d.fn;
-      const f = fn === null ? fail(`unexpected field ${q(k)}`) : fn(x);
-      if (f !== null) return at(f, k);
+  return (v) => {
+    const candidates = byKind.get(kindOf(v));
+    if (candidates.length === 1) return candidates[0](v);
+    if (candidates.length === 0) return fail(`expected ${want}, got ${show(v)}`);
+    let best = null;
+    let matched = -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const f = candidates[i](v);
+      if (f === null && key === "anyOf") return null;
+      if (f === null && matched >= 0) return fail("value matches more than one alternative of oneOf");
+      if (f === null) matched = i;
+      else if (best === null || f.segs.length > best.segs.length) best = f;
     }
-    if (seen === nRequired) return count < minP || count > maxP ? size(count) : null;
-    const present = new Set(Object.keys(v));
-    return fail(`missing required field ${q(required.find((k) => !present.has(k)))}`);
+    return matched >= 0 ? null : best;
+  };
+}
+function discriminated(c, d, list, ptr) {
+  const prop = isPlain(d) ? own(d, "propertyName") : void 0;
+  const mapping = isPlain(d) ? own(d, "mapping") : void 0;
+  if (typeof prop !== "string" || !isPlain(mapping)) {
+    throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
+  }
+  const targets = Object.values(mapping);
+  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
+    throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
+  }
+  const tags = Object.keys(mapping);
+  const fns = tags.map((tag) => c.ref(mapping[tag], `${ptr}/mapping/${esc(tag)}`));
+  const names = tags.join(", ");
+  return (v) => {
+    if (typeof v === "object" && v !== null && !Array.isArray(v) && prop in v) {
+      const plain = Object.getPrototypeOf(v) === Object.prototype && !(prop in Object.prototype);
+      if (plain || hasOwn(v, prop)) {
+        const tag = v[prop];
+        const text = typeof tag === "number" ? String(tag) : tag;
+        for (let i = 0; i < tags.length; i++) if (tags[i] === text) return fns[i](v);
+        return at(fail(`unknown ${prop} ${show(tag)}; expected one of ${names}`), prop);
+      }
+    }
+    if (!isPlain(v)) return fail(`expected object, got ${show(v)}`);
+    return fail(`missing required field ${q(prop)}; expected one of ${names}`);
+  };
+}
+
+// frontend/src/typed/validate.ts
+var states = /* @__PURE__ */ new WeakMap();
+function compile(schema, bundle) {
+  const defs = isPlain(bundle) ? own(bundle, "$defs") : void 0;
+  if (!isPlain(defs)) throw new SchemaError("the bundle's $defs must be an object");
+  let state = states.get(bundle);
+  if (state === void 0 || state.defs !== defs) {
+    const st = {
+      defs,
+      done: /* @__PURE__ */ new Map(),
+      pending: /* @__PURE__ */ new Map(),
+      node: (s, ptr) => node(st, s, ptr),
+      ref: (target, ptr) => ref(st, target, ptr)
+    };
+    state = st;
+    states.set(bundle, state);
+  }
+  const fn = node(state, schema, "#");
+  return (value) => {
+    let f;
+    try {
+      f = fn(value);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      f = fail("value is nested too deeply to validate");
+    }
+    return f === null ? null : { path: formatPath(f.segs), message: f.message };
+  };
+}
+function formatPath(segs) {
+  let path = "$";
+  for (const k of segs.reverse()) {
+    path += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
+  }
+  return path;
+}
+function node(st, s, ptr) {
+  if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
+  if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
+  const keys = Object.keys(s);
+  const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+  if (unknown !== void 0) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
+  if (hasOwn(s, "$ref")) {
+    const other = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
+    if (other !== void 0) throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
+    return ref(st, s.$ref, `${ptr}/$ref`);
+  }
+  if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
+    throw new SchemaError(`"discriminator" at ${ptr} needs exactly one of "anyOf" or "oneOf"`);
+  }
+  const parts = [typeChecks(st, s, ptr)];
+  if (hasOwn(s, "enum")) parts.push(values(s.enum, `${ptr}/enum`));
+  if (hasOwn(s, "const")) parts.push(values([s.const], `${ptr}/const`));
+  for (const key of ["anyOf", "oneOf"]) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
+  const fns = parts.filter((p) => p !== null);
+  if (fns.length <= 1) return fns[0] ?? ok;
+  return (v) => {
+    for (const fn of fns) {
+      const f = fn(v);
+      if (f !== null) return f;
+    }
+    return null;
+  };
+}
+function ref(st, target, ptr) {
+  if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
+    throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
+  }
+  const name = defName(target);
+  const pending = st.pending.get(name);
+  if (pending !== void 0) return (v) => pending.fn(v);
+  let fn = st.done.get(name);
+  if (fn !== void 0) return fn;
+  if (!hasOwn(st.defs, name)) throw new SchemaError(`unresolved $ref ${q(target)} at ${ptr}`);
+  const slot = { fn: ok };
+  st.pending.set(name, slot);
+  try {
+    fn = slot.fn = node(st, st.defs[name], `#/$defs/${esc(name)}`);
+  } finally {
+    st.pending.delete(name);
+  }
+  st.done.set(name, fn);
+  return fn;
+}
+function typeChecks(st, s, ptr) {
+  const type = own(s, "type");
+  const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
+  const all = ["null", "boolean", "integer", "number", "string", "array", "object"];
+  const bad = types?.find((t) => !all.includes(t));
+  if (bad !== void 0) throw new SchemaError(`unknown type ${q(bad)} at ${ptr}/type`);
+  const has = (t) => types === null || types.includes(t);
+  const miss = types && ((v) => fail(`expected ${types.join(" or ")}, got ${show(v)}`));
+  const checks = {
+    string: has("string") ? stringChecks(s, ptr, miss) : null,
+    number: has("number") || has("integer") ? numberChecks(s, ptr, !has("number"), miss) : null,
+    array: has("array") ? arrayChecks(st, s, ptr, miss) : null,
+    object: has("object") ? objectChecks(st, s, ptr, miss) : null,
+    boolean: miss && has("boolean") ? (v) => typeof v === "boolean" ? null : miss(v) : null,
+    null: miss && has("null") ? (v) => v === null ? null : miss(v) : null
+  };
+  const fns = Object.values(checks).filter((f) => f !== null);
+  if (fns.length <= 1) return fns[0] ?? null;
+  return (v) => {
+    const check = checks[kindOf(v)];
+    return check ? check(v) : miss && miss(v);
   };
 }
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD
+from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD, issue
 
 from ipycallback import SlowTunnelWidget, __version__
 from ipycallback._errors import MessageValidationError
@@ -323,3 +323,53 @@ def test_typescript_attach_checks_the_fingerprint(tmp_path: Path) -> None:
     assert result["objectPrototype"] == json.loads(
         plain.stdout
     )  # "__proto__" keys polluted nothing
+
+
+# The generated validators read `data.key`, then test that the key is the object's own (see
+# ipycallback/codegen/ajv.py). Warmed up first, so that V8 has optimized them on the assumption
+# that Object.prototype has none of these keys; polluting it must still refuse the messages.
+POLLUTED_PROTOTYPE = r"""
+const mod = await import(process.argv[1]);
+const [toKernel, toBrowser] = [mod.validateToKernel, mod.validateToBrowser];
+const result = (fields) => JSON.stringify({ type: "QueryResult", total: 1, ...fields });
+const good = result({ query: "q", hits: [{ title: "t", score: 0.5 }], took_ms: 1 });
+for (let i = 0; i < 200000; i++) {
+  if (toBrowser(JSON.parse(good)) !== null) throw new Error(`refused ${good}`);
+  if (toKernel({ type: "Query", text: "x" }) !== null) throw new Error("refused a Query");
+}
+const inherited = { type: "Stop", query: "q", hits: [], took_ms: 1, title: "t", score: 0 };
+inherited.text = "x";
+Object.assign(Object.prototype, inherited);
+try {
+  const results = [
+    toBrowser(JSON.parse(result({ query: "q", hits: [] }))),
+    toBrowser(JSON.parse(result({ hits: [{ title: "t" }], took_ms: 1 }))),
+    toBrowser(JSON.parse(result({ query: "q", hits: [{ score: 1 }], took_ms: 1 }))),
+    toKernel(JSON.parse('{"type": "Query"}')),
+    toKernel(Object.create({ type: "Stop" })),
+    toBrowser(JSON.parse(good)),
+  ];
+  process.stdout.write(JSON.stringify(results));
+} finally {
+  for (const key of Object.keys(inherited)) delete Object.prototype[key];
+}
+"""
+
+
+@needs_node
+def test_typescript_validators_ignore_a_polluted_object_prototype(tmp_path: Path) -> None:
+    run_typescript("search", [], tmp_path)  # writes the bundle
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", POLLUTED_PROTOTYPE, tmp_path / "search.mjs"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [
+        issue("$", 'missing required field "took_ms"'),
+        issue("$", 'missing required field "query"'),
+        issue("$.hits[0]", 'missing required field "title"'),
+        issue("$", 'missing required field "text"'),
+        issue("$", 'missing required field "type"'),
+        None,
+    ]

@@ -99,7 +99,10 @@ export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "typ
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs).
+// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// a key counts only if it is the object's own: where the object's prototype is Object.prototype
+// and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
+// already says so; otherwise ajv's hasOwnProperty call decides.
 
 interface AjvError {
   instancePath: string;
@@ -304,7 +307,7 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if((((data.type === undefined) || (!(func0.call(data, "type")))) && (missing0 = "type")) || (((data.text === undefined) || (!(func0.call(data, "text")))) && (missing0 = "text"))){
+if((((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")) || (((data.text === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("text" in Object.prototype) || func0.call(data, "text"))))) && (missing0 = "text"))){
 validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
@@ -318,7 +321,7 @@ break;
 }
 }
 if(_errs1 === errors){
-if(data.type !== undefined && func0.call(data, "type")){
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
 const _errs2: any = errors;
 if("Query" !== data.type){
 validate12.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Query"}}];
@@ -330,7 +333,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.text !== undefined && func0.call(data, "text")){
+if(data.text !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("text" in Object.prototype) || func0.call(data, "text"))){
 const _errs3: any = errors;
 if(typeof data.text !== "string"){
 validate12.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"}}];
@@ -342,7 +345,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.limit !== undefined && func0.call(data, "limit")){
+if(data.limit !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("limit" in Object.prototype) || func0.call(data, "limit"))){
 let data2: any = data.limit;
 const _errs5: any = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
@@ -375,7 +378,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.mode !== undefined && func0.call(data, "mode")){
+if(data.mode !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("mode" in Object.prototype) || func0.call(data, "mode"))){
 let data3: any = data.mode;
 const _errs7: any = errors;
 if(!((data3 === "prefix") || (data3 === "substring"))){
@@ -421,12 +424,12 @@ const _errs4: any = errors;
 if(errors === _errs4){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data.type === undefined) || (!(func0.call(data, "type")))) && (missing0 = "type")){
+if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")){
 validate11.errors = [{instancePath,schemaPath:"#/$defs/Stop/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.type !== undefined && func0.call(data, "type")){
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
 if("Stop" !== data.type){
 validate11.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/Stop/properties/type/const",keyword:"const",params:{allowedValue: "Stop"}}];
 return false;
@@ -468,12 +471,12 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((((((data.type === undefined) || (!(func0.call(data, "type")))) && (missing0 = "type")) || (((data.query === undefined) || (!(func0.call(data, "query")))) && (missing0 = "query"))) || (((data.hits === undefined) || (!(func0.call(data, "hits")))) && (missing0 = "hits"))) || (((data.total === undefined) || (!(func0.call(data, "total")))) && (missing0 = "total"))) || (((data.took_ms === undefined) || (!(func0.call(data, "took_ms")))) && (missing0 = "took_ms"))){
+if(((((((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")) || (((data.query === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("query" in Object.prototype) || func0.call(data, "query"))))) && (missing0 = "query"))) || (((data.hits === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("hits" in Object.prototype) || func0.call(data, "hits"))))) && (missing0 = "hits"))) || (((data.total === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("total" in Object.prototype) || func0.call(data, "total"))))) && (missing0 = "total"))) || (((data.took_ms === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("took_ms" in Object.prototype) || func0.call(data, "took_ms"))))) && (missing0 = "took_ms"))){
 validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.type !== undefined && func0.call(data, "type")){
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
 const _errs2: any = errors;
 if("QueryResult" !== data.type){
 validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "QueryResult"}}];
@@ -485,7 +488,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.query !== undefined && func0.call(data, "query")){
+if(data.query !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("query" in Object.prototype) || func0.call(data, "query"))){
 const _errs3: any = errors;
 if(typeof data.query !== "string"){
 validate15.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"}}];
@@ -497,7 +500,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.hits !== undefined && func0.call(data, "hits")){
+if(data.hits !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("hits" in Object.prototype) || func0.call(data, "hits"))){
 let data2: any = data.hits;
 const _errs5: any = errors;
 if(errors === _errs5){
@@ -511,12 +514,12 @@ const _errs8: any = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1: any;
-if((((data3.title === undefined) || (!(func0.call(data3, "title")))) && (missing1 = "title")) || (((data3.score === undefined) || (!(func0.call(data3, "score")))) && (missing1 = "score"))){
+if((((data3.title === undefined) || (!((Object.getPrototypeOf(data3) === Object.prototype && !("title" in Object.prototype) || func0.call(data3, "title"))))) && (missing1 = "title")) || (((data3.score === undefined) || (!((Object.getPrototypeOf(data3) === Object.prototype && !("score" in Object.prototype) || func0.call(data3, "score"))))) && (missing1 = "score"))){
 validate15.errors = [{instancePath:instancePath+"/hits/" + i0,schemaPath:"#/$defs/Hit/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data3.title !== undefined && func0.call(data3, "title")){
+if(data3.title !== undefined && (Object.getPrototypeOf(data3) === Object.prototype && !("title" in Object.prototype) || func0.call(data3, "title"))){
 const _errs11: any = errors;
 if(typeof data3.title !== "string"){
 validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/title",schemaPath:"#/$defs/Hit/properties/title/type",keyword:"type",params:{type: "string"}}];
@@ -528,7 +531,7 @@ else {
 var valid3: any = true;
 }
 if(valid3){
-if(data3.score !== undefined && func0.call(data3, "score")){
+if(data3.score !== undefined && (Object.getPrototypeOf(data3) === Object.prototype && !("score" in Object.prototype) || func0.call(data3, "score"))){
 let data5: any = data3.score;
 const _errs13: any = errors;
 if(errors === _errs13){
@@ -555,7 +558,7 @@ else {
 var valid3: any = true;
 }
 if(valid3){
-if(data3.tags !== undefined && func0.call(data3, "tags")){
+if(data3.tags !== undefined && (Object.getPrototypeOf(data3) === Object.prototype && !("tags" in Object.prototype) || func0.call(data3, "tags"))){
 let data6: any = data3.tags;
 const _errs15: any = errors;
 if(errors === _errs15){
@@ -610,7 +613,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.total !== undefined && func0.call(data, "total")){
+if(data.total !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("total" in Object.prototype) || func0.call(data, "total"))){
 let data8: any = data.total;
 const _errs19: any = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
@@ -637,7 +640,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.took_ms !== undefined && func0.call(data, "took_ms")){
+if(data.took_ms !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("took_ms" in Object.prototype) || func0.call(data, "took_ms"))){
 let data9: any = data.took_ms;
 const _errs21: any = errors;
 if(errors === _errs21){

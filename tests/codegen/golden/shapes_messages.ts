@@ -121,7 +121,10 @@ export class ShapesV2Tunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "k
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs).
+// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// a key counts only if it is the object's own: where the object's prototype is Object.prototype
+// and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
+// already says so; otherwise ajv's hasOwnProperty call decides.
 
 interface AjvError {
   instancePath: string;
@@ -330,12 +333,12 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if((((((((((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing0 = "kind")) || (((data.shape === undefined) || (!(func0.call(data, "shape")))) && (missing0 = "shape"))) || (((data.layer === undefined) || (!(func0.call(data, "layer")))) && (missing0 = "layer"))) || (((data.label === undefined) || (!(func0.call(data, "label")))) && (missing0 = "label"))) || (((data.at === undefined) || (!(func0.call(data, "at")))) && (missing0 = "at"))) || (((data.clock === undefined) || (!(func0.call(data, "clock")))) && (missing0 = "clock"))) || (((data.id === undefined) || (!(func0.call(data, "id")))) && (missing0 = "id"))) || (((data.points === undefined) || (!(func0.call(data, "points")))) && (missing0 = "points"))){
+if((((((((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.shape === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("shape" in Object.prototype) || func0.call(data, "shape"))))) && (missing0 = "shape"))) || (((data.layer === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("layer" in Object.prototype) || func0.call(data, "layer"))))) && (missing0 = "layer"))) || (((data.label === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("label" in Object.prototype) || func0.call(data, "label"))))) && (missing0 = "label"))) || (((data.at === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("at" in Object.prototype) || func0.call(data, "at"))))) && (missing0 = "at"))) || (((data.clock === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("clock" in Object.prototype) || func0.call(data, "clock"))))) && (missing0 = "clock"))) || (((data.id === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("id" in Object.prototype) || func0.call(data, "id"))))) && (missing0 = "id"))) || (((data.points === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("points" in Object.prototype) || func0.call(data, "points"))))) && (missing0 = "points"))){
 validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs2: any = errors;
 if("draw" !== data.kind){
 validate12.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "draw"}}];
@@ -347,7 +350,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.color !== undefined && func0.call(data, "color")){
+if(data.color !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("color" in Object.prototype) || func0.call(data, "color"))){
 let data1: any = data.color;
 const _errs3: any = errors;
 if(!((data1 === "red") || (data1 === "green"))){
@@ -360,7 +363,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.shape !== undefined && func0.call(data, "shape")){
+if(data.shape !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("shape" in Object.prototype) || func0.call(data, "shape"))){
 let data2: any = data.shape;
 const _errs5: any = errors;
 if(errors === _errs5){
@@ -372,7 +375,7 @@ const _errs9: any = errors;
 if(errors === _errs9){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1: any;
-if((((data2.kind === undefined) || (!(func0.call(data2, "kind")))) && (missing1 = "kind")) || (((data2.radius === undefined) || (!(func0.call(data2, "radius")))) && (missing1 = "radius"))){
+if((((data2.kind === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))))) && (missing1 = "kind")) || (((data2.radius === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("radius" in Object.prototype) || func0.call(data2, "radius"))))) && (missing1 = "radius"))){
 validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
@@ -386,7 +389,7 @@ break;
 }
 }
 if(_errs11 === errors){
-if(data2.kind !== undefined && func0.call(data2, "kind")){
+if(data2.kind !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))){
 const _errs12: any = errors;
 if("circle" !== data2.kind){
 validate12.errors = [{instancePath:instancePath+"/shape/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
@@ -398,7 +401,7 @@ else {
 var valid5: any = true;
 }
 if(valid5){
-if(data2.radius !== undefined && func0.call(data2, "radius")){
+if(data2.radius !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("radius" in Object.prototype) || func0.call(data2, "radius"))){
 let data4: any = data2.radius;
 const _errs13: any = errors;
 if(errors === _errs13){
@@ -433,7 +436,7 @@ const _errs16: any = errors;
 if(errors === _errs16){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2: any;
-if((((data2.kind === undefined) || (!(func0.call(data2, "kind")))) && (missing2 = "kind")) || (((data2.side === undefined) || (!(func0.call(data2, "side")))) && (missing2 = "side"))){
+if((((data2.kind === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))))) && (missing2 = "kind")) || (((data2.side === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("side" in Object.prototype) || func0.call(data2, "side"))))) && (missing2 = "side"))){
 validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -447,7 +450,7 @@ break;
 }
 }
 if(_errs18 === errors){
-if(data2.kind !== undefined && func0.call(data2, "kind")){
+if(data2.kind !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))){
 const _errs19: any = errors;
 if("square" !== data2.kind){
 validate12.errors = [{instancePath:instancePath+"/shape/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
@@ -459,7 +462,7 @@ else {
 var valid8: any = true;
 }
 if(valid8){
-if(data2.side !== undefined && func0.call(data2, "side")){
+if(data2.side !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("side" in Object.prototype) || func0.call(data2, "side"))){
 let data6: any = data2.side;
 const _errs20: any = errors;
 if(errors === _errs20){
@@ -510,7 +513,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.layer !== undefined && func0.call(data, "layer")){
+if(data.layer !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("layer" in Object.prototype) || func0.call(data, "layer"))){
 let data7: any = data.layer;
 const _errs22: any = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
@@ -550,7 +553,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.opacity !== undefined && func0.call(data, "opacity")){
+if(data.opacity !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("opacity" in Object.prototype) || func0.call(data, "opacity"))){
 let data8: any = data.opacity;
 const _errs24: any = errors;
 if(errors === _errs24){
@@ -577,7 +580,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.label !== undefined && func0.call(data, "label")){
+if(data.label !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("label" in Object.prototype) || func0.call(data, "label"))){
 let data9: any = data.label;
 const _errs26: any = errors;
 const _errs27: any = errors;
@@ -677,7 +680,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.at !== undefined && func0.call(data, "at")){
+if(data.at !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("at" in Object.prototype) || func0.call(data, "at"))){
 let data10: any = data.at;
 const _errs32: any = errors;
 if(errors === _errs32){
@@ -698,7 +701,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.day !== undefined && func0.call(data, "day")){
+if(data.day !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("day" in Object.prototype) || func0.call(data, "day"))){
 let data11: any = data.day;
 const _errs34: any = errors;
 if(errors === _errs34){
@@ -719,7 +722,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.clock !== undefined && func0.call(data, "clock")){
+if(data.clock !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("clock" in Object.prototype) || func0.call(data, "clock"))){
 let data12: any = data.clock;
 const _errs36: any = errors;
 if(errors === _errs36){
@@ -740,7 +743,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.id !== undefined && func0.call(data, "id")){
+if(data.id !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("id" in Object.prototype) || func0.call(data, "id"))){
 let data13: any = data.id;
 const _errs38: any = errors;
 if(errors === _errs38){
@@ -761,7 +764,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.style !== undefined && func0.call(data, "style")){
+if(data.style !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("style" in Object.prototype) || func0.call(data, "style"))){
 let data14: any = data.style;
 const _errs40: any = errors;
 if(!((((data14 === "solid") || (data14 === "dashed")) || (data14 === 3)) || (data14 === true))){
@@ -774,7 +777,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.version !== undefined && func0.call(data, "version")){
+if(data.version !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("version" in Object.prototype) || func0.call(data, "version"))){
 const _errs41: any = errors;
 if(2 !== data.version){
 validate12.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 2}}];
@@ -786,7 +789,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.visible !== undefined && func0.call(data, "visible")){
+if(data.visible !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("visible" in Object.prototype) || func0.call(data, "visible"))){
 const _errs42: any = errors;
 if(typeof data.visible !== "boolean"){
 validate12.errors = [{instancePath:instancePath+"/visible",schemaPath:"#/properties/visible/type",keyword:"type",params:{type: "boolean"}}];
@@ -798,7 +801,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.points !== undefined && func0.call(data, "points")){
+if(data.points !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("points" in Object.prototype) || func0.call(data, "points"))){
 let data17: any = data.points;
 const _errs44: any = errors;
 if(errors === _errs44){
@@ -865,7 +868,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.meta !== undefined && func0.call(data, "meta")){
+if(data.meta !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("meta" in Object.prototype) || func0.call(data, "meta"))){
 let data20: any = data.meta;
 const _errs50: any = errors;
 if(errors === _errs50){
@@ -890,7 +893,7 @@ const _errs56: any = errors;
 if(errors === _errs56){
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 let missing3: any;
-if((((data21.kind === undefined) || (!(func0.call(data21, "kind")))) && (missing3 = "kind")) || (((data21.radius === undefined) || (!(func0.call(data21, "radius")))) && (missing3 = "radius"))){
+if((((data21.kind === undefined) || (!((Object.getPrototypeOf(data21) === Object.prototype && !("kind" in Object.prototype) || func0.call(data21, "kind"))))) && (missing3 = "kind")) || (((data21.radius === undefined) || (!((Object.getPrototypeOf(data21) === Object.prototype && !("radius" in Object.prototype) || func0.call(data21, "radius"))))) && (missing3 = "radius"))){
 const err6: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing3}};
 if(vErrors === null){
 vErrors = [err6];
@@ -916,7 +919,7 @@ break;
 }
 }
 if(_errs58 === errors){
-if(data21.kind !== undefined && func0.call(data21, "kind")){
+if(data21.kind !== undefined && (Object.getPrototypeOf(data21) === Object.prototype && !("kind" in Object.prototype) || func0.call(data21, "kind"))){
 const _errs59: any = errors;
 if("circle" !== data21.kind){
 const err8: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}};
@@ -934,7 +937,7 @@ else {
 var valid15: any = true;
 }
 if(valid15){
-if(data21.radius !== undefined && func0.call(data21, "radius")){
+if(data21.radius !== undefined && (Object.getPrototypeOf(data21) === Object.prototype && !("radius" in Object.prototype) || func0.call(data21, "radius"))){
 let data23: any = data21.radius;
 const _errs60: any = errors;
 if(errors === _errs60){
@@ -1040,14 +1043,14 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.origin !== undefined && func0.call(data, "origin")){
+if(data.origin !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("origin" in Object.prototype) || func0.call(data, "origin"))){
 let data24: any = data.origin;
 const _errs64: any = errors;
 const _errs65: any = errors;
 if(errors === _errs65){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing4: any;
-if((((data24.kind === undefined) || (!(func0.call(data24, "kind")))) && (missing4 = "kind")) || (((data24.side === undefined) || (!(func0.call(data24, "side")))) && (missing4 = "side"))){
+if((((data24.kind === undefined) || (!((Object.getPrototypeOf(data24) === Object.prototype && !("kind" in Object.prototype) || func0.call(data24, "kind"))))) && (missing4 = "kind")) || (((data24.side === undefined) || (!((Object.getPrototypeOf(data24) === Object.prototype && !("side" in Object.prototype) || func0.call(data24, "side"))))) && (missing4 = "side"))){
 validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
@@ -1061,7 +1064,7 @@ break;
 }
 }
 if(_errs67 === errors){
-if(data24.kind !== undefined && func0.call(data24, "kind")){
+if(data24.kind !== undefined && (Object.getPrototypeOf(data24) === Object.prototype && !("kind" in Object.prototype) || func0.call(data24, "kind"))){
 const _errs68: any = errors;
 if("square" !== data24.kind){
 validate12.errors = [{instancePath:instancePath+"/origin/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
@@ -1073,7 +1076,7 @@ else {
 var valid17: any = true;
 }
 if(valid17){
-if(data24.side !== undefined && func0.call(data24, "side")){
+if(data24.side !== undefined && (Object.getPrototypeOf(data24) === Object.prototype && !("side" in Object.prototype) || func0.call(data24, "side"))){
 let data26: any = data24.side;
 const _errs69: any = errors;
 if(errors === _errs69){
@@ -1108,7 +1111,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.priority !== undefined && func0.call(data, "priority")){
+if(data.priority !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("priority" in Object.prototype) || func0.call(data, "priority"))){
 let data27: any = data.priority;
 const _errs71: any = errors;
 if(!(((data27 === 1) || (data27 === 2)) || (data27 === 3))){
@@ -1121,7 +1124,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.when !== undefined && func0.call(data, "when")){
+if(data.when !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("when" in Object.prototype) || func0.call(data, "when"))){
 let data28: any = data.when;
 const _errs73: any = errors;
 const _errs74: any = errors;
@@ -1243,12 +1246,12 @@ const _errs4: any = errors;
 if(errors === _errs4){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing0 = "kind")){
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
 validate11.errors = [{instancePath,schemaPath:"#/$defs/Clear/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 if("clear" !== data.kind){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Clear/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
 return false;
@@ -1267,7 +1270,7 @@ const _errs9: any = errors;
 if(errors === _errs9){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1: any;
-if((((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing1 = "kind")) || (((data.radius === undefined) || (!(func0.call(data, "radius")))) && (missing1 = "radius"))){
+if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing1 = "kind")) || (((data.radius === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))))) && (missing1 = "radius"))){
 validate11.errors = [{instancePath,schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
@@ -1281,7 +1284,7 @@ break;
 }
 }
 if(_errs11 === errors){
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs12: any = errors;
 if("circle" !== data.kind){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
@@ -1293,7 +1296,7 @@ else {
 var valid7: any = true;
 }
 if(valid7){
-if(data.radius !== undefined && func0.call(data, "radius")){
+if(data.radius !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))){
 let data2: any = data.radius;
 const _errs13: any = errors;
 if(errors === _errs13){
@@ -1328,7 +1331,7 @@ const _errs16: any = errors;
 if(errors === _errs16){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2: any;
-if((((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing2 = "kind")) || (((data.side === undefined) || (!(func0.call(data, "side")))) && (missing2 = "side"))){
+if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing2 = "kind")) || (((data.side === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))))) && (missing2 = "side"))){
 validate11.errors = [{instancePath,schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -1342,7 +1345,7 @@ break;
 }
 }
 if(_errs18 === errors){
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs19: any = errors;
 if("square" !== data.kind){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
@@ -1354,7 +1357,7 @@ else {
 var valid10: any = true;
 }
 if(valid10){
-if(data.side !== undefined && func0.call(data, "side")){
+if(data.side !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))){
 let data4: any = data.side;
 const _errs20: any = errors;
 if(errors === _errs20){
@@ -1413,7 +1416,7 @@ let vErrors: any = null;
 let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.children !== undefined && func0.call(data, "children")){
+if(data.children !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("children" in Object.prototype) || func0.call(data, "children"))){
 let data0: any = data.children;
 const _errs2: any = errors;
 if(errors === _errs2){
@@ -1455,12 +1458,12 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing0 = "kind")) || (((data.count === undefined) || (!(func0.call(data, "count")))) && (missing0 = "count"))) || (((data.tree === undefined) || (!(func0.call(data, "tree")))) && (missing0 = "tree"))){
+if(((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.count === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("count" in Object.prototype) || func0.call(data, "count"))))) && (missing0 = "count"))) || (((data.tree === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("tree" in Object.prototype) || func0.call(data, "tree"))))) && (missing0 = "tree"))){
 validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs2: any = errors;
 if("drawn" !== data.kind){
 validate15.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "drawn"}}];
@@ -1472,7 +1475,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.count !== undefined && func0.call(data, "count")){
+if(data.count !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("count" in Object.prototype) || func0.call(data, "count"))){
 let data1: any = data.count;
 const _errs3: any = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
@@ -1493,7 +1496,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.note !== undefined && func0.call(data, "note")){
+if(data.note !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("note" in Object.prototype) || func0.call(data, "note"))){
 let data2: any = data.note;
 const _errs5: any = errors;
 if(errors === _errs5){
@@ -1514,7 +1517,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.tree !== undefined && func0.call(data, "tree")){
+if(data.tree !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("tree" in Object.prototype) || func0.call(data, "tree"))){
 const _errs7: any = errors;
 if(!(validate16(data.tree, {instancePath:instancePath+"/tree",parentData:data,parentDataProperty:"tree",rootData}))){
 vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
@@ -1558,12 +1561,12 @@ const _errs4: any = errors;
 if(errors === _errs4){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data.kind === undefined) || (!(func0.call(data, "kind")))) && (missing0 = "kind")){
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
 validate14.errors = [{instancePath,schemaPath:"#/$defs/Clear/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.kind !== undefined && func0.call(data, "kind")){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 if("clear" !== data.kind){
 validate14.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Clear/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
 return false;

@@ -142,7 +142,10 @@ export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "msg
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs).
+// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// a key counts only if it is the object's own: where the object's prototype is Object.prototype
+// and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
+// already says so; otherwise ajv's hasOwnProperty call decides.
 
 interface AjvError {
   instancePath: string;
@@ -350,7 +353,7 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((((((((((data["msg type"] === undefined) || (!(func0.call(data, "msg type")))) && (missing0 = "msg type")) || (((data.class === undefined) || (!(func0.call(data, "class")))) && (missing0 = "class"))) || (((data.default === undefined) || (!(func0.call(data, "default")))) && (missing0 = "default"))) || (((data.__proto__ === undefined) || (!(func0.call(data, "__proto__")))) && (missing0 = "__proto__"))) || (((data.constructor === undefined) || (!(func0.call(data, "constructor")))) && (missing0 = "constructor"))) || (((data.from === undefined) || (!(func0.call(data, "from")))) && (missing0 = "from"))) || (((data["with 'quotes'"] === undefined) || (!(func0.call(data, "with 'quotes'")))) && (missing0 = "with 'quotes'"))) || (((data["has space"] === undefined) || (!(func0.call(data, "has space")))) && (missing0 = "has space"))) || (((data.has_space === undefined) || (!(func0.call(data, "has_space")))) && (missing0 = "has_space"))){
+if(((((((((((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")) || (((data.class === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("class" in Object.prototype) || func0.call(data, "class"))))) && (missing0 = "class"))) || (((data.default === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("default" in Object.prototype) || func0.call(data, "default"))))) && (missing0 = "default"))) || (((data.__proto__ === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("__proto__" in Object.prototype) || func0.call(data, "__proto__"))))) && (missing0 = "__proto__"))) || (((data.constructor === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data, "constructor"))))) && (missing0 = "constructor"))) || (((data.from === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("from" in Object.prototype) || func0.call(data, "from"))))) && (missing0 = "from"))) || (((data["with 'quotes'"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("with 'quotes'" in Object.prototype) || func0.call(data, "with 'quotes'"))))) && (missing0 = "with 'quotes'"))) || (((data["has space"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("has space" in Object.prototype) || func0.call(data, "has space"))))) && (missing0 = "has space"))) || (((data.has_space === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("has_space" in Object.prototype) || func0.call(data, "has_space"))))) && (missing0 = "has_space"))){
 validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
@@ -364,7 +367,7 @@ break;
 }
 }
 if(_errs1 === errors){
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("cla\"ss" !== data["msg type"]){
 validate12.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "cla\"ss"}}];
@@ -376,7 +379,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.class !== undefined && func0.call(data, "class")){
+if(data.class !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("class" in Object.prototype) || func0.call(data, "class"))){
 const _errs3: any = errors;
 if(typeof data.class !== "string"){
 validate12.errors = [{instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"}}];
@@ -388,7 +391,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.default !== undefined && func0.call(data, "default")){
+if(data.default !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("default" in Object.prototype) || func0.call(data, "default"))){
 let data2: any = data.default;
 const _errs5: any = errors;
 if(!((((((((((data2 === "a b") || (data2 === "*/")) || (data2 === "with \"quote\"")) || (data2 === "__proto__")) || (data2 === "constructor")) || (data2 === "None")) || (data2 === "1abc")) || (data2 === "")) || (data2 === "A_B")) || (data2 === "a-b"))){
@@ -401,7 +404,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.constructor !== undefined && func0.call(data, "constructor")){
+if(data.constructor !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data, "constructor"))){
 let data3: any = data.constructor;
 const _errs7: any = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
@@ -422,7 +425,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.from !== undefined && func0.call(data, "from")){
+if(data.from !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("from" in Object.prototype) || func0.call(data, "from"))){
 const _errs9: any = errors;
 if(typeof data.from !== "boolean"){
 validate12.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "boolean"}}];
@@ -434,7 +437,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data["with 'quotes'"] !== undefined && func0.call(data, "with 'quotes'")){
+if(data["with 'quotes'"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("with 'quotes'" in Object.prototype) || func0.call(data, "with 'quotes'"))){
 const _errs11: any = errors;
 if(typeof data["with 'quotes'"] !== "string"){
 validate12.errors = [{instancePath:instancePath+"/with 'quotes'",schemaPath:"#/properties/with%20'quotes'/type",keyword:"type",params:{type: "string"}}];
@@ -446,7 +449,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data["has space"] !== undefined && func0.call(data, "has space")){
+if(data["has space"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("has space" in Object.prototype) || func0.call(data, "has space"))){
 let data6: any = data["has space"];
 const _errs13: any = errors;
 if(!((typeof data6 == "number") && (isFinite(data6)))){
@@ -459,7 +462,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.has_space !== undefined && func0.call(data, "has_space")){
+if(data.has_space !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("has_space" in Object.prototype) || func0.call(data, "has_space"))){
 let data7: any = data.has_space;
 const _errs15: any = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
@@ -472,7 +475,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.None !== undefined && func0.call(data, "None")){
+if(data.None !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("None" in Object.prototype) || func0.call(data, "None"))){
 let data8: any = data.None;
 const _errs17: any = errors;
 const _errs18: any = errors;
@@ -534,7 +537,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.self !== undefined && func0.call(data, "self")){
+if(data.self !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("self" in Object.prototype) || func0.call(data, "self"))){
 const _errs23: any = errors;
 if(typeof data.self !== "string"){
 validate12.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "string"}}];
@@ -546,7 +549,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.str !== undefined && func0.call(data, "str")){
+if(data.str !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))){
 const _errs25: any = errors;
 if(typeof data.str !== "string"){
 validate12.errors = [{instancePath:instancePath+"/str",schemaPath:"#/properties/str/type",keyword:"type",params:{type: "string"}}];
@@ -558,7 +561,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.list !== undefined && func0.call(data, "list")){
+if(data.list !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("list" in Object.prototype) || func0.call(data, "list"))){
 let data11: any = data.list;
 const _errs27: any = errors;
 if(errors === _errs27){
@@ -597,7 +600,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.toString !== undefined && func0.call(data, "toString")){
+if(data.toString !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("toString" in Object.prototype) || func0.call(data, "toString"))){
 const _errs31: any = errors;
 if(typeof data.toString !== "string"){
 validate12.errors = [{instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"}}];
@@ -609,7 +612,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data["0digit"] !== undefined && func0.call(data, "0digit")){
+if(data["0digit"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("0digit" in Object.prototype) || func0.call(data, "0digit"))){
 let data14: any = data["0digit"];
 const _errs33: any = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
@@ -630,7 +633,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data["ünïcode"] !== undefined && func0.call(data, "ünïcode")){
+if(data["ünïcode"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("ünïcode" in Object.prototype) || func0.call(data, "ünïcode"))){
 const _errs35: any = errors;
 if(typeof data["ünïcode"] !== "string"){
 validate12.errors = [{instancePath:instancePath+"/ünïcode",schemaPath:"#/properties/%C3%BCn%C3%AFcode/type",keyword:"type",params:{type: "string"}}];
@@ -642,7 +645,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.$dollar !== undefined && func0.call(data, "$dollar")){
+if(data.$dollar !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("$dollar" in Object.prototype) || func0.call(data, "$dollar"))){
 const _errs37: any = errors;
 if(typeof data.$dollar !== "string"){
 validate12.errors = [{instancePath:instancePath+"/$dollar",schemaPath:"#/properties/%24dollar/type",keyword:"type",params:{type: "string"}}];
@@ -654,7 +657,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data._private !== undefined && func0.call(data, "_private")){
+if(data._private !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("_private" in Object.prototype) || func0.call(data, "_private"))){
 const _errs39: any = errors;
 if(typeof data._private !== "string"){
 validate12.errors = [{instancePath:instancePath+"/_private",schemaPath:"#/properties/_private/type",keyword:"type",params:{type: "string"}}];
@@ -666,7 +669,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.dict !== undefined && func0.call(data, "dict")){
+if(data.dict !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("dict" in Object.prototype) || func0.call(data, "dict"))){
 let data18: any = data.dict;
 const _errs41: any = errors;
 if(errors === _errs41){
@@ -712,7 +715,7 @@ const _errs47: any = errors;
 if(errors === _errs47){
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 let missing1: any;
-if(((data20.constructor === undefined) || (!(func0.call(data20, "constructor")))) && (missing1 = "constructor")){
+if(((data20.constructor === undefined) || (!((Object.getPrototypeOf(data20) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data20, "constructor"))))) && (missing1 = "constructor")){
 validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
@@ -726,7 +729,7 @@ break;
 }
 }
 if(_errs49 === errors){
-if(data20.constructor !== undefined && func0.call(data20, "constructor")){
+if(data20.constructor !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data20, "constructor"))){
 const _errs50: any = errors;
 if(typeof data20.constructor !== "string"){
 validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/constructor",schemaPath:"#/$defs/__proto__/properties/constructor/type",keyword:"type",params:{type: "string"}}];
@@ -738,7 +741,7 @@ else {
 var valid7: any = true;
 }
 if(valid7){
-if(data20.prototype !== undefined && func0.call(data20, "prototype")){
+if(data20.prototype !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("prototype" in Object.prototype) || func0.call(data20, "prototype"))){
 const _errs52: any = errors;
 if(typeof data20.prototype !== "string"){
 validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/prototype",schemaPath:"#/$defs/__proto__/properties/prototype/type",keyword:"type",params:{type: "string"}}];
@@ -801,23 +804,23 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data.msgspec === undefined) || (!(func0.call(data, "msgspec")))) && (missing0 = "msgspec")){
+if(((data.msgspec === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msgspec" in Object.prototype) || func0.call(data, "msgspec"))))) && (missing0 = "msgspec")){
 validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.msgspec !== undefined && func0.call(data, "msgspec")){
+if(data.msgspec !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msgspec" in Object.prototype) || func0.call(data, "msgspec"))){
 let data0: any = data.msgspec;
 const _errs3: any = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1: any;
-if(((data0.x === undefined) || (!(func0.call(data0, "x")))) && (missing1 = "x")){
+if(((data0.x === undefined) || (!((Object.getPrototypeOf(data0) === Object.prototype && !("x" in Object.prototype) || func0.call(data0, "x"))))) && (missing1 = "x")){
 validate15.errors = [{instancePath:instancePath+"/msgspec",schemaPath:"#/$defs/msgspec/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data0.x !== undefined && func0.call(data0, "x")){
+if(data0.x !== undefined && (Object.getPrototypeOf(data0) === Object.prototype && !("x" in Object.prototype) || func0.call(data0, "x"))){
 let data1: any = data0.x;
 const _errs6: any = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
@@ -859,12 +862,12 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((((data["msg type"] === undefined) || (!(func0.call(data, "msg type")))) && (missing0 = "msg type")) || (((data.__proto__ === undefined) || (!(func0.call(data, "__proto__")))) && (missing0 = "__proto__"))) || (((data.str === undefined) || (!(func0.call(data, "str")))) && (missing0 = "str"))){
+if(((((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")) || (((data.__proto__ === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("__proto__" in Object.prototype) || func0.call(data, "__proto__"))))) && (missing0 = "__proto__"))) || (((data.str === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))))) && (missing0 = "str"))){
 validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("constructor" !== data["msg type"]){
 validate14.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "constructor"}}];
@@ -876,7 +879,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.str !== undefined && func0.call(data, "str")){
+if(data.str !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))){
 const _errs3: any = errors;
 if(!(validate15(data.str, {instancePath:instancePath+"/str",parentData:data,parentDataProperty:"str",rootData}))){
 vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
@@ -924,7 +927,7 @@ const _errs2: any = errors;
 let valid1: any = true;
 const _errs3: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("cla\"ss" !== data["msg type"]){
 const err0: any = {};
 if(vErrors === null){
@@ -975,7 +978,7 @@ const _errs7: any = errors;
 let valid3: any = true;
 const _errs8: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("constructor" !== data["msg type"]){
 const err2: any = {};
 if(vErrors === null){
@@ -1024,12 +1027,12 @@ var valid0: any = _errs6 === errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data["msg type"] === undefined) || (!(func0.call(data, "msg type")))) && (missing0 = "msg type")){
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
 validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 let data2: any = data["msg type"];
 if(!((data2 === "cla\"ss") || (data2 === "constructor"))){
 validate11.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema12.properties["msg type"].enum}}];
@@ -1059,12 +1062,12 @@ let errors: any = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data["msg type"] === undefined) || (!(func0.call(data, "msg type")))) && (missing0 = "msg type")){
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
 validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("__proto__" !== data["msg type"]){
 validate20.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "__proto__"}}];
@@ -1076,7 +1079,7 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.Promise !== undefined && func0.call(data, "Promise")){
+if(data.Promise !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("Promise" in Object.prototype) || func0.call(data, "Promise"))){
 let data1: any = data.Promise;
 const _errs3: any = errors;
 if(!(((data1 === 1) || (data1 === 2)) || (data1 === -3))){
@@ -1109,7 +1112,7 @@ const _errs2: any = errors;
 let valid1: any = true;
 const _errs3: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("constructor" !== data["msg type"]){
 const err0: any = {};
 if(vErrors === null){
@@ -1160,7 +1163,7 @@ const _errs7: any = errors;
 let valid3: any = true;
 const _errs8: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("__proto__" !== data["msg type"]){
 const err2: any = {};
 if(vErrors === null){
@@ -1209,12 +1212,12 @@ var valid0: any = _errs6 === errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
-if(((data["msg type"] === undefined) || (!(func0.call(data, "msg type")))) && (missing0 = "msg type")){
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
 validate18.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data["msg type"] !== undefined && func0.call(data, "msg type")){
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 let data2: any = data["msg type"];
 if(!((data2 === "constructor") || (data2 === "__proto__"))){
 validate18.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema19.properties["msg type"].enum}}];
