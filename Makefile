@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 LINT_PATHS := ipycallback tests $(wildcard benchmarks)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint unit frontend-test browser-test bench build chromium clean
+.PHONY: demo test lint unit unit-oldest frontend-test browser-test bench build chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,27 @@ unit: $(VENV)/.installed node_modules/.installed
 browser-test: $(VENV)/.installed chromium
 	$(PY) -m pytest -m browser -v
 
-test: lint frontend-test unit browser-test
+# The oldest Python that pyproject.toml allows, where this machine has it (pyenv's 3.10.x):
+# the unit tests run there too, so that the `requires-python` promise is checked.
+OLDEST_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.10.*/bin/python3.10))
+OLDEST_VENV := .venv-oldest
+
+$(OLDEST_VENV)/.installed: pyproject.toml
+	$(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+unit-oldest: node_modules/.installed
+ifeq ($(OLDEST_PYTHON),)
+	@echo "unit-oldest: no Python 3.10 on this machine; set OLDEST_PYTHON=/path/to/python3.10 to run it"
+else
+	$(MAKE) $(OLDEST_VENV)/.installed
+	$(OLDEST_VENV)/bin/python --version
+	$(OLDEST_VENV)/bin/python -m pytest -m "not browser" -q -p no:cacheprovider
+endif
+
+test: lint frontend-test unit unit-oldest browser-test
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]"
@@ -58,4 +78,4 @@ bench: $(VENV)/.bench-installed node_modules/.installed chromium
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) node_modules build
+	rm -rf $(VENV) $(OLDEST_VENV) node_modules build
