@@ -2,7 +2,7 @@
 
 The same measurement as benchmarks/typed_browser.py (VALIDATION_COST: `validate(JSON.parse(t))`
 against `JSON.parse(t)` for both shipped validators) in a blank headless Chromium page, without
-JupyterLab: the schema text is built here the way a TypedTunnel builds it when it attaches.
+JupyterLab: the schema text is the one a SearchTunnel attaches to its widget.
 It measures in several fresh browsers, since one JIT's luck should not decide, and prints each
 run's table and then the per-cell medians.
 """
@@ -20,19 +20,21 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "examples"))
 
 import typed_browser  # noqa: E402
-from generated.search_messages import REPLIES, Query, QueryResult, Stop  # noqa: E402
+from generated.search_messages import SearchTunnel  # noqa: E402
 from jupyter_harness import launch_browser  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from ipycallback._message_set import MessageSet, browser_schema  # noqa: E402
+from ipycallback import SlowTunnelWidget  # noqa: E402
 
 
 def shipped_schema() -> str:
-    """What SearchTunnel puts in `_typed_schema` (see ipycallback/_typed.py)."""
-    to_kernel = MessageSet([Query, Stop], "receive")
-    to_browser = MessageSet([QueryResult], "send")
-    replies = {to_kernel.tag(q) or "": to_browser.tag(r) or "" for q, r in REPLIES.items()}
-    return browser_schema(to_kernel, to_browser, replies)
+    """What SearchTunnel puts in the widget's `_typed_schema`, from SearchTunnel itself."""
+    widget = SlowTunnelWidget()
+    try:
+        SearchTunnel(widget)
+        return str(widget._typed_schema)
+    finally:
+        widget.close()
 
 
 def measure(runs: int, count: int) -> list[dict[str, Any]]:

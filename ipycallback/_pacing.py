@@ -21,8 +21,8 @@ class TokenBucket:
     """Allows `capacity` sends at once and `rate` per second after that."""
 
     def __init__(self, capacity: float, rate: float) -> None:
-        self._capacity = capacity
-        self._rate = rate
+        self.capacity = capacity
+        self.rate = rate
         self._tokens = capacity
         self._stamp = time.monotonic()
         self._lock = threading.Lock()
@@ -31,12 +31,12 @@ class TokenBucket:
         """Take a token; return 0.0 on success, else the seconds until one is due."""
         with self._lock:
             now = time.monotonic()
-            self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
             if self._tokens >= 1.0:
                 self._tokens -= 1.0
                 return 0.0
-            return (1.0 - self._tokens) / self._rate
+            return (1.0 - self._tokens) / self.rate
 
 
 class Scheduler:

@@ -10,6 +10,7 @@ import pytest
 from recording_comm import comm_of
 
 from ipycallback import SlowTunnelWidget, TunnelClosedError
+from ipycallback._pacing import BUDGET
 
 
 def test_tunnel_id_defaults_to_a_fresh_uuid4() -> None:
@@ -48,7 +49,7 @@ def test_a_burst_is_complete_ordered_and_batched(tunnel: SlowTunnelWidget) -> No
     assert recorder.entries() == [[i + 1, str(i)] for i in range(10_000)]
     # The pacing budget allows its capacity at once and then `rate` per second; a slow machine
     # stretches the loop and so allows more batches. The final flush adds one.
-    allowed = 50 + 250 * elapsed + 1
+    allowed = BUDGET.capacity + BUDGET.rate * elapsed + 1
     assert len(recorder.custom()) <= allowed, "a burst must travel in few comm messages"
 
 
