@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from .._message_set import REF_TEMPLATE, _children, _mark_datetimes
+from ..schema import schema_components, type_children
 from ._defaults import same_value
 from .errors import CodegenError, pointer, with_line
 from .from_json_schema import normalise, stem_name
@@ -153,13 +153,12 @@ class _Reader:
                 )
             seen[cls.__name__] = cls
         try:
-            refs, components = msgspec.json.schema_components(classes, ref_template=REF_TEMPLATE)
+            refs, components = schema_components(classes)
         except (TypeError, ValueError) as error:
             raise self.unsupported(error) from None
         # Plain JSON from here: a tuple default becomes a list (NaN stays, to be refused).
         components = json.loads(json.dumps(components))
         name_of = {c: r["$ref"].rpartition("/")[2] for c, r in zip(classes, refs, strict=True)}
-        _mark_datetimes(messages, components)
         for cls in classes:
             schema = components[name_of[cls]]
             if issubclass(cls, enum.Enum):
@@ -245,7 +244,7 @@ def _walk(*roots: mi.Type) -> typing.Iterator[mi.Type]:
                 continue
             seen.add(info.cls)
             stack.extend(reversed([f.type for f in info.fields]))
-        stack.extend(reversed(_children(info)))
+        stack.extend(reversed(type_children(info)))
 
 
 def _literals(annotation: Any) -> typing.Iterator[tuple[Any, ...]]:
