@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ipycallback.codegen.cli import run
+from ipycallback_codegen.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
@@ -22,8 +22,9 @@ needs_node = pytest.mark.skipif(
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The documented command: the runtime's `ipycallback` script, which runs the generator."""
     return subprocess.run(
-        [sys.executable, "-c", "from ipycallback.codegen.cli import main; main()", *args],
+        [Path(sys.executable).parent / "ipycallback", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -36,7 +37,6 @@ def test_generates_and_check_detects_stale_files(
 ) -> None:
     py, ts, ir = tmp_path / "m.py", tmp_path / "m.ts", tmp_path / "m.ir.json"
     args = [
-        "codegen",
         str(SCHEMAS / "search.schema.json"),
         "--py",
         str(py),

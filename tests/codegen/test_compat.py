@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ipycallback.codegen.compat import compare, is_breaking
+from ipycallback_codegen.compat import compare, is_breaking
 
 BASE: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -24,9 +24,9 @@ from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD, issue
 
 from ipycallback import SlowTunnelWidget, __version__
 from ipycallback._errors import MessageValidationError
-from ipycallback.codegen.emit_python import emit_python
-from ipycallback.codegen.emit_typescript import emit_typescript
-from ipycallback.codegen.errors import CodegenError
+from ipycallback_codegen.emit_python import emit_python
+from ipycallback_codegen.emit_typescript import emit_typescript
+from ipycallback_codegen.errors import CodegenError
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]

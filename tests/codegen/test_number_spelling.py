@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from ipycallback.codegen.ir import canonical_json, load_declaration
+from ipycallback_codegen.ir import canonical_json, load_declaration
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from ipycallback.codegen.errors import CodegenError
-from ipycallback.codegen.ir import IR, canonical_json, check_ir, fingerprint, load_declaration
+from ipycallback_codegen.errors import CodegenError
+from ipycallback_codegen.ir import IR, canonical_json, check_ir, fingerprint, load_declaration
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"

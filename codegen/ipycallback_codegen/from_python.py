@@ -22,7 +22,8 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from ..schema import schema_components, type_children
+from ipycallback.schema import schema_components, type_children
+
 from ._defaults import same_value
 from .errors import CodegenError, pointer, with_line
 from .from_json_schema import normalise, stem_name

@@ -104,7 +104,7 @@ def run_ajv(payload: dict[str, Any]) -> str:
             "TypeScript output needs Node.js to compile its validators with ajv: install Node.js, "
             f"then run `{INSTALL}` in your project"
         )
-    script = resources.files("ipycallback.codegen") / "node" / "ajv_standalone.mjs"
+    script = resources.files("ipycallback_codegen") / "node" / "ajv_standalone.mjs"
     try:
         with resources.as_file(script) as path:
             done = subprocess.run(

@@ -1,7 +1,11 @@
 """`ipycallback codegen`: declarations in, generated Python and TypeScript out.
 
+The runtime's `ipycallback` command runs `main` with the arguments after `codegen` (this
+distribution registers it under the entry point group `ipycallback.commands`);
+`python -m ipycallback_codegen` does the same.
+
 Exit status: 0 when done (or up to date), 1 when `--check` finds a stale file or
-`--breaking-against` finds a breaking change, 2 on bad input.
+`--breaking-against` finds a breaking change, 2 on bad input (or a runtime of another version).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from ._version import check_runtime
 from .compat import compare, is_breaking
 from .errors import CodegenError
 
@@ -34,13 +39,10 @@ class Job:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ipycallback", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    codegen = commands.add_parser(
-        "codegen",
-        help="generate msgspec Structs, TypeScript types, validators and typed tunnels",
-        description="Without SCHEMA, runs every [[tool.ipycallback.codegen]] entry of "
-        "pyproject.toml.",
+    codegen = argparse.ArgumentParser(
+        prog="ipycallback codegen",
+        description="Generate msgspec Structs, TypeScript types, validators and typed tunnels. "
+        "Without SCHEMA, runs every [[tool.ipycallback.codegen]] entry of pyproject.toml.",
     )
     codegen.add_argument("schema", nargs="?", type=Path, help=".py, .json, .yaml or .ts")
     codegen.add_argument("--py", type=Path, help="where to write the Python module")
@@ -55,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OLD",
         help="compare with an older internal form (.json) or declaration; fail if breaking",
     )
-    return parser
+    return codegen
 
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
@@ -150,7 +152,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """`ipycallback codegen ARGS`; `argv` are the ARGS (default: the process's arguments)."""
     try:
+        check_runtime()
         sys.exit(run(argv))
     except CodegenError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -53,7 +53,7 @@ def emit_typescript(
     p.blank()
     _tunnel_class(p, tunnel, meta)
     p.blank()
-    support = resources.files("ipycallback.codegen").joinpath("support.ts").read_text("utf-8")
+    support = resources.files("ipycallback_codegen").joinpath("support.ts").read_text("utf-8")
     for line in support.rstrip("\n").split("\n"):
         p.line(line)
     p.blank()
