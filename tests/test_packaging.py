@@ -79,7 +79,7 @@ def test_the_generator_wheel_ships_the_generator_pinned_to_the_runtime(
     wheel = wheels["codegen"]
     assert Path(str(wheel.filename)).name.startswith(f"ipycallback_codegen-{VERSION}-")
     names = wheel.namelist()
-    for name in ("cli.py", "support.ts", "node/ts_to_schema.mjs", "node/ajv_standalone.mjs"):
+    for name in ("cli.py", "emit/support.ts", "node/ts_to_schema.mjs", "node/ajv_standalone.mjs"):
         assert f"ipycallback_codegen/{name}" in names
     assert not [n for n in names if n.startswith("ipycallback/")]
     metadata = read(wheel, ".dist-info/METADATA")

@@ -25,7 +25,10 @@ else:  # pragma: no cover - Python 3.10
 
 from ._version import check_runtime
 from .compat import compare, is_breaking
+from .declaration import load_declaration
+from .emit import emit_python, emit_typescript
 from .errors import CodegenError
+from .ir import canonical_json, fingerprint
 
 
 @dataclass(frozen=True)
@@ -95,10 +98,6 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _render(job: Job) -> dict[Path, str]:
-    from .emit_python import emit_python
-    from .emit_typescript import emit_typescript
-    from .ir import canonical_json, fingerprint, load_declaration
-
     ir = load_declaration(job.schema, name=job.name)
     source = _relative(job.schema, job.base)
     stamp = fingerprint(ir)
@@ -113,8 +112,6 @@ def _render(job: Job) -> dict[Path, str]:
 
 
 def _breaking(job: Job, old_path: Path) -> bool:
-    from .ir import load_declaration
-
     # An internal form (.json) reads back as itself, so any declaration or IR can be the old one.
     changes = compare(load_declaration(old_path), load_declaration(job.schema, name=job.name))
     for change in changes:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-IR = dict[str, Any]
+from .ir import IR
+
 _ANNOTATIONS = ("description", "default", "title")
 # Keywords whose smaller value accepts more, and whose larger value accepts more.
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")

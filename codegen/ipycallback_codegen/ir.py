@@ -1,19 +1,32 @@
-"""The internal form (IR) of a message set: loading, checking, canonical JSON, fingerprint.
+"""The internal form (IR) of a message set: its vocabulary, canonical JSON and fingerprint.
 
-docs/internal-form.md is the specification.
+docs/internal-form.md is the specification. Every other module of the generator builds on this
+one; it imports none of them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
-from ._check import check
-from .errors import CodegenError
-
 IR = dict[str, Any]
+
+SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
+REF = "#/$defs/"
+NULL = {"type": "null"}
+MAX_SAFE_INT = 2**53 - 1
+# The canonical key order of a field type; a loaded IR always uses it.
+FIELD_KEYS = tuple(
+    "type const enum $ref items additionalProperties anyOf oneOf discriminator format "
+    "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
+    "minItems maxItems minProperties maxProperties description default".split()
+)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """JSON equality: unlike ==, `true` is not `1`."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def canonical_json(ir: IR) -> str:
@@ -25,40 +38,6 @@ def fingerprint(ir: IR) -> str:
     """What both generated sides embed: documentation does not change the wire format."""
     text = canonical_json(_without_descriptions(ir))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def load_declaration(path: Path, *, name: str | None = None) -> IR:
-    """Read a declaration (.py, .json, .yaml/.yml, .ts) and return its checked IR."""
-    suffix = path.suffix.lower()
-    if suffix not in (".py", ".json", ".yaml", ".yml", ".ts"):
-        raise CodegenError(
-            f"unknown declaration format {suffix or '(no suffix)'!r}; "
-            "use .py, .json, .yaml, .yml or .ts",
-            file=str(path),
-        )
-    if not path.is_file():
-        raise CodegenError("no such file", file=str(path))
-    if suffix == ".py":
-        from .from_python import load
-    elif suffix == ".ts":
-        from .from_typescript import load
-    else:
-        from .from_json_schema import load
-    tidy: IR = _integral_numbers(load(path, name=name))
-    return tidy
-
-
-def _integral_numbers(value: Any) -> Any:
-    """Write 1.0 as 1. JSON does not tell them apart, and msgspec's schema of a Python
-    declaration can show either: `typing` caches `Annotated[float, Meta(ge=0)]` by equality, so
-    it may hand back a `Meta(ge=0.0)` that some other module built first."""
-    if isinstance(value, dict):
-        return {key: _integral_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_integral_numbers(item) for item in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-        return int(value)
-    return value
 
 
 def _without_descriptions(ir: IR) -> IR:
@@ -81,8 +60,3 @@ def _without_descriptions(ir: IR) -> IR:
             named["properties"] = {p: field(s) for p, s in named["properties"].items()}
         defs[name] = named
     return {**ir, "$defs": defs}
-
-
-def check_ir(ir: IR, *, file: str | None = None) -> None:
-    """Raise CodegenError, with a JSON pointer, at the first rule of the spec `ir` breaks."""
-    check(ir, file)

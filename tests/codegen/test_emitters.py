@@ -24,8 +24,7 @@ from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD, issue
 
 from ipycallback import SlowTunnelWidget, __version__
 from ipycallback._errors import MessageValidationError
-from ipycallback_codegen.emit_python import emit_python
-from ipycallback_codegen.emit_typescript import emit_typescript
+from ipycallback_codegen.emit import emit_python, emit_typescript
 from ipycallback_codegen.errors import CodegenError
 
 HERE = Path(__file__).parent

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from ipycallback_codegen.check import check_ir
+from ipycallback_codegen.declaration import load_declaration
 from ipycallback_codegen.errors import CodegenError
-from ipycallback_codegen.ir import IR, canonical_json, check_ir, fingerprint, load_declaration
+from ipycallback_codegen.ir import IR, canonical_json, fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"

@@ -45,7 +45,7 @@ function loadAjv() {
 }
 
 // keyword -> [data type, code of the test]; the functions named here are defined by the
-// generated module (see ipycallback_codegen/support.ts).
+// generated module (see ipycallback_codegen/emit/support.ts).
 const CHECKS = {
   "x-safe-integer": ["number", (_, d) => _`Number.isSafeInteger(${d})`],
   "x-date-time": ["string", (_, d) => _`isDateTime(${d})`],
@@ -71,7 +71,7 @@ function compile(input, { Ajv, standaloneCode, _ }) {
     // strict: false would also let NaN and Infinity pass as numbers; JSON has neither.
     strictNumbers: true,
     // "__proto__" or "constructor" in a message must be the message's own key, never inherited.
-    // ipycallback_codegen/ajv.py puts a cheaper test in front of each hasOwnProperty call.
+    // ipycallback_codegen/emit/ajv.py puts a cheaper test in front of each hasOwnProperty call.
     ownProperties: true,
     allErrors: false,
     messages: false,

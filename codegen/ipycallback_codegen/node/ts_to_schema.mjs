@@ -1,5 +1,5 @@
 // Facts about one TypeScript declaration file, as JSON on stdout, for
-// ipycallback_codegen/from_typescript.py, which judges them:
+// ipycallback_codegen/read/typescript.py, which judges them:
 // - diagnostics: the TypeScript compiler's errors;
 // - decls: every top-level statement in order, with its line, its JSDoc tag names and, for
 //   interfaces and type aliases, the syntax of each type (typescript-json-schema folds

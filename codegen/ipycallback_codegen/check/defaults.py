@@ -7,7 +7,8 @@ import json
 import math
 from typing import Any
 
-MAX_SAFE_INT = 2**53 - 1
+from ..ir import MAX_SAFE_INT, same_value
+
 _BOUNDS = {
     "string": ("minLength", "maxLength"),
     "integer": ("minimum", "maximum"),
@@ -15,11 +16,6 @@ _BOUNDS = {
     "array": ("minItems", "maxItems"),
     "object": ("minProperties", "maxProperties"),
 }
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """JSON equality: unlike ==, `true` is not `1`."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) -> str | None:

@@ -1,9 +1,9 @@
-"""TypeScript declarations to the IR.
+"""TypeScript declarations to a JSON Schema declaration.
 
 node runs node/ts_to_schema.mjs, which reports the syntax of every declaration (it tells `int`
 from `float` and from a bare `number`) and typescript-json-schema's reading of the JSDoc
-(descriptions, defaults, constraints, enum values). This module judges those facts, spells
-them as a JSON Schema declaration and hands that to the JSON Schema reader.
+(descriptions, defaults, constraints, enum values). This module judges those facts and spells
+them as a JSON Schema declaration, which is normalised and checked as every format is.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ._check import NULL
-from .errors import CodegenError, pointer, with_line
-from .from_json_schema import normalise, stem_name
-from .ir import IR
+from ..errors import CodegenError, pointer
+from ..ir import NULL
+from . import Declaration, stem_name
 
 _INSTALL = "npm install --save-dev typescript-json-schema@0.68.0"
 _PACKAGE = Path("node_modules", "typescript-json-schema", "package.json")
-_SCRIPT = Path(__file__).with_name("node") / "ts_to_schema.mjs"
+_SCRIPT = Path(__file__).parent.parent / "node" / "ts_to_schema.mjs"
 _CONSTRAINTS = tuple(
     "format minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
     "multipleOf minItems maxItems minProperties maxProperties".split()
@@ -32,8 +31,8 @@ _SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "NAME", "TAG_FIE
 _INT_ALIAS = "/** @TJS-type integer */ export type int = number;"
 
 
-def load(path: Path, *, name: str | None = None) -> IR:
-    return _Reader(_facts(path), path).ir(name, stem_name(path))
+def read(path: Path) -> Declaration:
+    return _Reader(_facts(path), path).declaration()
 
 
 def _facts(path: Path) -> dict[str, Any]:
@@ -86,7 +85,7 @@ class _Reader:
     def fail(self, message: str, line: int | None) -> CodegenError:
         return CodegenError(message, file=self.file, line=line)
 
-    def ir(self, name: str | None, default_name: str) -> IR:
+    def declaration(self) -> Declaration:
         for diagnostic in self.facts["diagnostics"][:1]:
             file = diagnostic["file"]
             if file is None or Path(file).resolve() == self.path.resolve():
@@ -130,19 +129,10 @@ class _Reader:
                 meta[key] = decls[const]["value"]
                 self.lines[pointer("x-ipycallback", key)] = decls[const]["line"]
         defs = {n: self.named_type(decls[n]) for n in decls if n in self.named}
-        try:
-            return normalise(
-                {"x-ipycallback": meta, "$defs": defs},
-                file=self.file,
-                name=name,
-                default_name=default_name,
-            )
-        except CodegenError as error:
-            located = with_line(error, self.lines)
-            if located.line is not None:
-                # A line says more than a pointer into a schema the user never wrote.
-                located = CodegenError(located.message, file=self.file, line=located.line)
-            raise located from None
+        doc = {"x-ipycallback": meta, "$defs": defs}
+        return Declaration(
+            doc, self.file, stem_name(self.path), self.lines, pointer_is_internal=True
+        )
 
     def check_tags(self, item: dict[str, Any], allowed: set[str]) -> None:
         for tag in item.get("tags", []):

@@ -1,7 +1,4 @@
-"""The rules of docs/internal-form.md, checked one by one; ir.check_ir is the public face.
-
-The emitters rely on a checked IR and check nothing again, so every rule is here.
-"""
+"""The rules of docs/internal-form.md, checked one by one; `check_ir` is the public face."""
 
 from __future__ import annotations
 
@@ -10,20 +7,13 @@ import math
 import re
 from typing import Any
 
-from ._defaults import MAX_SAFE_INT, default_problem, same_value
-from .errors import CodegenError, pointer
+from ..errors import CodegenError, pointer
+from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
+from .defaults import default_problem
 
-SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 SET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FORMATS = ("date-time", "date", "time", "uuid")
-NULL = {"type": "null"}
-# The canonical key order of a field type; a loaded IR always uses it.
-FIELD_KEYS = tuple(
-    "type const enum $ref items additionalProperties anyOf oneOf discriminator format "
-    "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
-    "minItems maxItems minProperties maxProperties description default".split()
-)
 _NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
 _TYPE_KEYS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import CodegenError
+from ..errors import CodegenError
 from .names import enum_member_names
 from .printer import Group, py_string
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import importlib
 import math
+from pathlib import Path
 from typing import Any
 
-from .errors import CodegenError, pointer
+from ..errors import CodegenError, pointer
+from . import Declaration, stem_name
+
+# PyYAML ships no type information; what this module uses of it is typed where it is used.
+yaml: Any = importlib.import_module("yaml")
 
 _STR = "tag:yaml.org,2002:str"
 
 
+def read(path: Path) -> Declaration:
+    file = str(path)
+    doc, lines = read_yaml(path.read_text(encoding="utf-8"), file)
+    return Declaration(doc, file, stem_name(path), lines)
+
+
 def read_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
     """The document, and the line of every JSON pointer in it (a key's line for its value)."""
-    try:
-        # Imported here: PyYAML is needed only by those who declare in YAML.
-        yaml: Any = importlib.import_module("yaml")
-    except ImportError:
-        raise CodegenError("reading YAML needs PyYAML: pip install pyyaml", file=file) from None
     loader = yaml.SafeLoader(text)
     lines: dict[str, int] = {}
 

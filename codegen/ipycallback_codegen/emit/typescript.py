@@ -6,8 +6,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from ..errors import CodegenError
 from .ajv import OBJECT_PROTOTYPE, ajv_input, run_ajv, typed_validators
-from .errors import CodegenError
 from .names import check_directions, ts_type_names, tunnel_class_name
 from .printer import (
     Group,
@@ -53,7 +53,7 @@ def emit_typescript(
     p.blank()
     _tunnel_class(p, tunnel, meta)
     p.blank()
-    support = resources.files("ipycallback_codegen").joinpath("support.ts").read_text("utf-8")
+    support = resources.files(__package__).joinpath("support.ts").read_text("utf-8")
     for line in support.rstrip("\n").split("\n"):
         p.line(line)
     p.blank()

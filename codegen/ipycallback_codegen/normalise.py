@@ -1,85 +1,38 @@
-"""JSON Schema declarations (JSON or YAML) to the IR.
+"""Normalising: a JSON Schema declaration (as any reader spells it) to the internal form.
 
-`normalise` is also the last step of the Python and TypeScript readers: they spell their input
-as a JSON Schema declaration, so every format obeys the same rules and gives the same IR.
+Every format reaches the IR through this one function, so every format obeys the same rules and
+gives the same IR. The result is not checked yet: `check.check_ir` does that.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from ._check import FIELD_KEYS, NULL, SCHEMA_URL
-from ._yaml import read_yaml
-from .errors import CodegenError, pointer, with_line
-from .ir import IR, check_ir
+from .errors import CodegenError, pointer
+from .ir import FIELD_KEYS, IR, NULL, SCHEMA_URL
 
 _SPELLED_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number"}
 _OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
 _META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
 
 
-def load(path: Path, *, name: str | None = None) -> IR:
-    file = str(path)
-    text = path.read_text(encoding="utf-8")
-    lines: dict[str, int] = {}
-    if path.suffix.lower() == ".json":
-        doc, lines = read_json(text, file), {}
-    else:
-        doc, lines = read_yaml(text, file)
-    try:
-        return normalise(doc, file=file, name=name, default_name=stem_name(path))
-    except CodegenError as error:
-        raise with_line(error, lines) from None
-
-
-def stem_name(path: Path) -> str:
-    """`search.schema.yaml` declares the set `search`."""
-    return path.name.split(".")[0]
-
-
 def normalise(doc: Any, *, file: str, name: str | None, default_name: str) -> IR:
-    """A parsed JSON Schema declaration to a checked IR; `name`, if given, overrides."""
-    ir = _Normaliser(doc, file).run(name, default_name)
-    check_ir(ir, file=file)
-    return ir
+    """A parsed JSON Schema declaration to an IR; `name`, if given, overrides the declared one."""
+    return _Normaliser(doc, file).run(name, default_name)
 
 
-def read_json(text: str, file: str) -> Any:
-    """Parse JSON, refusing repeated keys (json.loads would keep the last one silently)."""
-    repeated: list[tuple[dict[str, Any], str]] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(items)
-        if len(obj) != len(items):
-            keys = [k for k, _ in items]
-            repeated.append((obj, next(k for i, k in enumerate(keys) if k in keys[:i])))
-        return obj
-
-    def refuse(constant: str) -> Any:
-        raise CodegenError(f"{constant} is not JSON", file=file)
-
-    try:
-        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=refuse)
-    except json.JSONDecodeError as error:
-        raise CodegenError(error.msg, file=file, line=error.lineno) from None
-    if repeated:
-        obj, key = repeated[0]
-        where = pointer(*_path_to(doc, obj), key)
-        raise CodegenError(f"duplicate key {key!r}", file=file, pointer=where)
-    return doc
-
-
-def _path_to(value: Any, target: object) -> list[str | int]:
-    if value is target:
-        return []
-    children = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, child in children if isinstance(value, (dict, list)) else ():
-        found = _path_to(child, target)
-        if found or child is target:
-            return [key, *found]
-    return []
+def integral_numbers(value: Any) -> Any:
+    """Write 1.0 as 1. JSON does not tell them apart, and msgspec's schema of a Python
+    declaration can show either: `typing` caches `Annotated[float, Meta(ge=0)]` by equality, so
+    it may hand back a `Meta(ge=0.0)` that some other module built first."""
+    if isinstance(value, dict):
+        return {key: integral_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [integral_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
 
 
 class _Normaliser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import CodegenError
+from ..errors import CodegenError
 from .names import (
     check_directions,
     python_attribute_names,

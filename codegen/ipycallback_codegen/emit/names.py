@@ -11,7 +11,7 @@ import keyword
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .errors import CodegenError
+from ..errors import CodegenError
 from .printer import is_ascii_identifier, is_js_identifier, sanitize, unique
 
 # Names a generated Python module binds or reads in its annotations: a class or attribute of

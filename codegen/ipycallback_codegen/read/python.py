@@ -1,8 +1,9 @@
-"""Python declarations (a module of msgspec Structs) to the IR.
+"""Python declarations (a module of msgspec Structs) to a JSON Schema declaration.
 
-msgspec writes the JSON Schema; this module repairs what that schema loses (enum and Literal
-order, datetimes), refuses what JSON would change (non-string dict keys, defaults with no JSON
-form), and hands the result to the JSON Schema reader, so all formats share one set of rules.
+msgspec writes the JSON Schema (through the runtime's `ipycallback.schema`, so the generator
+sees a type as the runtime does); this module repairs what that schema loses (enum and Literal
+order), and refuses what JSON would change (non-string dict keys, defaults with no JSON form).
+Normalising and checking are the same as for every format (`declaration.load_declaration`).
 """
 
 from __future__ import annotations
@@ -24,29 +25,24 @@ import msgspec.inspect as mi
 
 from ipycallback.schema import schema_components, type_children
 
-from ._defaults import same_value
-from .errors import CodegenError, pointer, with_line
-from .from_json_schema import normalise, stem_name
-from .ir import IR
+from ..errors import CodegenError, pointer
+from ..ir import same_value
+from . import Declaration, stem_name
 
 Struct = type[msgspec.Struct]
 
 
-def load(path: Path, *, name: str | None = None) -> IR:
+def read(path: Path) -> Declaration:
     file = str(path)
     module = _run(path)
-    lines = _lines(path)
+    empty = Declaration(None, file, stem_name(path), _lines(path), pointer_is_internal=True)
     try:
         doc = _Reader(module, file).doc()
-        return normalise(doc, file=file, name=name, default_name=stem_name(path))
     except CodegenError as error:
-        located = with_line(error, lines)
-        if located.line is not None:
-            # A line says more than a pointer into a schema the user never wrote.
-            located = CodegenError(located.message, file=file, line=located.line)
-        raise located from None
+        raise empty.locate(error) from None
     finally:
         sys.modules.pop(module.__name__, None)
+    return Declaration(doc, file, empty.default_name, empty.lines, pointer_is_internal=True)
 
 
 def _run(path: Path) -> types.ModuleType:

@@ -14,7 +14,7 @@ import subprocess
 from importlib import resources
 from typing import Any
 
-from .errors import CodegenError
+from ..errors import CodegenError
 
 SCHEMA_ID = "urn:ipycallback:messages"
 # Names of the two unions in $defs; a dash cannot start a name of the internal form.

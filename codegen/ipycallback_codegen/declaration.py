@@ -1,0 +1,49 @@
+"""Loading a declaration: read it (by format), normalise it, check it. The one way in.
+
+    read.<format>.read(path) -> Declaration -> normalise -> check_ir -> IR
+
+Errors are located the same way for every format: by line where the reader knows it, else by
+JSON pointer (see `read.Declaration.locate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .check import check_ir
+from .errors import CodegenError
+from .ir import IR
+from .normalise import integral_numbers, normalise
+from .read import Declaration, json_text, python, typescript, yaml_text
+
+READERS: dict[str, Callable[[Path], Declaration]] = {
+    ".py": python.read,
+    ".json": json_text.read,
+    ".yaml": yaml_text.read,
+    ".yml": yaml_text.read,
+    ".ts": typescript.read,
+}
+
+
+def load_declaration(path: Path, *, name: str | None = None) -> IR:
+    """Read a declaration (.py, .json, .yaml/.yml, .ts) and return its checked IR; `name`, if
+    given, is the set's name whatever the declaration says."""
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise CodegenError(
+            f"unknown declaration format {suffix or '(no suffix)'!r}; "
+            "use .py, .json, .yaml, .yml or .ts",
+            file=str(path),
+        )
+    if not path.is_file():
+        raise CodegenError("no such file", file=str(path))
+    declaration = READERS[suffix](path)
+    file = declaration.file
+    try:
+        ir = normalise(declaration.doc, file=file, name=name, default_name=declaration.default_name)
+        check_ir(ir, file=file)
+    except CodegenError as error:
+        raise declaration.locate(error) from None
+    tidy: IR = integral_numbers(ir)
+    return tidy
