@@ -28,8 +28,11 @@ chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+# The runtime's bundle (ipycallback/static/tunnel.js) and the generator's Node helper
+# (codegen/ipycallback_codegen/node/ajv_standalone.cjs); both are committed.
 build: node_modules/.installed
 	npm run build
+	npm run build:codegen
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab examples/

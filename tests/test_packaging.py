@@ -79,8 +79,13 @@ def test_the_generator_wheel_ships_the_generator_pinned_to_the_runtime(
     wheel = wheels["codegen"]
     assert Path(str(wheel.filename)).name.startswith(f"ipycallback_codegen-{VERSION}-")
     names = wheel.namelist()
-    for name in ("cli.py", "emit/support.ts", "node/ts_to_schema.mjs", "node/ajv_standalone.mjs"):
+    for name in ("cli.py", "emit/support.ts", "node/ts_to_schema.mjs"):
         assert f"ipycallback_codegen/{name}" in names
+    # The Node helper with ajv inside, and the licences of what it bundles; not its source.
+    bundle = "ipycallback_codegen/node/ajv_standalone.cjs"
+    assert bundle in names and f"{bundle}.LICENSES.txt" in names
+    assert wheel.read(bundle) == (ROOT / "codegen" / bundle).read_bytes()
+    assert not [n for n in names if n.endswith("ajv_standalone.mjs")]
     assert not [n for n in names if n.startswith("ipycallback/")]
     metadata = read(wheel, ".dist-info/METADATA")
     assert f"Version: {VERSION}\n" in metadata

@@ -254,6 +254,15 @@ def test_typescript_without_typescript_json_schema_says_how_to_install(
     monkeypatch.chdir(tmp_path)
     error = refusal(path)
     assert "npm install --save-dev typescript-json-schema@0.68.0" in error.message
+    # Another version is refused too: the reader is pinned.
+    package = tmp_path / "node_modules" / "typescript-json-schema" / "package.json"
+    package.parent.mkdir(parents=True)
+    package.write_text('{"version": "0.67.0"}', encoding="utf-8")
+    error = refusal(path)
+    assert "found typescript-json-schema 0.67.0" in error.message
+    assert "pinned to 0.68.0: run `npm install --save-dev typescript-json-schema@0.68.0`" in (
+        error.message
+    )
 
 
 def test_unknown_suffix_is_refused(tmp_path: Path) -> None:

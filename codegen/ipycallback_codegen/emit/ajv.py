@@ -1,6 +1,7 @@
 """Validators for the browser: the internal form compiled by ajv's standalone code generator.
 
-ajv runs in Node (node/ajv_standalone.mjs) from the project's own node_modules. Its output is
+ajv runs in Node, bundled into node/ajv_standalone.cjs (built from codegen/node/ by esbuild and
+shipped in this package), so the user's project needs no npm package. Its output is
 JavaScript; `typed_validators` makes it a part of a TypeScript module that needs nothing at run
 time: no ajv, no eval (notebook pages may forbid it), and it type-checks under `strict`.
 """
@@ -19,7 +20,6 @@ from ..errors import CodegenError
 SCHEMA_ID = "urn:ipycallback:messages"
 # Names of the two unions in $defs; a dash cannot start a name of the internal form.
 UNIONS = {"ajvToKernel": "-toKernel", "ajvToBrowser": "-toBrowser"}
-INSTALL = "npm install --save-dev ajv@8.20.0"
 
 _SHAPE_KEYS = frozenset(
     "type minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
@@ -36,7 +36,7 @@ OBJECT_PROTOTYPE = frozenset(
 
 
 def ajv_input(ir: dict[str, Any]) -> dict[str, Any]:
-    """What node/ajv_standalone.mjs compiles: the types without annotations, and two unions."""
+    """What node/ajv_standalone.cjs compiles: the types without annotations, and two unions."""
     meta = ir["x-ipycallback"]
     defs: dict[str, Any] = ir["$defs"]
     out = {name: _schema(ir, schema, f"/$defs/{name}") for name, schema in defs.items()}
@@ -53,7 +53,7 @@ def _schema(ir: dict[str, Any], schema: dict[str, Any], where: str) -> dict[str,
         if key in _ANNOTATIONS:
             continue
         if key == "format" and value in _FORMATS:
-            out[f"x-{value}"] = True  # checked by the module's own functions: see the .mjs
+            out[f"x-{value}"] = True  # checked by the module's own functions (CHECKS in the .mjs)
         elif key not in _SHAPE_KEYS:
             raise CodegenError(f"keyword {key!r} is not part of the internal form", pointer=where)
         elif key == "properties":
@@ -97,14 +97,14 @@ def _union(ir: dict[str, Any], refs: list[str], tag_field: str) -> dict[str, Any
 
 
 def run_ajv(payload: dict[str, Any]) -> str:
-    """ajv's standalone code for `payload`; CodegenError if Node or ajv is not usable."""
+    """ajv's standalone code for `payload`; CodegenError if Node is not usable."""
     node = shutil.which("node")
     if node is None:
         raise CodegenError(
-            "TypeScript output needs Node.js to compile its validators with ajv: install Node.js, "
-            f"then run `{INSTALL}` in your project"
+            "TypeScript output needs Node.js (`node` on PATH) to compile its validators; "
+            "nothing else: ajv comes with ipycallback-codegen"
         )
-    script = resources.files("ipycallback_codegen") / "node" / "ajv_standalone.mjs"
+    script = resources.files("ipycallback_codegen") / "node" / "ajv_standalone.cjs"
     try:
         with resources.as_file(script) as path:
             done = subprocess.run(

@@ -1,7 +1,7 @@
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback_codegen/node/ajv_standalone.mjs). In ajv's code,
+// safe integers and formats (see codegen/node/ajv_standalone.mjs). In ajv's code,
 // a key counts only if it is the object's own: where the object's prototype is Object.prototype
 // and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
 // already says so; otherwise ajv's hasOwnProperty call decides.

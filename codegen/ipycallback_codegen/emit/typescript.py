@@ -29,8 +29,8 @@ def emit_typescript(
 ) -> str:
     """The TypeScript module for `ir`; the same input always gives the same bytes.
 
-    Needs Node.js and ajv 8.20.0 in the project's node_modules (found from the working
-    directory up) to compile the validators; CodegenError says how to install them.
+    Needs `node` on PATH to compile the validators (ajv 8.20.0 is bundled in this package);
+    CodegenError says so when it is missing.
     """
     meta = check_directions(ir["x-ipycallback"])
     defs: dict[str, Any] = ir["$defs"]

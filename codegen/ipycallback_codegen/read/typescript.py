@@ -18,7 +18,11 @@ from ..errors import CodegenError, pointer
 from ..ir import NULL
 from . import Declaration, stem_name
 
-_INSTALL = "npm install --save-dev typescript-json-schema@0.68.0"
+# The one npm package the generator does not bundle: it reads TypeScript with the TypeScript
+# compiler, which a TypeScript project has anyway. Pinned, so a declaration reads the same
+# everywhere.
+_TJS_VERSION = "0.68.0"
+_INSTALL = f"npm install --save-dev typescript-json-schema@{_TJS_VERSION}"
 _PACKAGE = Path("node_modules", "typescript-json-schema", "package.json")
 _SCRIPT = Path(__file__).parent.parent / "node" / "ts_to_schema.mjs"
 _CONSTRAINTS = tuple(
@@ -65,12 +69,27 @@ def _project(path: Path) -> Path:
     for start in (path.resolve().parent, Path.cwd().resolve()):
         for directory in (start, *start.parents):
             if (directory / _PACKAGE).is_file():
+                _check_version(directory / _PACKAGE, path)
                 return directory
     raise CodegenError(
-        "typescript-json-schema is not installed (no node_modules with it above this file "
-        f"or the working directory); run `{_INSTALL}`",
+        "reading a TypeScript declaration needs typescript-json-schema, which is not installed "
+        "(no node_modules with it above this file or the working directory); in your project, "
+        f"run `{_INSTALL}`. Declarations in Python or JSON Schema need only node.",
         file=str(path),
     )
+
+
+def _check_version(package: Path, path: Path) -> None:
+    try:
+        version = json.loads(package.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        version = None
+    if version != _TJS_VERSION:
+        raise CodegenError(
+            f"found typescript-json-schema {version} ({package.parent}); the TypeScript reader "
+            f"is pinned to {_TJS_VERSION}: run `{_INSTALL}`",
+            file=str(path),
+        )
 
 
 class _Reader:

@@ -1,5 +1,9 @@
 // Compiles JSON Schemas to ajv "standalone" validator code for `ipycallback codegen`.
 //
+// This is the source; the generator runs its bundle with ajv inside,
+// ipycallback_codegen/node/ajv_standalone.cjs, built by codegen/node/build.mjs from this
+// repository's pinned node_modules, so that users need `node` and no npm package.
+//
 // stdin:  {"schemas": [{"$id": ..., ...}], "exports": {"<js name>": "<schema id or id#/pointer>"}}
 // stdout: {"code": "<JavaScript>", "ajv": "<version>"}, or {"error": "...", "kind": "..."} with
 //         exit status 1.
@@ -9,39 +13,18 @@
 // the output is refused if any `require` of ajv is left. Checks that ajv does not make itself
 // (safe integers, formats: validateFormats is off, since formats would also need ajv-formats at
 // run time) are custom keywords whose code calls functions the module defines.
-import { createRequire } from "node:module";
-import path from "node:path";
 import process from "node:process";
+import AjvModule, { _ } from "ajv";
+import ajvPackage from "ajv/package.json";
+import standaloneModule from "ajv/dist/standalone";
 
-// Generated files are compared byte for byte (`codegen --check`), so one ajv version only.
-const PINNED = "8.20.0";
-const INSTALL = `npm install --save-dev ajv@${PINNED}`;
+// ajv is CommonJS: its default export may arrive wrapped, depending on the bundler's interop.
+const Ajv = AjvModule.default ?? AjvModule;
+const standaloneCode = standaloneModule.default ?? standaloneModule;
 
 function finish(result, status) {
   process.stdout.write(JSON.stringify(result));
   process.exitCode = status;
-}
-
-function loadAjv() {
-  // Resolved from the project being generated into (Node walks up from the working directory
-  // through each node_modules), not from this script's place in site-packages.
-  const require = createRequire(path.join(process.cwd(), "__ipycallback_codegen__.cjs"));
-  let main;
-  try {
-    main = require.resolve("ajv");
-  } catch {
-    throw Object.assign(new Error(`ajv is not installed here or in a parent folder of ${process.cwd()}; run \`${INSTALL}\` in your project`), { kind: "missing" });
-  }
-  const version = require("ajv/package.json").version;
-  if (version !== PINNED) {
-    throw Object.assign(new Error(`found ajv ${version} (${main}); generated validators are pinned to ajv ${PINNED}: run \`${INSTALL}\``), { kind: "version" });
-  }
-  return {
-    Ajv: require("ajv").default,
-    standaloneCode: require("ajv/dist/standalone").default,
-    _: require("ajv")._,
-    version,
-  };
 }
 
 // keyword -> [data type, code of the test]; the functions named here are defined by the
@@ -59,7 +42,7 @@ const RUNTIME = {
   'require("ajv/dist/runtime/ucs2length").default': "codePointLength",
 };
 
-function compile(input, { Ajv, standaloneCode, _ }) {
+function compile(input) {
   const ajv = new Ajv({
     code: { source: true, esm: true, lines: true },
     // minLength/maxLength count code points (ajv's default, and what msgspec does); the helper
@@ -99,8 +82,7 @@ function compile(input, { Ajv, standaloneCode, _ }) {
 async function main() {
   let text = "";
   for await (const chunk of process.stdin) text += chunk;
-  const ajv = loadAjv();
-  finish({ code: compile(JSON.parse(text), ajv), ajv: ajv.version }, 0);
+  finish({ code: compile(JSON.parse(text)), ajv: ajvPackage.version }, 0);
 }
 
 main().catch((error) => finish({ error: String(error?.message ?? error), kind: error?.kind ?? "internal" }, 1));
