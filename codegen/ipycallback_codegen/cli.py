@@ -5,14 +5,14 @@ distribution registers it under the entry point group `ipycallback.commands`);
 `python -m ipycallback_codegen` does the same.
 
 Exit status: 0 when done (or up to date), 1 when `--check` finds a stale file or
-`--breaking-against` finds a breaking change, 2 on bad input (or a runtime of another version).
+`--breaking-against` finds a breaking change, 2 on bad input (or a runtime of another version),
+3 on a bug in the generator.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +23,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from ._version import check_runtime
+from ._version import __version__, check_runtime
 from .compat import compare, is_breaking
-from .declaration import load_declaration
+from .declaration import load, load_declaration
 from .emit import emit_python, emit_typescript
 from .errors import CodegenError
 from .ir import canonical_json, fingerprint
+
+_ENTRY_KEYS = ("schema", "py", "ts", "ir", "name")
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,24 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     config: Path = args.config
     if not config.is_file():
         raise CodegenError("no SCHEMA given and no pyproject.toml here", file=str(config))
-    table = tomllib.loads(config.read_text()).get("tool", {}).get("ipycallback", {})
-    entries = table.get("codegen", [])
-    if not entries:
+    try:
+        document = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CodegenError(f"not a TOML file: {error}", file=str(config)) from None
+    entries = document.get("tool", {}).get("ipycallback", {}).get("codegen", [])
+    if not isinstance(entries, list) or not entries:
         raise CodegenError("no [[tool.ipycallback.codegen]] entries", file=str(config))
     base = config.resolve().parent
     jobs = []
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or "schema" not in entry:
-            raise CodegenError(f"entry {index} needs a schema = ... key", file=str(config))
+        if not isinstance(entry, dict) or not isinstance(entry.get("schema"), str):
+            raise CodegenError(f'entry {index} needs a schema = "..." key', file=str(config))
+        for key, value in entry.items():
+            if key not in _ENTRY_KEYS or not isinstance(value, str):
+                raise CodegenError(
+                    f'entry {index}: {key!r} is not one of {", ".join(_ENTRY_KEYS)} = "..."',
+                    file=str(config),
+                )
 
         def path(key: str, entry: dict[str, str] = entry) -> Path | None:
             return base / entry[key] if key in entry else None
@@ -98,16 +109,20 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _render(job: Job) -> dict[Path, str]:
-    ir = load_declaration(job.schema, name=job.name)
+    loaded = load(job.schema, name=job.name)
+    ir = loaded.ir
     source = _relative(job.schema, job.base)
     stamp = fingerprint(ir)
     outputs: dict[Path, str] = {}
-    if job.ir is not None:
-        outputs[job.ir] = canonical_json(ir)
-    if job.py is not None:
-        outputs[job.py] = emit_python(ir, source=source, fingerprint=stamp)
-    if job.ts is not None:
-        outputs[job.ts] = emit_typescript(ir, source=source, fingerprint=stamp)
+    try:
+        if job.ir is not None:
+            outputs[job.ir] = canonical_json(ir)
+        if job.py is not None:
+            outputs[job.py] = emit_python(ir, source=source, fingerprint=stamp)
+        if job.ts is not None:
+            outputs[job.ts] = emit_typescript(ir, source=source, fingerprint=stamp)
+    except CodegenError as error:
+        raise loaded.locate(error) from None
     return outputs
 
 
@@ -124,27 +139,30 @@ def _breaking(job: Job, old_path: Path) -> bool:
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stale = False
-    for job in _jobs(args):
+    jobs = _jobs(args)
+    for job in jobs:
         if args.breaking_against is not None:
             stale |= _breaking(job, args.breaking_against)
-        for path, text in _render(job).items():
-            current = path.read_text() if path.exists() else None
-            if current == text:
-                continue
-            if args.check:
-                stale = True
-                diff = difflib.unified_diff(
-                    (current or "").splitlines(keepends=True),
-                    text.splitlines(keepends=True),
-                    f"{path} (on disk)",
-                    f"{path} (generated)",
-                )
-                sys.stdout.writelines(diff)
-                print(f"stale: {path}; run `ipycallback codegen` to regenerate")
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
-                print(f"wrote {path}")
+    # Everything is generated before anything is written: bad input leaves no file behind.
+    outputs = {path: text for job in jobs for path, text in _render(job).items()}
+    for path, text in outputs.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale = True
+            diff = difflib.unified_diff(
+                (current or "").splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{path} (on disk)",
+                f"{path} (generated)",
+            )
+            sys.stdout.writelines(diff)
+            print(f"stale: {path}; run `ipycallback codegen` to regenerate")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            print(f"wrote {path}")
     return 1 if stale else 0
 
 
@@ -156,6 +174,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except CodegenError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    except (OSError, json.JSONDecodeError) as error:
+    except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+    except Exception as error:  # noqa: BLE001 - a bug, said as one, not a traceback
+        print(
+            f"error: internal error in ipycallback-codegen {__version__} "
+            f"({type(error).__name__}: {error}); please report it with the declaration",
+            file=sys.stderr,
+        )
+        sys.exit(3)

@@ -9,6 +9,7 @@ JSON pointer (see `read.Declaration.locate`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check_ir
@@ -26,9 +27,26 @@ READERS: dict[str, Callable[[Path], Declaration]] = {
 }
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A checked IR and the declaration it came from, to locate later errors (an emitter's,
+    which knows only a pointer into the IR) in the file the user wrote."""
+
+    ir: IR
+    declaration: Declaration
+
+    def locate(self, error: CodegenError) -> CodegenError:
+        return self.declaration.locate(error.located(file=self.declaration.file))
+
+
 def load_declaration(path: Path, *, name: str | None = None) -> IR:
     """Read a declaration (.py, .json, .yaml/.yml, .ts) and return its checked IR; `name`, if
     given, is the set's name whatever the declaration says."""
+    return load(path, name=name).ir
+
+
+def load(path: Path, *, name: str | None = None) -> Loaded:
+    """`load_declaration`, keeping what locates errors found later."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise CodegenError(
@@ -46,4 +64,4 @@ def load_declaration(path: Path, *, name: str | None = None) -> IR:
     except CodegenError as error:
         raise declaration.locate(error) from None
     tidy: IR = integral_numbers(ir)
-    return tidy
+    return Loaded(tidy, declaration)

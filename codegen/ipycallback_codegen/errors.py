@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 
 class CodegenError(Exception):
     """Bad input. `str(error)` reads `file:line: message`, `file#/json/pointer: message` or
@@ -26,7 +28,7 @@ class CodegenError(Exception):
         if self.line is not None:
             where += f":{self.line}"
         if self.pointer is not None:
-            where += f"#{self.pointer}"
+            where += f"#{fragment(self.pointer)}"
         return f"{where}: {self.message}" if where else self.message
 
     def located(
@@ -39,6 +41,12 @@ class CodegenError(Exception):
             line=self.line if self.line is not None else line,
             pointer=self.pointer if self.pointer is not None else pointer,
         )
+
+
+def fragment(pointer: str) -> str:
+    """A JSON pointer as a URI fragment (RFC 6901, section 6): `file#/$defs/My%20Type` stays one
+    word, whatever the names in it hold (spaces, quotes, `: `, line breaks)."""
+    return quote(pointer, safe="/$!&'()*+,;=@~-._")
 
 
 def pointer(*parts: str | int) -> str:

@@ -11,6 +11,7 @@ from ..errors import CodegenError, pointer
 from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
 from .defaults import default_problem
 
+PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+\Z")
 SET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FORMATS = ("date-time", "date", "time", "uuid")
@@ -73,6 +74,14 @@ class _Checker:
             raise self.fail("name must match [A-Za-z][A-Za-z0-9_]*", "x-ipycallback", "name")
         if not isinstance(meta["tagField"], str) or not meta["tagField"]:
             raise self.fail("tagField must be a non-empty string", "x-ipycallback", "tagField")
+        if not PRINTABLE_ASCII.match(meta["tagField"]):
+            # msgspec (0.23) never finds a tag field spelled otherwise: every message would be
+            # refused in Python and accepted in the browser.
+            raise self.fail(
+                "tagField must be printable ASCII: msgspec cannot read another tag field",
+                "x-ipycallback",
+                "tagField",
+            )
         self.tag_field = meta["tagField"]
         for name, schema in defs.items():
             self.named(name, schema)

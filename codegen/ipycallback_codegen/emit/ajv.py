@@ -12,88 +12,12 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from importlib import resources
 from typing import Any
 
 from ..errors import CodegenError
-
-SCHEMA_ID = "urn:ipycallback:messages"
-# Names of the two unions in $defs; a dash cannot start a name of the internal form.
-UNIONS = {"ajvToKernel": "-toKernel", "ajvToBrowser": "-toBrowser"}
-
-_SHAPE_KEYS = frozenset(
-    "type minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
-    "multipleOf const enum items minItems maxItems additionalProperties minProperties "
-    "maxProperties $ref anyOf oneOf discriminator properties required".split()
-)
-_ANNOTATIONS = frozenset(["description", "default", "title", "x-tag"])
-_FORMATS = frozenset(["date-time", "date", "time", "uuid"])
-# ajv's discriminator keeps tags as keys of a plain object and refuses these as duplicates.
-OBJECT_PROTOTYPE = frozenset(
-    "constructor __proto__ __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__ "
-    "hasOwnProperty isPrototypeOf propertyIsEnumerable toString toLocaleString valueOf".split()
-)
-
-
-def ajv_input(ir: dict[str, Any]) -> dict[str, Any]:
-    """What node/ajv_standalone.cjs compiles: the types without annotations, and two unions."""
-    meta = ir["x-ipycallback"]
-    defs: dict[str, Any] = ir["$defs"]
-    out = {name: _schema(ir, schema, f"/$defs/{name}") for name, schema in defs.items()}
-    for export, key in UNIONS.items():
-        names = meta["toKernel" if export == "ajvToKernel" else "toBrowser"]
-        out[key] = _union(ir, [f"#/$defs/{n}" for n in names], meta["tagField"])
-    exports = {export: f"{SCHEMA_ID}#/$defs/{key}" for export, key in UNIONS.items()}
-    return {"schemas": [{"$id": SCHEMA_ID, "$defs": out}], "exports": exports}
-
-
-def _schema(ir: dict[str, Any], schema: dict[str, Any], where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in _ANNOTATIONS:
-            continue
-        if key == "format" and value in _FORMATS:
-            out[f"x-{value}"] = True  # checked by the module's own functions (CHECKS in the .mjs)
-        elif key not in _SHAPE_KEYS:
-            raise CodegenError(f"keyword {key!r} is not part of the internal form", pointer=where)
-        elif key == "properties":
-            out[key] = {k: _schema(ir, v, f"{where}/properties/{k}") for k, v in value.items()}
-            if "__proto__" in out[key]:
-                # ajv leaves a property named __proto__ out of `properties` (it never validates
-                # it); a pattern that matches only that key is validated like any other key.
-                out["patternProperties"] = {"^__proto__$": out[key].pop("__proto__")}
-        elif key in ("items", "additionalProperties") and isinstance(value, dict):
-            out[key] = _schema(ir, value, f"{where}/{key}")
-        elif key == "anyOf":
-            out[key] = [_schema(ir, v, f"{where}/anyOf/{i}") for i, v in enumerate(value)]
-        elif key == "oneOf":
-            return _union(ir, [v["$ref"] for v in value], schema["discriminator"]["propertyName"])
-        else:
-            out[key] = value
-    if schema.get("type") == "integer":
-        out["x-safe-integer"] = True  # JSON numbers beyond 2^53 lose digits in JavaScript
-    return out
-
-
-def _union(ir: dict[str, Any], refs: list[str], tag_field: str) -> dict[str, Any]:
-    tags = [ir["$defs"][ref.rsplit("/", 1)[1]]["x-tag"] for ref in refs]
-    if not OBJECT_PROTOTYPE.intersection(tags):
-        return {
-            "type": "object",
-            "oneOf": [{"$ref": ref} for ref in refs],
-            "discriminator": {"propertyName": tag_field},
-        }
-    # The same dispatch without ajv's discriminator: an unknown tag fails the enum, a known
-    # one selects its type.
-    return {
-        "type": "object",
-        "required": [tag_field],
-        "properties": {tag_field: {"enum": tags}},
-        "allOf": [
-            {"if": {"properties": {tag_field: {"const": tag}}}, "then": {"$ref": ref}}
-            for tag, ref in zip(tags, refs, strict=True)
-        ],
-    }
+from .ajv_input import UNIONS
 
 
 def run_ajv(payload: dict[str, Any]) -> str:
@@ -161,6 +85,7 @@ def typed_validators(code: str) -> str:
         raise CodegenError("unexpected ajv output: a validator's signature has another form")
     code = _drop_unused_schemas(code)
     code = _cheaper_own_checks(code)
+    code = _safe_strings(code)
     code = _DECLARATION.sub(r"\1 \2: any\3", code)
     # multipleOf's guard against a zero divisor compares two literals, which tsc refuses.
     code = _MULTIPLE_OF.sub(r"if(((\1 as number) === 0 || (res", code)
@@ -209,13 +134,36 @@ _PROTO_KEY = re.compile(r'(?<!\\)"__proto__":')
 
 
 def _drop_unused_schemas(code: str) -> str:
-    """ajv declares the schemas it compiled, used or not; keep the used ones, made safe."""
+    """ajv declares the schemas it compiled, used or not; keep the used ones, made safe.
+
+    One pass counts every use (outside string literals, and not as a property name), so the
+    time grows with the code, not with the code times the number of schemas."""
+    uses = Counter(
+        match.group("name")
+        for match in re.finditer(rf"{_JSON_STRING}|(?<![.\w$])(?P<name>schema\d+)\b", code)
+        if match.group("name")
+    )
 
     def keep(match: re.Match[str]) -> str:
         name, value = match.groups()
-        if len(re.findall(rf"\b{name}\b", code)) == 1:
+        if uses[name] == 1:  # its declaration only
             return ""
         safe = _PROTO_KEY.sub('["__proto__"]:', value)
         return f"const {name} = {safe};"
 
     return re.sub(r"\n{3,}", "\n\n", _SCHEMA_CONST.sub(keep, code))
+
+
+# In ajv's strings: what must not appear literally in an HTML <script> ("</script", "<!--")
+# and what ends a line for the printer (U+2028, U+2029).
+_UNSAFE_IN_STRING = re.compile("[<\u2028\u2029]")
+
+
+def _safe_strings(code: str) -> str:
+    """Every string literal of ajv's code with `<`, U+2028 and U+2029 written as \\u escapes,
+    which mean the same to JavaScript."""
+
+    def escape(match: re.Match[str]) -> str:
+        return _UNSAFE_IN_STRING.sub(lambda c: f"\\u{ord(c.group()):04x}", match.group())
+
+    return re.sub(_JSON_STRING, escape, code)

@@ -7,8 +7,11 @@ deterministic: the same internal form always gives the same names.
 
 from __future__ import annotations
 
+import builtins
 import keyword
+import re
 from collections.abc import Iterable, Sequence
+from importlib import resources
 from typing import Any
 
 from ..errors import CodegenError
@@ -21,22 +24,51 @@ PY_MODULE_NAMES = frozenset(
     "TypedTunnel ToKernel ToBrowser REPLIES FINGERPRINT str int float bool list dict type "
     "object super None True False self cls".split()
 )
+_PY_TAKEN = PY_MODULE_NAMES | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# A class is a module-level name: it must not hide a builtin either (`any`, `print`), for the
+# module's own code and for code that imports it.
+_PY_CLASS_TAKEN = _PY_TAKEN | frozenset(dir(builtins))
 
-_PY_TAKEN = PY_MODULE_NAMES | frozenset(keyword.kwlist)
-
-# TypeScript: reserved words, names of built-in types (a type alias cannot take them), and
-# what a generated module imports or declares itself.
-TS_RESERVED = frozenset(
+# TypeScript: reserved words and names of built-in types, which a type cannot take.
+_TS_KEYWORDS = (
     "break case catch class const continue debugger default delete do else enum export extends "
     "false finally for function if import in instanceof new null return super switch this "
     "throw true try typeof var void while with implements interface let package private "
     "protected public static yield await async any unknown never number string boolean symbol "
     "bigint object undefined type as is keyof infer readonly declare abstract satisfies of "
-    "Object Array Promise Record Readonly ReadonlyArray Error TypeError JSON Number String "
-    "Boolean RegExp Date Map Set Symbol Function Partial Required Pick Omit Extract Exclude "
-    "NonNullable globalThis Tunnel TunnelRegistry TypedTunnel TypedSpec Validator "
-    "ValidationIssue ToKernel ToBrowser Replies".split()
+    "asserts unique global module namespace require get set constructor accessor"
 )
+# The standard library's global names and TypeScript's utility types: a type of the same name
+# would hide them from the module's own code (`Readonly<Record<...>>`, `Promise<...>`).
+_TS_GLOBALS = (
+    "Object Function Array ReadonlyArray Number Boolean String Symbol BigInt Date RegExp Error "
+    "AggregateError EvalError RangeError ReferenceError SyntaxError TypeError URIError JSON "
+    "Math Intl Promise PromiseLike Map ReadonlyMap Set ReadonlySet WeakMap WeakSet WeakRef "
+    "FinalizationRegistry Proxy Reflect ArrayBuffer SharedArrayBuffer DataView Atomics "
+    "Int8Array Uint8Array Uint8ClampedArray Int16Array Uint16Array Int32Array Uint32Array "
+    "Float32Array Float64Array BigInt64Array BigUint64Array Iterable Iterator IterableIterator "
+    "AsyncIterable AsyncIterator Generator AsyncGenerator ArrayLike PropertyKey "
+    "PropertyDescriptor TemplateStringsArray Partial Required Readonly Record Pick Omit "
+    "Exclude Extract NonNullable Parameters ConstructorParameters ReturnType InstanceType "
+    "Awaited NoInfer ThisType ThisParameterType OmitThisParameter Uppercase Lowercase "
+    "Capitalize Uncapitalize globalThis NaN Infinity eval isFinite isNaN parseInt parseFloat "
+    "console window document EventTarget Event EventListener setTimeout clearTimeout"
+)
+# What a generated TypeScript module imports and declares itself, besides support.ts.
+_TS_MODULE_NAMES = (
+    "Tunnel TunnelRegistry TypedTunnel TypedSpec Validator ValidationIssue ToKernel ToBrowser "
+    "Replies REPLIES FINGERPRINT SPEC validateToKernel validateToBrowser ajvToKernel "
+    "ajvToBrowser"
+)
+# Top-level declarations of support.ts, which every generated module contains.
+_DECLARED = re.compile(r"^(?:function|const|let|var|interface|type|class) ([A-Za-z_$][\w$]*)", re.M)
+_SUPPORT = resources.files(__package__).joinpath("support.ts").read_text("utf-8")
+TS_RESERVED = frozenset(
+    [*_TS_KEYWORDS.split(), *_TS_GLOBALS.split(), *_TS_MODULE_NAMES.split()]
+    + _DECLARED.findall(_SUPPORT)
+)
+# Names ajv gives the functions and constants of its code.
+_AJV_NAME = re.compile(r"(?:validate|schema|func|pattern|formats|wrapper)\d+\Z")
 
 
 def check_directions(meta: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +90,7 @@ def tunnel_class_name(set_name: str) -> str:
 def python_class_names(def_names: Iterable[str], tunnel: str) -> dict[str, str]:
     """Class names for `$defs` entries: keywords, dunders and shadowing names get renamed."""
     names = list(def_names)
-    taken = set(_PY_TAKEN) | {tunnel}
+    taken = set(_PY_CLASS_TAKEN) | {tunnel}
     safe = {n for n in names if _plain_python(n) and n not in taken}
     taken |= safe
     return {n: n if n in safe else unique(sanitize(n, fallback="T"), taken) for n in names}
@@ -93,7 +125,7 @@ def ts_type_names(def_names: Iterable[str], tunnel: str) -> dict[str, str]:
     """TypeScript type names for `$defs` entries."""
     names = list(def_names)
     taken = set(TS_RESERVED) | {tunnel}
-    safe = {n for n in names if is_js_identifier(n) and n not in taken}
+    safe = {n for n in names if is_js_identifier(n) and n not in taken and not _AJV_NAME.match(n)}
     taken |= safe
     return {n: n if n in safe else unique(n + "_", taken) for n in names}
 

@@ -41,6 +41,19 @@ class Group:
         return self.head + space + body + space + self.tail
 
 
+@dataclass
+class Chain:
+    """`first`, then `glue` and `second` on the line where `first` ends, each split as it needs:
+    `x: Annotated[...] = msgspec.field(...)` when neither half fits on a line."""
+
+    first: Group
+    glue: str
+    second: Group
+
+    def flat(self) -> str:
+        return self.first.flat() + self.glue + self.second.flat()
+
+
 def _flat(item: str | Group) -> str:
     return item if isinstance(item, str) else item.flat()
 
@@ -82,7 +95,7 @@ class Printer:
         if closer is not None:
             self.line(closer)
 
-    def group(self, *candidates: str | Group) -> None:
+    def group(self, *candidates: str | Group | Chain) -> None:
         """The first candidate layout whose lines all fit; else the first whose first line does.
 
         Candidates are the ways to split one statement, e.g. at the value's brackets or at the
@@ -93,8 +106,13 @@ class Printer:
         heads = [lines for lines in layouts if len(lines[0]) <= self.width]
         self._lines.extend((fits or heads or layouts)[0])
 
-    def _layout(self, item: str | Group, level: int, suffix: str = "") -> list[str]:
+    def _layout(self, item: str | Group | Chain, level: int, suffix: str = "") -> list[str]:
         pad = self.indent_unit * level
+        if isinstance(item, Chain):
+            first = self._layout(item.first, level)
+            second = item.second
+            joined = Group(first[-1].lstrip() + item.glue + second.head, second.items, second.tail)
+            return first[:-1] + self._layout(joined, level, suffix)
         if isinstance(item, str) or len(pad + item.flat() + suffix) <= self.width:
             return [pad + _flat(item) + suffix]
         inner = self.indent_unit * (level + 1)
@@ -227,20 +245,27 @@ def ts_object_key(name: str) -> str:
     return ts_property_key(name)
 
 
+def _html_safe(text: str) -> str:
+    """Comment text that cannot end or confuse an HTML <script> holding it: `</` and `<!` get
+    a backslash, which Markdown (how editors show JSDoc) does not display."""
+    return text.replace("</", "<\\/").replace("<!", "<\\!")
+
+
 def jsdoc(text: str) -> list[str]:
-    """A JSDoc block for `text`; `*/` cannot end it early."""
+    """A JSDoc block for `text`; `*/` cannot end it early, nor `</script>` the page's script."""
     lines = []
     for raw in text.strip().splitlines():
         chars = [c if c.isprintable() or c == " " else _escape_char(c) for c in raw.rstrip()]
-        lines.append("".join(chars).replace("*/", "*\\/"))
+        lines.append(_html_safe("".join(chars).replace("*/", "*\\/")))
     if len(lines) == 1:
         return [f"/** {lines[0]} */"]
     return ["/**", *(f" * {line}".rstrip() for line in lines), " */"]
 
 
 def comment_text(text: str) -> str:
-    """`text` for a one-line comment: a line break in it would end the comment."""
-    return "".join(c if c.isprintable() else _escape_char(c) for c in text)
+    """`text` for a one-line comment: a line break in it would end the comment, and `</script`
+    the HTML script that may hold it."""
+    return _html_safe("".join(c if c.isprintable() else _escape_char(c) for c in text))
 
 
 def generated_header(marker: str, source: str) -> str:

@@ -44,9 +44,12 @@ def flat(expr: Expr) -> str:
 class PyTypes:
     """Renders field types; records the imports they need in `imports`."""
 
-    def __init__(self, defs: dict[str, Any], class_names: dict[str, str]) -> None:
+    def __init__(
+        self, defs: dict[str, Any], class_names: dict[str, str], tagged: dict[str, str]
+    ) -> None:
         self.defs = defs
         self.class_names = class_names
+        self.tagged = tagged  # message -> the placeholder that makes its tag required
         self.members = {n: enum_member_names(d["enum"]) for n, d in defs.items() if "enum" in d}
         self.imports: set[str] = set()
 
@@ -80,9 +83,15 @@ class PyTypes:
         self.imports.add("typing.Annotated")
         return Group("Annotated[", [base, Group("msgspec.Meta(", meta, ")")], "]")
 
+    def message(self, name: str) -> str:
+        """A named type as a field's type: with its placeholder, if it has one."""
+        if name in self.tagged:
+            return f"{self.class_names[name]} | {self.tagged[name]}"
+        return self.class_names[name]
+
     def _base(self, schema: dict[str, Any], where: str, bare: bool) -> Expr:
         if "$ref" in schema:
-            return self.class_names[self.ref_name(schema, where)]
+            return self.message(self.ref_name(schema, where))
         if "const" in schema or "enum" in schema:
             self.imports.add("typing.Literal")
             values = [schema["const"]] if "const" in schema else schema["enum"]

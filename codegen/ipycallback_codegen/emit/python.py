@@ -11,8 +11,8 @@ from .names import (
     python_class_names,
     tunnel_class_name,
 )
-from .printer import Group, Printer, generated_header, py_docstring, py_string
-from .py_types import Expr, PyTypes, flat
+from .printer import Chain, Group, Printer, generated_header, py_docstring, py_string
+from .py_types import REF, Expr, PyTypes, flat
 
 # What each recorded import needs, in the order ruff's isort writes them.
 _STDLIB = {
@@ -28,7 +28,8 @@ def emit_python(ir: dict[str, Any], *, source: str, fingerprint: str) -> str:
     defs: dict[str, Any] = ir["$defs"]
     tunnel = tunnel_class_name(meta["name"])
     names = python_class_names(defs, tunnel)
-    types = PyTypes(defs, names)
+    tagged = _tag_required(ir, names)
+    types = PyTypes(defs, names, tagged)
     body = Printer()
     # Enums first: a field's default may name a member, which must exist by then. Annotations
     # are lazy (`from __future__ import annotations`), so objects may refer to any class.
@@ -39,7 +40,8 @@ def emit_python(ir: dict[str, Any], *, source: str, fingerprint: str) -> str:
     for name, schema in defs.items():
         if "enum" not in schema:
             _struct(body, names[name], schema, meta["tagField"], types, f"/$defs/{name}")
-    _tunnel(body, tunnel, meta, names)
+    _placeholders(body, ir, names, tagged)
+    _tunnel(body, tunnel, meta, types)
 
     out = Printer()
     out.line(generated_header("#", source))
@@ -117,9 +119,9 @@ def _struct(
 
 def _field(
     attr: str, key: str, annotation: Expr, default: tuple[str, Expr] | None
-) -> list[str | Group]:
-    """Ways to lay out a field, in ruff's order: split the value, parenthesize it, or split
-    the annotation."""
+) -> list[str | Group | Chain]:
+    """Ways to lay out a field, in ruff's order: split the value, parenthesize it, split the
+    annotation, or both."""
     args: list[Expr] = []
     if default is not None:
         kind, expr = default
@@ -136,7 +138,7 @@ def _field(
     elif default:
         value = flat(default[1])
     ann = flat(annotation)
-    candidates: list[str | Group] = []
+    candidates: list[str | Group | Chain] = []
     if isinstance(value, Group):
         candidates.append(Group(f"{attr}: {ann} = {value.head}", value.items, value.tail))
         candidates.append(Group(f"{attr}: {ann} = (", [value], ")", trailing_comma=False))
@@ -145,6 +147,9 @@ def _field(
         candidates.append(
             Group(f"{attr}: {annotation.head}", annotation.items, annotation.tail + suffix)
         )
+        if isinstance(value, Group):
+            split = Group(f"{attr}: {annotation.head}", annotation.items, annotation.tail)
+            candidates.append(Chain(split, " = ", value))
     return candidates or [f"{attr}: {ann}{suffix}"]
 
 
@@ -154,8 +159,56 @@ def _docstring(p: Printer, schema: dict[str, Any]) -> None:
             p.line(line)
 
 
-def _tunnel(p: Printer, tunnel: str, meta: dict[str, Any], names: dict[str, str]) -> None:
+def _tag_required(ir: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """Messages that appear alone where a tag is required (a direction of one message, a field
+    of a message type), each with the name of its placeholder (see `_placeholders`)."""
+    meta, defs = ir["x-ipycallback"], ir["$defs"]
+    alone = {d[0] for d in (meta["toKernel"], meta["toBrowser"]) if len(d) == 1}
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, dict):
+            ref = schema.get("$ref", "")
+            if "x-tag" in defs.get(ref[len(REF) :], {}):
+                alone.add(ref[len(REF) :])
+            for key, value in schema.items():
+                if key not in ("oneOf", "default", "const", "enum"):  # a oneOf is tagged
+                    walk(value)
+        elif isinstance(schema, list):
+            for item in schema:
+                walk(item)
+
+    for schema in defs.values():
+        walk(schema.get("properties", {}))
+    # User classes never start with "_" (names.python_class_names), so these cannot collide.
+    return {name: f"_{names[name]}TagRequired" for name in defs if name in alone}
+
+
+def _placeholders(
+    p: Printer, ir: dict[str, Any], names: dict[str, str], tagged: dict[str, str]
+) -> None:
+    """msgspec requires a message's tag only in a union: alone, it decodes a message without
+    one, which the browser refuses. A subclass with a tag no message has makes each such place
+    a union, and refuses to be decoded itself, so both sides require the tag."""
+    tags = {schema["x-tag"] for schema in ir["$defs"].values() if "x-tag" in schema}
+    for name, placeholder in tagged.items():
+        tag = "\x00" + ir["$defs"][name]["x-tag"]  # one per message: unions may hold several
+        while tag in tags:
+            tag += "_"
+        tags.add(tag)
+        with p.block(f"class {placeholder}({names[name]}, tag={py_string(tag)}):"):
+            p.line(f'"""Never decoded: beside {names[name]} it makes the tag required."""')
+            p.blank()
+            with p.block("def __post_init__(self) -> None:"):
+                p.line('raise ValueError("not a message")')
+        p.blank(2)
+
+
+def _tunnel(p: Printer, tunnel: str, meta: dict[str, Any], types: PyTypes) -> None:
+    names = types.class_names
+
     def union(direction: str) -> str:
+        if len(meta[direction]) == 1:
+            return types.message(meta[direction][0])
         return " | ".join(names[n] for n in meta[direction])
 
     p.line(f"ToKernel: TypeAlias = {union('toKernel')}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
 from ..errors import CodegenError
-from .ajv import OBJECT_PROTOTYPE, ajv_input, run_ajv, typed_validators
+from .ajv import run_ajv, typed_validators
+from .ajv_input import OBJECT_PROTOTYPE, ajv_input
 from .names import check_directions, ts_type_names, tunnel_class_name
 from .printer import (
     Group,
@@ -20,6 +22,7 @@ from .printer import (
 )
 
 REF = "#/$defs/"
+_SCRIPT_UNSAFE = re.compile(r"</script|<!--", re.IGNORECASE)
 _IMPORTS = ["type Tunnel", "type TunnelRegistry", "TypedTunnel", "type TypedSpec"]
 _IMPORTS += ["type ValidationIssue", "type Validator"]
 
@@ -61,7 +64,13 @@ def emit_typescript(
     p.blank()
     for line in validators.rstrip("\n").split("\n"):
         p.line(line)
-    return p.text()
+    text = p.text()
+    # Every piece of declared text was escaped on its way in; this says so once more, since a
+    # page that inlines the module would break (or run a script) if one were missed.
+    unsafe = _SCRIPT_UNSAFE.search(text)
+    if unsafe is not None:
+        raise AssertionError(f"unescaped {unsafe.group()!r} in the generated TypeScript")
+    return text
 
 
 def _declaration(
