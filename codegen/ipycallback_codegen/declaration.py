@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check_ir
-from .errors import CodegenError
+from .check.text import SURROGATE, unpaired_surrogate
+from .errors import CodegenError, pointer
 from .ir import IR
-from .normalise import integral_numbers, normalise
+from .normalise import normalise
 from .read import Declaration, json_text, python, typescript, yaml_text
 
 READERS: dict[str, Callable[[Path], Declaration]] = {
@@ -59,9 +60,11 @@ def load(path: Path, *, name: str | None = None) -> Loaded:
     declaration = READERS[suffix](path)
     file = declaration.file
     try:
+        unpaired = unpaired_surrogate(declaration.doc)
+        if unpaired is not None:  # before anything reads the text as text
+            raise CodegenError(SURROGATE, file=file, pointer=pointer(*unpaired))
         ir = normalise(declaration.doc, file=file, name=name, default_name=declaration.default_name)
         check_ir(ir, file=file)
     except CodegenError as error:
         raise declaration.locate(error) from None
-    tidy: IR = integral_numbers(ir)
-    return Loaded(tidy, declaration)
+    return Loaded(ir, declaration)

@@ -46,7 +46,8 @@ class CodegenError(Exception):
 def fragment(pointer: str) -> str:
     """A JSON pointer as a URI fragment (RFC 6901, section 6): `file#/$defs/My%20Type` stays one
     word, whatever the names in it hold (spaces, quotes, `: `, line breaks)."""
-    return quote(pointer, safe="/$!&'()*+,;=@~-._")
+    # surrogatepass: even a lone surrogate in a name (refused, and reported) has a spelling.
+    return quote(pointer.encode("utf-8", "surrogatepass"), safe="/$!&'()*+,;=@~-._")
 
 
 def pointer(*parts: str | int) -> str:

@@ -19,7 +19,7 @@ from types import ModuleType
 
 import msgspec
 import pytest
-from hostile_cases import Case, cases
+from hostile_cases import Case, cases, file_cases, runtime_cases
 from ir_payloads import payloads
 
 from ipycallback_codegen.cli import main
@@ -81,7 +81,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
     root = tmp_path_factory.mktemp("hostile")
     return [
         generate(case, suffix, content, root)
-        for case in cases()
+        for case in [*cases(), *runtime_cases(), *file_cases()]
         for suffix, content in case.files().items()
     ]
 

@@ -3,9 +3,14 @@ in the declaration, better refused before any code is generated."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
-from typing import Any
+import re
+import uuid
+from typing import Annotated, Any
+
+import msgspec
 
 from ..ir import MAX_SAFE_INT, same_value
 
@@ -69,9 +74,62 @@ def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) ->
         or size >= schema.get("exclusiveMaximum", math.inf)
     ):
         return f"{shown} is out of bounds"
+    problem = _value_problem(value, schema)
+    if problem:
+        return f"{shown} {problem}"
     members = value if kind == "array" else value.values() if kind == "object" else []
     inner: dict[str, Any] = schema.get("items", schema.get("additionalProperties", {}))
     return _first(default_problem(m, inner, defs) for m in members)
+
+
+def _value_problem(value: Any, schema: dict[str, Any]) -> str | None:
+    """What the receiving side's other checks would say of `value`: each side in its own way
+    where they differ (multipleOf), so a default must please both."""
+    kind = schema["type"]
+    if kind == "number" and isinstance(value, int) and float(value) != value:
+        return "is not exactly a double: JavaScript would read another number"
+    step = schema.get("multipleOf")
+    if step is not None and kind in ("integer", "number"):
+        # ajv: value / step is an integer; msgspec: its own test of the same Meta.
+        in_python = _msgspec_accepts(value, Annotated[float, msgspec.Meta(multiple_of=step)])
+        if not (in_python and float(value / step).is_integer()):
+            return f"is not a multiple of {step}"
+    if kind == "string" and "pattern" in schema and re.search(schema["pattern"], value) is None:
+        return f"does not match the pattern {schema['pattern']!r}"
+    fmt = schema.get("format")
+    if kind == "string" and fmt is not None and not _format_ok(fmt, value):
+        return f"is not a valid {fmt}"
+    return None
+
+
+# What the browser side accepts (support.ts) and msgspec's type for each format.
+_FORMAT_TEXT = {
+    "date-time": re.compile(
+        r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z"
+    ),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}\Z"),
+    "time": re.compile(r"\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z"),
+    "uuid": re.compile(r"([\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-[\da-fA-F]{4}-"
+                       r"[\da-fA-F]{12}|[\da-fA-F]{32})\Z"),
+}  # fmt: skip
+_FORMAT_TYPE = {
+    "date-time": Annotated[datetime.datetime, msgspec.Meta(tz=True)],
+    "date": datetime.date,
+    "time": Annotated[datetime.time, msgspec.Meta(tz=True)],
+    "uuid": uuid.UUID,
+}
+
+
+def _format_ok(fmt: str, value: str) -> bool:
+    return bool(_FORMAT_TEXT[fmt].match(value)) and _msgspec_accepts(value, _FORMAT_TYPE[fmt])
+
+
+def _msgspec_accepts(value: Any, kind: Any) -> bool:
+    try:
+        msgspec.json.decode(msgspec.json.encode(value), type=kind)
+    except msgspec.ValidationError:
+        return False
+    return True
 
 
 def _first(problems: Any) -> str | None:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
 from .defaults import default_problem
+from .numbers import NUMERIC, number_problem
+from .patterns import pattern_problem
+from .text import SURROGATE, unpaired_surrogate
 
 PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+\Z")
 SET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FORMATS = ("date-time", "date", "time", "uuid")
-_NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
 _TYPE_KEYS = {
     "string": ("minLength", "maxLength", "pattern", "format"),
-    "integer": _NUMERIC,
-    "number": _NUMERIC,
+    "integer": NUMERIC,
+    "number": NUMERIC,
     "boolean": (),
     "array": ("items", "minItems", "maxItems"),
     "object": ("additionalProperties", "minProperties", "maxProperties"),
@@ -54,6 +55,11 @@ class _Checker:
         ir = self.ir
         if not isinstance(ir, dict):
             raise self.fail("the IR must be a JSON object")
+        unpaired = unpaired_surrogate(ir)
+        if unpaired is not None:
+            # JSON text may escape one ("\ud800"); no UTF-8 file, Python string that the
+            # kernel sends or JavaScript string that JSON.parse makes of it agrees on what it is.
+            raise self.fail(SURROGATE, *unpaired)
         self.keys(ir, ("$schema", "x-ipycallback", "$defs"))
         if ir.get("$schema") != SCHEMA_URL:
             raise self.fail(f"$schema must be {SCHEMA_URL!r}", "$schema")
@@ -231,18 +237,20 @@ class _Checker:
     def typed(self, schema: dict[str, Any], *at: str | int) -> None:
         kind = schema["type"]
         self.keys(schema, ("type", *_TYPE_KEYS[kind], "description", "default"), *at)
-        for key in _NUMERIC:
-            value = schema.get(key, 1)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.fail(f"{key} must be a number", *at, key)
-            if not math.isfinite(value) or (key == "multipleOf" and value <= 0):
-                raise self.fail(f"{key} must be a finite number (> 0 for multipleOf)", *at, key)
+        if kind in ("integer", "number"):
+            numeric = number_problem(schema)
+            if numeric:
+                raise self.fail(numeric[1], *at, numeric[0])
         for key in _COUNTS:
             value = schema.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise self.fail(f"{key} must be a non-negative integer", *at, key)
         if not isinstance(schema.get("pattern", ""), str):
             raise self.fail("pattern must be a string", *at, "pattern")
+        if "pattern" in schema:
+            unreadable = pattern_problem(schema["pattern"])
+            if unreadable:
+                raise self.fail(unreadable, *at, "pattern")
         if schema.get("format", "date-time") not in FORMATS:
             raise self.fail(f"format must be one of {', '.join(FORMATS)}", *at, "format")
         if kind == "array":

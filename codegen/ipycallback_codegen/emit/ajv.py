@@ -16,7 +16,7 @@ from collections import Counter
 from importlib import resources
 from typing import Any
 
-from ..errors import CodegenError
+from ..errors import CodegenError, pointer
 from .ajv_input import UNIONS
 
 
@@ -49,9 +49,33 @@ def run_ajv(payload: dict[str, Any]) -> str:
             f"compiling validators with ajv failed: {done.stderr.strip() or done.stdout}"
         ) from None
     if "error" in result:
-        raise CodegenError(f"compiling validators with ajv failed: {result['error']}")
+        raise CodegenError(
+            f"compiling validators with ajv failed: {result['error']}",
+            pointer=_pattern_at(payload, result["error"]),
+        )
     code: str = result["code"]
     return code
+
+
+_BAD_PATTERN = re.compile(r"Invalid regular expression: /(.*)/u?: ", re.S)
+
+
+def _pattern_at(payload: dict[str, Any], error: str) -> str | None:
+    """Where the pattern ajv could not compile is, in the internal form: the first field with
+    that pattern. check.patterns refuses what it knows; this locates what it missed."""
+    found = _BAD_PATTERN.match(error)
+    if found is None:
+        return None
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), payload["schemas"][0])]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("pattern") == found.group(1):
+                return pointer(*where, "pattern")
+            stack.extend(((*where, k), v) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(((*where, i), v) for i, v in reversed(list(enumerate(node))))
+    return None
 
 
 _HEADER = re.compile(

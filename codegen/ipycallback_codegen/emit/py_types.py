@@ -145,6 +145,14 @@ class PyTypes:
             if value in values and type(value) in (int, str):
                 member = self.members[name][values.index(value)]
                 return ("default", f"{self.class_names[name]}.{member}")
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and target.get("type") == "number"
+        ):
+            # A float field's default is a float, as it reads back from JSON (the IR writes
+            # integral numbers as integers; check_ir made sure this one is exact).
+            return ("default", repr(float(value)))
         elif isinstance(value, (bool, int, float, str)) and "format" not in target:
             return ("default", _literal(value))
         elif value == [] and target.get("type") == "array":

@@ -193,6 +193,16 @@ if (answer.diagnostics.length === 0) {
     answer.definitions = generator.getSchemaForSymbols(names).definitions ?? {};
   } catch (error) {
     answer.tjsError = String(error && error.message ? error.message : error);
+    // Which declaration it could not read, so that the error can point at its line.
+    answer.tjsErrorName = names.find((name) => {
+      try {
+        TJS.buildGenerator(program, { required: true, ref: true, ignoreErrors: true }, [file])
+          .getSchemaForSymbols([name]);
+        return false;
+      } catch {
+        return true;
+      }
+    }) ?? null;
   }
 }
 process.stdout.write(JSON.stringify(answer));

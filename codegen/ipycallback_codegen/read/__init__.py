@@ -35,6 +35,35 @@ class Declaration:
         return located
 
 
+# Limits on what a declaration may be: a user's schema is far below them, and past them a
+# reader would take minutes or exhaust Python's stack (a YAML file of 0.4 KB can alias its way
+# to billions of values).
+MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 500_000
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (refused with the line of the first bad byte otherwise), at
+    most MAX_BYTES."""
+    file = str(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        message = f"the file has {size} bytes; declarations are limited to {MAX_BYTES}"
+        raise CodegenError(message, file=file, line=1)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CodegenError(
+            f"not UTF-8 text: byte {data[error.start]:#04x} cannot start or continue a "
+            "character here",
+            file=file,
+            line=line,
+        ) from None
+
+
 def stem_name(path: Path) -> str:
     """`search.schema.yaml` declares the set `search`."""
     return path.name.split(".")[0]

@@ -13,6 +13,7 @@ import enum
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 import traceback
 import types
@@ -27,13 +28,14 @@ from ipycallback.schema import schema_components, type_children
 
 from ..errors import CodegenError, pointer
 from ..ir import same_value
-from . import Declaration, stem_name
+from . import Declaration, read_text, stem_name
 
 Struct = type[msgspec.Struct]
 
 
 def read(path: Path) -> Declaration:
     file = str(path)
+    read_text(path)  # UTF-8 and not too large, or refused with a line, before it runs
     module = _run(path)
     empty = Declaration(None, file, stem_name(path), _lines(path), pointer_is_internal=True)
     try:
@@ -58,7 +60,9 @@ def _run(path: Path) -> types.ModuleType:
     sys.path.insert(0, str(path.parent))
     try:
         spec.loader.exec_module(module)
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit too: a declaration cannot end the command
         sys.modules.pop(module_name, None)
         line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
         for frame in traceback.extract_tb(error.__traceback__):
@@ -77,7 +81,7 @@ def _run(path: Path) -> types.ModuleType:
 
 def _lines(path: Path) -> dict[str, int]:
     """Lines of the module-level names and of each class and its fields, by JSON pointer."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = ast.parse(read_text(path))
     where = {
         "TO_KERNEL": "/x-ipycallback/toKernel",
         "TO_BROWSER": "/x-ipycallback/toBrowser",
@@ -137,7 +141,7 @@ class _Reader:
             raise self.fail(f"all messages must share one tag field, not {sorted(tag_fields)}")
         try:
             classes = _classes(messages)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, re.error) as error:
             raise self.unsupported(error) from None
         seen: dict[str, type] = {}
         for cls in classes:
@@ -151,7 +155,7 @@ class _Reader:
             seen[cls.__name__] = cls
         try:
             refs, components = schema_components(classes)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, re.error) as error:
             raise self.unsupported(error) from None
         # Plain JSON from here: a tuple default becomes a list (NaN stays, to be refused).
         components = json.loads(json.dumps(components))
@@ -190,12 +194,20 @@ class _Reader:
     def unsupported(self, error: Exception) -> CodegenError:
         """msgspec's refusal, at the first field it refuses on its own."""
         message = str(error).replace(f"{self.module.__name__}.", "")
+        if isinstance(error, re.error):
+            message = f"Python cannot compile a pattern: {message}"
+        refused = (TypeError, ValueError, re.error)
         for value in vars(self.module).values():
             if isinstance(value, type) and issubclass(value, msgspec.Struct):
-                for field in msgspec.structs.fields(value):
+                try:
+                    fields = msgspec.structs.fields(value)
+                except refused:
+                    return self.fail(f"msgspec cannot describe {value.__name__}: {message}",
+                                     "$defs", value.__name__)  # fmt: skip
+                for field in fields:
                     try:
                         msgspec.json.schema(field.type)
-                    except (TypeError, ValueError):
+                    except refused:
                         at = ("$defs", value.__name__, "properties", field.encode_name)
                         return self.fail(f"msgspec cannot describe this type: {message}", *at)
         return self.fail(f"msgspec cannot describe these types: {message}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import NULL
-from . import Declaration, stem_name
+from . import Declaration, read_text, stem_name
 
 # The one npm package the generator does not bundle: it reads TypeScript with the TypeScript
 # compiler, which a TypeScript project has anyway. Pinned, so a declaration reads the same
@@ -46,6 +46,7 @@ def _facts(path: Path) -> dict[str, Any]:
         raise CodegenError(
             f"reading TypeScript needs Node.js on PATH, then `{_INSTALL}`", file=file
         )
+    read_text(path)  # UTF-8 and not too large, or refused with a line
     project = _project(path)
     try:
         done = subprocess.run(
@@ -132,12 +133,18 @@ class _Reader:
                 raise self.fail(
                     f"{decl['name']}: {decl['unsupported']} are not supported", decl["line"]
                 )
-        if self.facts["tjsError"]:
-            raise self.fail(f"typescript-json-schema failed: {self.facts['tjsError']}", None)
-        self.check_numbers(decls)
         self.named = {n for n in decls if n not in _SPECIAL}
         meta: dict[str, Any] = {"toKernel": self.messages(decls, "ToKernel")}
         meta["toBrowser"] = self.messages(decls, "ToBrowser")
+        if self.facts["tjsError"]:
+            failed = decls.get(self.facts.get("tjsErrorName") or "")
+            where = f" on the declaration {failed['name']}" if failed else ""
+            raise self.fail(
+                f"typescript-json-schema failed{where}: {self.facts['tjsError']} (rename the "
+                "declaration, or declare this set in JSON Schema or Python)",
+                failed["line"] if failed else 1,
+            )
+        self.check_numbers(decls)
         meta["replies"] = self.replies(decls.get("Replies"))
         for const, key in (("NAME", "name"), ("TAG_FIELD", "tagField")):
             if const in decls:
@@ -176,7 +183,13 @@ class _Reader:
     def messages(self, decls: dict[str, dict[str, Any]], alias: str) -> list[str]:
         decl = decls.get(alias)
         if decl is None or decl["kind"] != "alias":
-            raise self.fail(f"declare `export type {alias} = A | B;` (message interfaces)", None)
+            direction = "toKernel" if alias == "ToKernel" else "toBrowser"
+            raise CodegenError(
+                f"declare `export type {alias} = A | B;` (message interfaces)",
+                file=self.file,
+                line=decl["line"] if decl else None,
+                pointer=None if decl else f"/x-ipycallback/{direction}",
+            )
         self.lines[pointer("x-ipycallback", "toKernel" if alias == "ToKernel" else "toBrowser")] = (
             decl["line"]
         )

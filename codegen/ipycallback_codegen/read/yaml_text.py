@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CodegenError, pointer
-from . import Declaration, stem_name
+from . import MAX_DEPTH, MAX_VALUES, Declaration, read_text, stem_name
 
 # PyYAML ships no type information; what this module uses of it is typed where it is used.
 yaml: Any = importlib.import_module("yaml")
@@ -19,20 +19,28 @@ _STR = "tag:yaml.org,2002:str"
 
 def read(path: Path) -> Declaration:
     file = str(path)
-    doc, lines = read_yaml(path.read_text(encoding="utf-8"), file)
+    doc, lines = read_yaml(read_text(path), file)
     return Declaration(doc, file, stem_name(path), lines)
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
     """The document, and the line of every JSON pointer in it (a key's line for its value)."""
+    _check_depth(text, file)
     loader = yaml.SafeLoader(text)
     lines: dict[str, int] = {}
+    count = 0
 
     def fail(message: str, node: Any, *at: str | int) -> CodegenError:
         line = node.start_mark.line + 1
         return CodegenError(message, file=file, line=line, pointer=pointer(*at) or None)
 
     def convert(node: Any, at: tuple[str | int, ...], above: frozenset[int]) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise fail(f"the document holds more than {MAX_VALUES} values (aliases?)", node, *at)
+        if len(at) > MAX_DEPTH:  # reached through aliases
+            raise fail(f"nested more than {MAX_DEPTH} levels deep", node, *at)
         lines.setdefault(pointer(*at), node.start_mark.line + 1)
         if id(node) in above:
             raise fail("a recursive YAML alias has no JSON form", node, *at)
@@ -81,7 +89,25 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
             problem = getattr(error, "problem", None) or str(error)
             raise CodegenError(f"invalid YAML: {problem}", file=file, line=line) from None
         if root is None:
-            raise CodegenError("the file is empty", file=file)
+            raise CodegenError("the file is empty", file=file, line=1)
         return convert(root, (), frozenset()), lines
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH before composing it: PyYAML composes
+    recursively (Python's stack ends near 1000 levels), and so does `convert`."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    message = f"nested more than {MAX_DEPTH} levels deep"
+                    raise CodegenError(message, file=file, line=line)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported, with its line, when the document is composed

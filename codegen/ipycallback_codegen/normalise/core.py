@@ -1,16 +1,13 @@
-"""Normalising: a JSON Schema declaration (as any reader spells it) to the internal form.
-
-Every format reaches the IR through this one function, so every format obeys the same rules and
-gives the same IR. The result is not checked yet: `check.check_ir` does that.
-"""
+"""The normaliser: one spelling for what a declaration may say several ways."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from .errors import CodegenError, pointer
-from .ir import FIELD_KEYS, IR, NULL, SCHEMA_URL
+from ..errors import CodegenError, pointer
+from ..ir import FIELD_KEYS, IR, NULL, SCHEMA_URL
+from .numbers import integer_bounds
 
 _SPELLED_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number"}
 _OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
@@ -18,8 +15,12 @@ _META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
 
 
 def normalise(doc: Any, *, file: str, name: str | None, default_name: str) -> IR:
-    """A parsed JSON Schema declaration to an IR; `name`, if given, overrides the declared one."""
-    return _Normaliser(doc, file).run(name, default_name)
+    """A parsed JSON Schema declaration to an IR; `name`, if given, overrides the declared one.
+
+    Integral numbers are written as integers (JSON does not tell 1.0 from 1): 1.0 is 1, as an
+    integer's default or an enum value, in every format."""
+    ir: IR = integral_numbers(_Normaliser(doc, file).run(name, default_name))
+    return ir
 
 
 def integral_numbers(value: Any) -> Any:
@@ -183,6 +184,8 @@ class _Normaliser:
         for key in ("items", "additionalProperties"):
             if isinstance(out.get(key), dict):
                 out[key] = self.field(out[key], *at, key)
+        if out.get("type") == "integer":
+            out = integer_bounds(out)
         return _ordered(out)
 
     def union(self, schema: dict[str, Any], *at: str | int) -> Any:
