@@ -80,7 +80,7 @@ def _compare_def(old: IR, new: IR, where: str, add: Any) -> None:
             if field in new_required:
                 add(Change("breaking", at, f"required field {field} added"))
             else:
-                add(Change("compatible", at, f"optional field {field} added (with a default)"))
+                add(Change("compatible", at, f"optional field {field} added"))
     if old.get("description") != new.get("description"):
         add(Change("compatible", where, "description changed"))
 

@@ -155,13 +155,16 @@ class Case:
         return out
 
 
+def obj(props: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An object type; a property marked "x-opt" is optional without a default."""
+    properties = {p: {k: v for k, v in s.items() if k != "x-opt"} for p, s in props.items()}
+    required = [p for p, s in props.items() if "default" not in s and not s.get("x-opt")]
+    return {"type": "object", "properties": properties, "required": required, **extra}
+
+
 def message(tag: str, props: dict[str, Any] | None = None, tag_field: str = "type",
             **extra: Any) -> dict[str, Any]:  # fmt: skip
-    properties = {tag_field: {"const": tag}, **(props or {})}
-    required = [p for p, s in properties.items() if "default" not in s and not s.get("x-opt")]
-    for schema in properties.values():
-        schema.pop("x-opt", None)
-    return {"type": "object", "properties": properties, "required": required, **extra}
+    return obj({tag_field: {"const": tag}, **(props or {})}, **extra)
 
 
 def spec(defs: dict[str, Any], to_kernel: list[str], to_browser: list[str],
@@ -294,6 +297,27 @@ def _structures() -> dict[str, Any]:
     return spec(defs, ["Ask", "Stop"], ["Answer"], replies={"Ask": "Answer"})
 
 
+def _optional() -> dict[str, Any]:
+    # Optional properties without a default: absent on the wire while unset.
+    def opt(schema: dict[str, Any]) -> dict[str, Any]:
+        return {**schema, "x-opt": True}
+
+    defs: dict[str, Any] = {
+        "Point": obj({"x": opt({"type": "integer"})}),
+        "Ask": message("Ask", {"q": opt({"type": "string", "maxLength": 3})}),
+        "Answer": message("Answer", {
+            "n": opt({"type": "integer", "minimum": 1}),
+            "r": {"type": "number"},
+            "tags": opt({"type": "array", "items": {"type": "string"}}),
+            "point": opt({"$ref": "#/$defs/Point"}),
+            "ask": opt({"$ref": "#/$defs/Ask"}),
+            "when": opt({"type": "string", "format": "date-time"}),
+            "nullable": opt({"anyOf": [{"type": "string"}, {"type": "null"}]}),
+        }),
+    }  # fmt: skip
+    return spec(defs, ["Ask"], ["Answer"])
+
+
 def _field(schema: dict[str, Any]) -> dict[str, Any]:
     """A set whose one message has one field of this type."""
     defs = {"Msg": message("Msg", {"f": schema}), "Back": message("Back")}
@@ -338,7 +362,7 @@ NOT_IN = {
 
 
 def runtime_cases() -> list[Case]:
-    out = [Case("structures", _structures())]
+    out = [Case("structures", _structures()), Case("optional", _optional())]
     for name, schema, expect, reason in RUNTIME_BREAKERS:
         # YAML reads into what JSON does, with lines: other cases try it.
         formats = tuple(f for f in WRITERS if f not in (NOT_IN.get(name), ".schema.yaml"))

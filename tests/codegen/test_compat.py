@@ -111,7 +111,7 @@ def test_adding_an_optional_field_with_a_default_is_compatible() -> None:
     add_field(new)
     changes = compare(BASE, new)
     assert [str(c) for c in changes] == [
-        "compatible: /$defs/Query/properties/fuzzy: optional field fuzzy added (with a default)"
+        "compatible: /$defs/Query/properties/fuzzy: optional field fuzzy added"
     ]
     assert not is_breaking(changes)
 

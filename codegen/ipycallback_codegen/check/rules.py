@@ -180,16 +180,15 @@ class _Checker:
             if not isinstance(prop, str) or prop not in props:
                 raise self.fail(f"required names no property {prop!r}", *at, "required", index)
         for prop, field in props.items():
-            listed = prop in required
-            if listed == ("default" in field):
-                problem = "is required and has a default" if listed else "has no default"
+            if prop in required and "default" in field:
                 raise self.fail(
-                    f"{prop!r} {problem}: a property is required or has a default",
+                    f"{prop!r} is required and has a default: a property is required, has a "
+                    "default, or is optional (absent when unset)",
                     *at,
                     "properties",
                     prop,
                 )
-        if required != [p for p, field in props.items() if "default" not in field]:
+        if required != [p for p in props if p in required]:
             raise self.fail("required must list properties once, in declared order", *at)
 
     def field(self, schema: Any, *at: str | int, prop: bool = False) -> None:

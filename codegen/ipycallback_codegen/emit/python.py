@@ -92,9 +92,8 @@ def _struct(
     if "x-tag" in schema:
         options += [f"tag={py_string(schema['x-tag'])}", f"tag_field={py_string(tag_field)}"]
     # A field with a default may come before a required one (declared order is kept).
-    if any(
-        k not in required and later in required for i, k in enumerate(wire) for later in wire[i:]
-    ):
+    last_required = max((i for i, k in enumerate(wire) if k in required), default=-1)
+    if any(k not in required for k in wire[:last_required]):
         options.append("kw_only=True")
     if schema["additionalProperties"] is False:
         options.append("forbid_unknown_fields=True")
@@ -106,15 +105,23 @@ def _struct(
         for key, attr in zip(wire, attrs, strict=True):
             at = f"{where}/properties/{key}"
             annotation = types.annotation(properties[key], at)
-            default = (
-                None
-                if key in required
-                else types.default(properties[key], properties[key]["default"], at)
-            )
+            default: tuple[str, Expr] | None = None
+            if "default" in properties[key]:
+                default = types.default(properties[key], properties[key]["default"], at)
+            elif key not in required:  # optional: absent from the JSON while unset
+                annotation = _or_unset(annotation)
+                default = ("default", "msgspec.UNSET")
             p.group(*_field(attr, key, annotation, default))
         if not wire and not schema.get("description"):
             p.line("pass")
     p.blank(2)
+
+
+def _or_unset(annotation: Expr) -> Expr:
+    if isinstance(annotation, Group):
+        tail = annotation.tail + " | msgspec.UnsetType"
+        return Group(annotation.head, annotation.items, tail, trailing_comma=False)
+    return f"{annotation} | msgspec.UnsetType"
 
 
 def _field(

@@ -130,8 +130,9 @@ class _Normaliser:
             if prop not in props:
                 raise self.fail(f"required names no property {prop!r}", *at, "required", index)
         out: dict[str, Any] = {}
+        tag = self.tag_field
         if name in self.tags:  # the tag goes first, whatever its place in the input
-            out[self.tag_field] = {"const": self.tags[name]}
+            out[tag] = {"const": self.tags[name]}
         for prop, field in props.items():
             if prop not in out:
                 out[prop] = self.prop(field, prop in required, *at, "properties", prop)
@@ -140,7 +141,7 @@ class _Normaliser:
             **head,
             **({"x-tag": self.tags[name]} if name in self.tags else {}),
             "properties": out,
-            "required": [p for p, s in out.items() if "default" not in s],
+            "required": [p for p in out if p in required or (name in self.tags and p == tag)],
             "additionalProperties": schema.get("additionalProperties", True),
             **_without(schema, *_OBJECT_INPUT, "additionalProperties"),
         }
@@ -157,11 +158,9 @@ class _Normaliser:
             )
         if required and "default" in out:
             raise self.fail("a property is required or has a default, not both", *at)
-        if not required and "default" not in out:
-            if not nullable:
-                raise self.fail(
-                    "an optional property needs a default (or a nullable type: then null)", *at
-                )
+        if not required and "default" not in out and nullable:
+            # A nullable property that may be absent reads as null (as it always has): one
+            # spelling, whichever format said it. Others stay optional: absent when unset.
             out = _ordered({**out, "default": None})
         return out
 

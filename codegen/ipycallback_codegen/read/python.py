@@ -219,7 +219,9 @@ class _Reader:
         for field in msgspec.structs.fields(cls):
             at = ("$defs", name, "properties", field.encode_name)
             prop = props[field.encode_name]
-            has_default = field.default is not msgspec.NODEFAULT
+            # UNSET: absent from the JSON while unset, which the IR says by neither requiring
+            # the property nor giving it a default.
+            has_default = field.default not in (msgspec.NODEFAULT, msgspec.UNSET)
             if has_default or field.default_factory is not msgspec.NODEFAULT:
                 if "default" not in prop:
                     raise self.fail(
