@@ -9,7 +9,7 @@ JSON pointer (see `read.Declaration.locate`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_ir
@@ -17,6 +17,8 @@ from .check.text import SURROGATE, unpaired_surrogate
 from .errors import CodegenError, pointer
 from .ir import IR
 from .normalise import normalise
+from .normalise.all_of import Location
+from .normalise.defs import translate
 from .read import Declaration, json_text, python, typescript, yaml_text
 
 READERS: dict[str, Callable[[Path], Declaration]] = {
@@ -35,9 +37,17 @@ class Loaded:
 
     ir: IR
     declaration: Declaration
+    # Where each type the normaliser named or renamed was written (normalise.defs.translate).
+    origins: dict[str, Location] = field(default_factory=dict)
 
     def locate(self, error: CodegenError) -> CodegenError:
-        return self.declaration.locate(error.located(file=self.declaration.file))
+        moved = CodegenError(
+            error.message,
+            file=error.file or self.declaration.file,
+            line=error.line,
+            pointer=translate(error.pointer, self.origins),
+        )
+        return self.declaration.locate(moved)
 
 
 def load_declaration(path: Path, *, name: str | None = None) -> IR:
@@ -59,12 +69,14 @@ def load(path: Path, *, name: str | None = None) -> Loaded:
         raise CodegenError("no such file", file=str(path))
     declaration = READERS[suffix](path)
     file = declaration.file
+    origins: dict[str, Location] = {}
     try:
         unpaired = unpaired_surrogate(declaration.doc)
         if unpaired is not None:  # before anything reads the text as text
             raise CodegenError(SURROGATE, file=file, pointer=pointer(*unpaired))
-        ir = normalise(declaration.doc, file=file, name=name, default_name=declaration.default_name)
+        default_name = declaration.default_name
+        ir, origins = normalise(declaration.doc, file=file, name=name, default_name=default_name)
         check_ir(ir, file=file)
     except CodegenError as error:
-        raise declaration.locate(error) from None
-    return Loaded(ir, declaration)
+        raise Loaded({}, declaration, origins).locate(error) from None
+    return Loaded(ir, declaration, origins)

@@ -18,7 +18,7 @@ NULL = {"type": "null"}
 MAX_SAFE_INT = 2**53 - 1
 # The canonical key order of a field type; a loaded IR always uses it.
 FIELD_KEYS = tuple(
-    "type const enum $ref items additionalProperties anyOf oneOf discriminator format "
+    "type const enum $ref items prefixItems additionalProperties anyOf oneOf discriminator format "
     "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
     "minItems maxItems minProperties maxProperties description default".split()
 )

@@ -137,6 +137,8 @@ class _Python:
             if "enum" not in target:
                 return None
             return f"{ref.split('/')[-1]}.V{target['enum'].index(value)}"
+        if isinstance(value, list) and "prefixItems" in field:
+            return repr(tuple(value))  # a tuple is immutable: a plain default
         if isinstance(value, (list, dict)) and value:
             return None  # msgspec shows no default_factory but an empty one
         return repr(value) if value is not None else "None"
@@ -157,7 +159,9 @@ class _Python:
             "maxProperties": "max_length",
             "description": "description",
         }
-        args = [f"{meta[k]}={v!r}" for k, v in field.items() if k in meta]
+        # A tuple's length is its type's: msgspec takes no min_length for it.
+        tuple_length = ("minItems", "maxItems") if "prefixItems" in field else ()
+        args = [f"{meta[k]}={v!r}" for k, v in field.items() if k in meta and k not in tuple_length]
         base = self.base(field)
         if base is None:
             return None

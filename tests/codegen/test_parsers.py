@@ -188,7 +188,7 @@ JSON_REFUSALS = [
     ("bad_keyword.schema.json", "/$defs/Query/properties/labels/patternProperties", "keyword"),
 ]
 YAML_REFUSALS = [
-    ("bad_keyword.schema.yaml", "/$defs/Query/properties/text/allOf", "unsupported keyword"),
+    ("bad_keyword.schema.yaml", "/$defs/Query/properties/text/not", "unsupported keyword"),
     ("bad_duplicate_name.schema.yaml", "/$defs/Query", "duplicate key 'Query'"),
 ]
 

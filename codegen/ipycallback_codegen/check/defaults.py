@@ -77,6 +77,9 @@ def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) ->
     problem = _value_problem(value, schema)
     if problem:
         return f"{shown} {problem}"
+    if "prefixItems" in schema:  # the length was checked with minItems and maxItems
+        pairs = zip(value, schema["prefixItems"], strict=True)
+        return _first(default_problem(m, item, defs) for m, item in pairs)
     members = value if kind == "array" else value.values() if kind == "object" else []
     inner: dict[str, Any] = schema.get("items", schema.get("additionalProperties", {}))
     return _first(default_problem(m, inner, defs) for m in members)

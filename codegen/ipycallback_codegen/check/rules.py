@@ -23,7 +23,7 @@ _TYPE_KEYS = {
     "integer": NUMERIC,
     "number": NUMERIC,
     "boolean": (),
-    "array": ("items", "minItems", "maxItems"),
+    "array": ("items", "prefixItems", "minItems", "maxItems"),
     "object": ("additionalProperties", "minProperties", "maxProperties"),
 }
 _OBJECT_KEYS = tuple(
@@ -252,7 +252,15 @@ class _Checker:
                 raise self.fail(unreadable, *at, "pattern")
         if schema.get("format", "date-time") not in FORMATS:
             raise self.fail(f"format must be one of {', '.join(FORMATS)}", *at, "format")
-        if kind == "array":
+        if kind == "array" and "prefixItems" in schema:
+            prefix = schema["prefixItems"]
+            if "items" in schema or not isinstance(prefix, list) or not prefix:
+                raise self.fail("a tuple has prefixItems and no items", *at)
+            if not schema.get("minItems") == schema.get("maxItems") == len(prefix):
+                raise self.fail("a tuple's minItems and maxItems are its length", *at)
+            for index, item in enumerate(prefix):
+                self.field(item, *at, "prefixItems", index)
+        elif kind == "array":
             if "items" not in schema:
                 raise self.fail("an array needs items", *at)
             self.field(schema["items"], *at, "items")

@@ -20,7 +20,7 @@ CHUNK = 16
 
 _SHAPE_KEYS = frozenset(
     "type minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
-    "multipleOf const enum items minItems maxItems additionalProperties minProperties "
+    "multipleOf const enum items prefixItems minItems maxItems additionalProperties minProperties "
     "maxProperties $ref anyOf oneOf discriminator properties required".split()
 )
 _ANNOTATIONS = frozenset(["description", "default", "title", "x-tag"])
@@ -86,6 +86,12 @@ class _Input:
                     # ajv leaves a property named __proto__ out of `properties` (it never
                     # validates it); a pattern that matches only that key is validated.
                     out["patternProperties"] = {"^__proto__$": out[key].pop("__proto__")}
+            elif key == "prefixItems":
+                # ajv here reads draft 7, which says a tuple this way.
+                out["items"] = [
+                    self.schema(v, f"{where}/prefixItems/{i}") for i, v in enumerate(value)
+                ]
+                out["additionalItems"] = False
             elif key in ("items", "additionalProperties") and isinstance(value, dict):
                 out[key] = self.schema(value, f"{where}/{key}")
             elif key == "anyOf":

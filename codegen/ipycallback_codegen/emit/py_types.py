@@ -65,7 +65,9 @@ class PyTypes:
         base = self._base(schema, where, bare)
         if bare:
             return base
-        meta = [f"{arg}={_literal(schema[key])}" for key, arg in _META.items() if key in schema]
+        # A tuple's length is its type's: msgspec needs no (and takes no) length for it.
+        keys = schema.keys() - {"minItems", "maxItems"} if "prefixItems" in schema else schema
+        meta = [f"{arg}={_literal(schema[key])}" for key, arg in _META.items() if key in keys]
         if schema.get("type") == "integer":
             # The IR's integers stay within JavaScript's safe range; saying so here makes the
             # kernel's decoder give the same verdict as the browser's validator.
@@ -120,6 +122,12 @@ class PyTypes:
             return _FORMATS[fmt][0]
         if kind in ("integer", "number", "boolean"):
             return {"integer": "int", "number": "float", "boolean": "bool"}[kind]
+        if kind == "array" and "prefixItems" in schema:
+            items = [
+                self.annotation(item, f"{where}/prefixItems/{i}", bare=bare)
+                for i, item in enumerate(schema["prefixItems"])
+            ]
+            return Group("tuple[", items, "]", trailing_comma=False)
         if kind == "array":
             item = self.annotation(schema["items"], f"{where}/items", bare=bare)
             return Group("list[", [item], "]", trailing_comma=False)

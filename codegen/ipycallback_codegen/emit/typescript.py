@@ -110,6 +110,11 @@ def _type(schema: dict[str, Any], names: dict[str, str], where: str) -> str:
         return str(kind)
     if kind in ("integer", "number"):
         return "number"
+    if kind == "array" and "prefixItems" in schema:
+        items = [
+            _type(s, names, f"{where}/prefixItems/{i}") for i, s in enumerate(schema["prefixItems"])
+        ]
+        return f"[{', '.join(items)}]"
     if kind == "array":
         item = _type(schema["items"], names, f"{where}/items")
         return f"({item})[]" if " | " in item else f"{item}[]"

@@ -88,6 +88,11 @@ function typeOf(node) {
       };
     case K.ArrayType:
       return { k: "array", items: typeOf(node.elementType), line };
+    case K.TupleType:
+      if (node.elements.every((e) => !ts.isNamedTupleMember(e) && !ts.isOptionalTypeNode(e) && !ts.isRestTypeNode(e))) {
+        return { k: "tuple", items: node.elements.map(typeOf), line };
+      }
+      break;
     case K.UnionType:
       return { k: "union", types: node.types.map(typeOf), line };
     case K.TypeOperator:

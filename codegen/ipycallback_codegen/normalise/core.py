@@ -6,34 +6,35 @@ import json
 from typing import Any
 
 from ..errors import CodegenError, pointer
-from ..ir import FIELD_KEYS, IR, NULL, SCHEMA_URL
+from ..ir import IR, NULL, SCHEMA_URL
+from .all_of import Location
+from .defs import prepare, translate
 from .numbers import integer_bounds
+from .spelling import (
+    constants,
+    drop_spelled_type,
+    integral_numbers,
+    ordered,
+    pick,
+    renamed_meta,
+    without,
+)
 
-_SPELLED_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number"}
 _OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
 _META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
 
 
-def normalise(doc: Any, *, file: str, name: str | None, default_name: str) -> IR:
-    """A parsed JSON Schema declaration to an IR; `name`, if given, overrides the declared one.
+def normalise(
+    doc: Any, *, file: str, name: str | None, default_name: str
+) -> tuple[IR, dict[str, Location]]:
+    """A parsed JSON Schema declaration to an IR, and where each type it named or renamed was
+    written (see `defs.translate`); `name`, if given, overrides the declared one.
 
     Integral numbers are written as integers (JSON does not tell 1.0 from 1): 1.0 is 1, as an
     integer's default or an enum value, in every format."""
-    ir: IR = integral_numbers(_Normaliser(doc, file).run(name, default_name))
-    return ir
-
-
-def integral_numbers(value: Any) -> Any:
-    """Write 1.0 as 1. JSON does not tell them apart, and msgspec's schema of a Python
-    declaration can show either: `typing` caches `Annotated[float, Meta(ge=0)]` by equality, so
-    it may hand back a `Meta(ge=0.0)` that some other module built first."""
-    if isinstance(value, dict):
-        return {key: integral_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [integral_numbers(item) for item in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-        return int(value)
-    return value
+    normaliser = _Normaliser(doc, file)
+    ir: IR = integral_numbers(normaliser.run(name, default_name))
+    return ir, normaliser.origins
 
 
 class _Normaliser:
@@ -42,9 +43,11 @@ class _Normaliser:
         self.file = file
         self.tag_field = "type"
         self.tags: dict[str, str] = {}  # message name -> tag
+        self.origins: dict[str, Location] = {}
 
     def fail(self, message: str, *at: str | int) -> CodegenError:
-        return CodegenError(message, file=self.file, pointer=pointer(*at) or None)
+        where = translate(pointer(*at) or None, self.origins)
+        return CodegenError(message, file=self.file, pointer=where)
 
     def run(self, name: str | None, default_name: str) -> IR:
         doc = self.doc
@@ -64,10 +67,13 @@ class _Normaliser:
         if not isinstance(self.tag_field, str) or not self.tag_field:
             raise self.fail("tagField must be a non-empty string", "x-ipycallback", "tagField")
         for direction in ("toKernel", "toBrowser"):
-            names = meta.get(direction)
-            if not isinstance(names, list):
+            if not isinstance(meta.get(direction), list):
                 raise self.fail(f"{direction} must be a list of message names", "x-ipycallback")
-            for message in names:
+        listed = {m for d in ("toKernel", "toBrowser") for m in meta[d] if isinstance(m, str)}
+        defs, renamed, self.origins = prepare(defs, listed, self.fail)
+        meta = renamed_meta(meta, renamed)
+        for direction in ("toKernel", "toBrowser"):
+            for message in meta[direction]:
                 if isinstance(message, str) and isinstance(defs.get(message), dict):
                     self.tags[message] = self.tag(message, defs[message])
         out_meta = {
@@ -77,7 +83,7 @@ class _Normaliser:
             "toKernel": meta["toKernel"],
             "toBrowser": meta["toBrowser"],
             "replies": meta.get("replies", {}),
-            **_without(meta, *_META_KEYS),
+            **without(meta, *_META_KEYS),
         }
         out_defs = {n: self.named(n, s) for n, s in defs.items()}
         return {"$schema": SCHEMA_URL, "x-ipycallback": out_meta, "$defs": out_defs}
@@ -107,13 +113,20 @@ class _Normaliser:
         at = ("$defs", name)
         if not isinstance(schema, dict):
             raise self.fail("a named type is a JSON object", *at)
-        if schema.get("title", name) != name:
-            raise self.fail(f"title must be the name {name!r} (or absent)", *at, "title")
-        head = {"title": name, **_pick(schema, "description")}
+        head = {"title": name, **pick(schema, "description")}
         if "enum" in schema:
-            rest = _drop_spelled_type(schema, schema["enum"])
-            return {**head, "enum": schema["enum"], **_without(rest, "title", "description")}
-        if schema.get("type") != "object" or isinstance(schema.get("additionalProperties"), dict):
+            rest = drop_spelled_type(schema, schema["enum"])
+            return {**head, "enum": schema["enum"], **without(rest, "title", "description")}
+        if schema.get("additionalProperties") == {}:
+            schema = {**schema, "additionalProperties": True}  # any value: unknown fields
+        if isinstance(schema.get("additionalProperties"), dict):
+            raise self.fail(
+                "an object with fixed properties and typed additionalProperties has no msgspec "
+                "form: give its extra keys a property of their own (a dict)",
+                *at,
+                "additionalProperties",
+            )
+        if schema.get("type") != "object":
             raise self.fail(
                 "a named type is an object (with properties) or an enum; "
                 "dicts, lists and scalars are field types",
@@ -143,7 +156,7 @@ class _Normaliser:
             "properties": out,
             "required": [p for p in out if p in required or (name in self.tags and p == tag)],
             "additionalProperties": schema.get("additionalProperties", True),
-            **_without(schema, *_OBJECT_INPUT, "additionalProperties"),
+            **without(schema, *_OBJECT_INPUT, "additionalProperties"),
         }
 
     def prop(self, schema: Any, required: bool, *at: str | int) -> Any:
@@ -152,16 +165,14 @@ class _Normaliser:
         nullable = isinstance(options, list) and len(options) == 2 and options[1] == NULL
         if nullable and "description" not in out and "description" in options[0]:
             # Formats differ on where a nullable's doc lands; the property is the one place.
-            inner = _without(options[0], "description")
-            out = _ordered(
-                {**out, "anyOf": [inner, NULL], "description": options[0]["description"]}
-            )
+            inner = without(options[0], "description")
+            out = ordered({**out, "anyOf": [inner, NULL], "description": options[0]["description"]})
         if required and "default" in out:
             raise self.fail("a property is required or has a default, not both", *at)
         if not required and "default" not in out and nullable:
             # A nullable property that may be absent reads as null (as it always has): one
             # spelling, whichever format said it. Others stay optional: absent when unset.
-            out = _ordered({**out, "default": None})
+            out = ordered({**out, "default": None})
         return out
 
     def field(self, schema: Any, *at: str | int) -> Any:
@@ -169,27 +180,58 @@ class _Normaliser:
             raise self.fail("a field type must be a JSON object", *at)
         kind = schema.get("type")
         if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
-            inner = {**_without(schema, "description", "default"), "type": kind[kind[0] == "null"]}
-            notes = _pick(schema, "description", "default")
-            return _ordered({"anyOf": [self.field(inner, *at), NULL], **notes})
+            inner = {**without(schema, "description", "default"), "type": kind[kind[0] == "null"]}
+            notes = pick(schema, "description", "default")
+            return ordered({"anyOf": [self.field(inner, *at), NULL], **notes})
         if "anyOf" in schema or "oneOf" in schema:
             return self.union(schema, *at)
         out = dict(schema)
         if "const" in out or "enum" in out:
-            out = _drop_spelled_type(out, out["enum"] if "enum" in out else [out["const"]])
+            out = drop_spelled_type(out, out["enum"] if "enum" in out else [out["const"]])
         if isinstance(out.get("enum"), list) and len(out["enum"]) == 1 and "const" not in out:
             # Python's Literal[1] and TypeScript's `1` mean the same: one spelling.
-            out = {**_without(out, "enum"), "const": out["enum"][0]}
+            out = {**without(out, "enum"), "const": out["enum"][0]}
+        if "prefixItems" in out or isinstance(out.get("items"), list):
+            out = self.tuple(out, *at)
         for key in ("items", "additionalProperties"):
             if isinstance(out.get(key), dict):
                 out[key] = self.field(out[key], *at, key)
         if out.get("type") == "integer":
             out = integer_bounds(out)
-        return _ordered(out)
+        return ordered(out)
+
+    def tuple(self, schema: dict[str, Any], *at: str | int) -> dict[str, Any]:
+        """A fixed-length array, as 2020-12 (`prefixItems`), draft 7 (`items: [...]`) or
+        msgspec writes it: `prefixItems` with minItems = maxItems = their number."""
+        key = "prefixItems" if "prefixItems" in schema else "items"
+        prefix = schema[key]
+        if not isinstance(prefix, list) or not prefix:
+            raise self.fail(f"{key} must be a non-empty list", *at, key)
+        rest = schema.get("additionalItems" if key == "items" else "items", True)
+        size = len(prefix)
+        if rest is not False and schema.get("maxItems") != size:
+            raise self.fail(
+                f"a tuple has a fixed length: say maxItems: {size} (or that no more items may "
+                "follow)",
+                *at,
+            )
+        if schema.get("minItems") != size:
+            raise self.fail(
+                f"a tuple has all its items: say minItems: {size} (msgspec reads no shorter one)",
+                *at,
+            )
+        out = without(schema, "prefixItems", "items", "additionalItems", "minItems", "maxItems")
+        items = [self.field(item, *at, key, i) for i, item in enumerate(prefix)]
+        return {**out, "type": "array", "prefixItems": items, "minItems": size, "maxItems": size}
 
     def union(self, schema: dict[str, Any], *at: str | int) -> Any:
         key = "anyOf" if "anyOf" in schema else "oneOf"
         members = schema[key]
+        values = constants(members)
+        if values is not None:
+            # A union of constants is an enum (how many schemas document each value).
+            spelled = drop_spelled_type(schema, values)
+            return self.field({**without(spelled, key, "discriminator"), "enum": values}, *at)
         for extra in set(schema) - {key, "discriminator", "description", "default"}:
             raise self.fail(f"unsupported keyword {extra!r} next to {key}", *at, extra)
         if not isinstance(members, list):
@@ -198,10 +240,10 @@ class _Normaliser:
         nullable = len(rest) < len(members)
         if len(members) - len(rest) > 1 or not rest:
             raise self.fail("a union has non-null members and at most one null", *at, key)
-        notes = _pick(schema, "description", "default")
+        notes = pick(schema, "description", "default")
         if len(rest) == 1 and "discriminator" not in schema:
             inner = self.field(rest[0][1], *at, key, rest[0][0])
-            return _ordered({"anyOf": [inner, NULL], **notes} if nullable else {**inner, **notes})
+            return ordered({"anyOf": [inner, NULL], **notes} if nullable else {**inner, **notes})
         names = []
         for index, member in rest:
             ref = member.get("$ref") if isinstance(member, dict) and len(member) == 1 else None
@@ -225,7 +267,7 @@ class _Normaliser:
             "oneOf": [{"$ref": f"#/$defs/{n}"} for n in names],
             "discriminator": {"propertyName": self.tag_field},
         }
-        return _ordered({"anyOf": [tagged, NULL], **notes} if nullable else {**tagged, **notes})
+        return ordered({"anyOf": [tagged, NULL], **notes} if nullable else {**tagged, **notes})
 
     def discriminator(self, spec: Any, names: list[str], *at: str | int) -> None:
         if spec is None:
@@ -239,26 +281,3 @@ class _Normaliser:
         for tag, ref in mapping.items():
             if expected.get(tag) != ref:
                 raise self.fail(f"the mapping of {tag!r} disagrees with the tags", *at, "mapping")
-
-
-def _pick(schema: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: schema[k] for k in keys if k in schema}
-
-
-def _without(schema: dict[str, Any], *keys: str) -> dict[str, Any]:
-    """Keys the IR does not know travel on, for check_ir to refuse with a precise pointer."""
-    return {k: v for k, v in schema.items() if k not in keys}
-
-
-def _ordered(schema: dict[str, Any]) -> dict[str, Any]:
-    return {**_pick(schema, *FIELD_KEYS), **_without(schema, *FIELD_KEYS)}
-
-
-def _drop_spelled_type(schema: dict[str, Any], values: Any) -> dict[str, Any]:
-    """`{"type": "string", "enum": [...]}` is a common spelling of the IR's `{"enum": [...]}`."""
-    if not isinstance(values, list) or not isinstance(schema.get("type"), str):
-        return schema
-    spelled = {_SPELLED_TYPE.get(type(v)) for v in values}
-    if spelled == {schema["type"]} or (schema["type"] == "number" and spelled == {"integer"}):
-        return _without(schema, "type")
-    return schema

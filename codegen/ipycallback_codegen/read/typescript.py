@@ -295,6 +295,10 @@ class _Reader:
             return {"const": tree["value"]}
         if kind == "array":
             return {"type": "array", "items": self.field(tree["items"], where)}
+        if kind == "tuple":
+            items = [self.field(item, where) for item in tree["items"]]
+            return {"type": "array", "prefixItems": items, "minItems": len(items),
+                    "maxItems": len(items)}  # fmt: skip
         if kind == "index" or (
             kind == "ref" and tree["name"] == "Record" and len(tree["args"]) == 2
         ):
