@@ -1,7 +1,7 @@
 # Two commands for someone who clones the repo:
 #   make demo   set up .venv and open JupyterLab on examples/
 #   make test   install everything the tests need (Python, npm, Chromium) and run them all
-# `make bench` prints the latency and throughput comparison.
+# `make bench` prints the latency and throughput comparison, and the code generator's speed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +12,8 @@ LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
 INSTALL_BOTH := -e ".[test]" -e ./codegen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint unit unit-oldest frontend-test browser-test bench build chromium clean
+.PHONY: demo test lint unit unit-oldest frontend-test browser-test bench bench-codegen build \
+	chromium clean
 
 $(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
 	$(PYTHON) -m venv $(VENV)
@@ -79,7 +80,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
 	touch $@
 
-bench: $(VENV)/.bench-installed node_modules/.installed chromium
+# The code generator's speed by message-set size; fails if 300 messages take 3 s or more.
+bench-codegen: $(VENV)/.installed
+	$(PY) benchmarks/codegen_speed.py
+
+bench: $(VENV)/.bench-installed node_modules/.installed chromium bench-codegen
 	$(PY) benchmarks/bench.py
 
 clean:

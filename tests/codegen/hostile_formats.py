@@ -26,7 +26,10 @@ TS_RESERVED = set(
 
 
 def to_json(spec: Spec) -> str:
-    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+    if re.search("[\ud800-\udfff]", text):  # a lone surrogate: JSON text escapes it
+        text = json.dumps(spec, indent=2) + "\n"
+    return text
 
 
 def to_yaml(spec: Spec) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
-from .defaults import default_problem
+from .defaults import MAX_DEFAULT_VALUES, default_problem, expanded_size
 from .numbers import NUMERIC, number_problem
 from .patterns import pattern_problem
 from .text import SURROGATE, unpaired_surrogate
@@ -41,6 +41,7 @@ class _Checker:
         self.ir = ir
         self.file = file
         self.defs: dict[str, Any] = {}
+        self.sizes: dict[str, int] = {}  # see expanded_size
         self.tag_field = ""
 
     def fail(self, message: str, *at: str | int) -> CodegenError:
@@ -99,14 +100,16 @@ class _Checker:
             names = meta[direction]
             if not isinstance(names, list) or not names:
                 raise self.fail("declare at least one message", "x-ipycallback", direction)
+            seen: set[str] = set()
             for index, name in enumerate(names):
                 at = ("x-ipycallback", direction, index)
                 if not isinstance(name, str) or name not in self.defs:
                     raise self.fail(f"unknown message {name!r}: not in $defs", *at)
                 if "x-tag" not in self.defs[name]:
                     raise self.fail(f"{name} is not a message: it has no x-tag", *at)
-                if names.index(name) != index:
+                if name in seen:
                     raise self.fail(f"{name} is listed twice", *at)
+                seen.add(name)
             listed.update(names)
         tags: dict[str, str] = {}
         for name, schema in self.defs.items():
@@ -232,6 +235,15 @@ class _Checker:
             problem = default_problem(schema["default"], schema, self.defs)
             if problem:
                 raise self.fail(f"the default {problem}", *at, "default")
+            size = expanded_size(schema["default"], schema, self.defs, self.sizes)
+            if size > MAX_DEFAULT_VALUES:
+                raise self.fail(
+                    f"the default becomes more than {MAX_DEFAULT_VALUES} values once the "
+                    "defaults of its fields are filled in (or contains itself): every message "
+                    "would build them",
+                    *at,
+                    "default",
+                )
 
     def typed(self, schema: dict[str, Any], *at: str | int) -> None:
         kind = schema["type"]
@@ -277,14 +289,16 @@ class _Checker:
         members = schema["oneOf"]
         if not isinstance(members, list) or len(members) < 2:
             raise self.fail("a tagged union needs at least two messages", *at, "oneOf")
+        seen: set[str] = set()
         for index, member in enumerate(members):
             if not isinstance(member, dict) or set(member) != {"$ref"}:
                 raise self.fail("a tagged union lists only $refs", *at, "oneOf", index)
             name = self.ref(member["$ref"], *at, "oneOf", index, "$ref")
             if "x-tag" not in self.defs[name]:
                 raise self.fail(f"untagged union: {name} is not a message", *at, "oneOf", index)
-            if members.index(member) != index:
+            if name in seen:
                 raise self.fail(f"{name} is listed twice", *at, "oneOf", index)
+            seen.add(name)
         if schema.get("discriminator") != {"propertyName": self.tag_field}:
             raise self.fail(
                 f'discriminator must be {{"propertyName": "{self.tag_field}"}} (no mapping)',

@@ -117,6 +117,10 @@ class _Normaliser:
         if "enum" in schema:
             rest = drop_spelled_type(schema, schema["enum"])
             return {**head, "enum": schema["enum"], **without(rest, "title", "description")}
+        if "properties" in schema and "type" not in schema:
+            # An object type, as every generator reads it (JSON Schema would let any
+            # non-object through: no language has a type for that).
+            schema = {**schema, "type": "object"}
         if schema.get("additionalProperties") == {}:
             schema = {**schema, "additionalProperties": True}  # any value: unknown fields
         if isinstance(schema.get("additionalProperties"), dict):
