@@ -105,8 +105,8 @@ def wrap(doc: Any) -> dict[str, Any] | None:
 
 
 def verdict(path: Path, scratch: Path, out: Path | None = None) -> str:
-    """One of `accepted`, `refused: <reason>` or `skipped: <why>`; the generated modules go
-    into `out` if given."""
+    """One of `accepted`, `refused: <reason>`, `skipped: <why>` or `crashed: <error>` (a bug);
+    the generated modules go into `out` if given."""
     try:
         text = path.read_text("utf-8")
         doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -126,6 +126,8 @@ def verdict(path: Path, scratch: Path, out: Path | None = None) -> str:
             raise loaded.locate(error) from None
     except CodegenError as error:
         return f"refused: {error.message}"
+    except Exception as error:  # noqa: BLE001 - the generator's bug, counted and shown
+        return f"crashed: {type(error).__name__}: {error}"
     if out is not None:
         stem = re.sub(r"\W", "_", path.stem)
         (out / f"m_{stem}.py").write_text(py, "utf-8")
@@ -184,9 +186,14 @@ def main() -> None:
     )
     for reason, count in reasons.most_common(25):
         print(f"{count:5d}  {reason}")
+    crashed = {name: v for name, v in verdicts.items() if v.startswith("crashed")}
+    for name, result in crashed.items():
+        print(f"CRASH {name}: {result}")
     if args.list:
         for name, result in verdicts.items():
             print(f"{name}: {result}")
+    if crashed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -201,6 +201,16 @@ def runtime_cases() -> list[Case]:
     ]  # fmt: skip
     out.append(Case("default_chain", _default_chain(), expect="refuse", reason="values once",
                     formats=(".schema.json", ".ts")))  # fmt: skip
+    # A default whose own fields' defaults are wrong, in a type checked later: the wrong one is
+    # refused where it is (the default's size was once computed before it was checked).
+    later = spec({
+        "A": obj({"b": {"$ref": "#/$defs/B", "default": {}}}),
+        "B": obj({"c": {"$ref": "#/$defs/C", "default": {"x": 1}}}),
+        "C": {"enum": ["c"]},
+        "Msg": message("Msg", {"a": {"$ref": "#/$defs/A"}}), "Back": message("Back"),
+    }, ["Msg"], ["Back"])  # fmt: skip
+    out.append(Case("default_checked_later", later, expect="refuse", reason="the default",
+                    formats=(".schema.json",)))  # fmt: skip
     for name, schema, reason in WIDER_REFUSALS:
         named = {"Thing": schema, "Msg": message("Msg", {"t": {"$ref": "#/$defs/Thing"}}),
                  "Back": message("Back")}  # fmt: skip
