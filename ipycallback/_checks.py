@@ -26,3 +26,18 @@ def check_version(method: str, version: object) -> int:
     if not 0 <= version <= MAX_VERSION:
         raise ValueError(f"{method}() expects version in [0, 2**53 - 1], got {version}")
     return version
+
+
+def check_text(method: str, msg: object) -> str:
+    """A str that JSON over UTF-8 can carry: no lone surrogate, which would fail the whole batch."""
+    text = check_msg(method, msg)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{method}() cannot send msg: it holds a lone surrogate "
+                f"{text[error.start]!r} at index {error.start}, which UTF-8 cannot encode; "
+                "send text, or encode binary data (e.g. base64) first"
+            ) from None
+    return text

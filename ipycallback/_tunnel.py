@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import uuid
 import weakref
@@ -13,17 +12,24 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._checks import check_msg, check_version
-from ._delivery import Delivery, Handler, RawHandler
-from ._inbox import Inbox
+from ._checks import check_text, check_version
+from ._delivery import CURRENT_VIEW, Delivery, Handler, Item, OnInterrupt, RawHandler
 from ._kinds import MESSAGE
-from ._outbox import Entry, Outbox
+from ._outbox import Frame, Outbox
+from ._pacing import BUDGET, SCHEDULER, Clock, TokenBucket
+from ._report import Reporter
+from ._views import Views
+from ._wire import Entry, read_frame
 
 _BUNDLE = Path(__file__).parent / "static" / "tunnel.js"
 
 # The live tunnel for each id, so that re-running `SlowTunnelWidget(tunnel_id="x")` replaces x.
 _LIVE: weakref.WeakValueDictionary[str, SlowTunnelWidget] = weakref.WeakValueDictionary()
 _LIVE_LOCK = threading.Lock()
+
+# The widget state carries the latest message of each direction only up to this size, so a
+# reloaded page never has to swallow (or replay) a huge payload.
+STATE_MSG_LIMIT = 64 * 1024
 
 
 class TunnelClosedError(RuntimeError):
@@ -41,6 +47,13 @@ class TunnelStats:
     dropped: int
     handler_errors: int
     bad_frames: int
+    resent: int = 0
+    duplicates: int = 0
+    out_of_order: int = 0
+    lost: int = 0
+    views: int = 0
+    kept: int = 0
+    interrupted: int = 0
 
 
 class SlowTunnelWidget(anywidget.AnyWidget):
@@ -52,30 +65,42 @@ class SlowTunnelWidget(anywidget.AnyWidget):
     """
 
     _esm = _BUNDLE
+    # Where time and the pacing budget come from; tests put a hand-driven clock here.
+    _clock: Clock = SCHEDULER
+    _budget: TokenBucket = BUDGET
     tunnel_id = traitlets.Unicode(read_only=True).tag(sync=True)
     # Set by TypedTunnel: the message set's JSON Schema, so browser code can validate without
     # a build step, and a reloaded page still has it.
     _typed_schema = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
-        self, tunnel_id: str | None = None, *, max_pending: int = 100_000, **kwargs: Any
+        self,
+        tunnel_id: str | None = None,
+        *,
+        max_pending: int = 100_000,
+        on_interrupt: OnInterrupt = "deliver",
+        **kwargs: Any,
     ) -> None:
         tid = str(uuid.uuid4()) if tunnel_id is None else tunnel_id
         if not isinstance(tid, str) or not tid:
             raise TypeError(f"tunnel_id must be a non-empty str, got {tid!r}")
+        # Lock order: _lock (sending) before the views' lock before the outbox's; _received_lock
+        # is a leaf, taken while the views hand in messages.
         self._lock = threading.RLock()
+        self._received_lock = threading.Lock()
         self._closed = False
         self._sent_version = 0
-        self._received_version = 0
         self._py_endpoint: tuple[int, str] = (0, "")
         self._js_endpoint: tuple[int, str] = (0, "")
         self._sent = 0
         self._received = 0
         self._frames_received = 0
         self._bad_frames = 0
-        self._inbox = Inbox()
-        self._delivery = Delivery(tid, max_pending)
-        self._outbox = Outbox(self._transmit)
+        clock = self._clock
+        self._reporter = Reporter(tid, clock)
+        self._delivery = Delivery(self._reporter, max_pending, on_interrupt, clock)
+        self._outbox = Outbox(self._transmit, self._budget, clock)
+        self._views = Views(self._outbox, self._reporter, self._accept_items, clock)
         with _LIVE_LOCK:
             previous = _LIVE.get(tid)
             _LIVE[tid] = self
@@ -90,48 +115,66 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     def send_msg(self, msg: str) -> int:
         """Send `msg` to the browser and return its version (the previous version + 1)."""
-        check_msg("send_msg", msg)
+        check_text("send_msg", msg)
         with self._lock:
             self._check_open()
             version = self._sent_version + 1
-            self._enqueue(version, msg)
+            self._enqueue(version, msg, MESSAGE, None)
         return version
 
     def send_msg_with_version(self, version: int, msg: str) -> bool:
         """Send a reply tagged with its request's version; return whether it was sent.
 
-        A reply older than the newest message received from the browser is stale and dropped.
+        The reply goes to the page whose message is being handled (outside a handler: the page
+        that sent the latest message). It is stale, and dropped, when it is older than the
+        newest message received from that page.
         """
         check_version("send_msg_with_version", version)
-        check_msg("send_msg_with_version", msg)
+        check_text("send_msg_with_version", msg)
         with self._lock:
             self._check_open()
-            if version < self._received_version:
+            view = CURRENT_VIEW.get() or self._views.last_view
+            if view is not None and version < self._views.received_version(view):
                 return False
-            self._enqueue(version, msg)
+            self._enqueue(version, msg, MESSAGE, view)
         return True
 
     def flush(self) -> None:
         """Send queued messages now instead of waiting for the pacing budget."""
         self._outbox.flush()
 
-    def _send_kind(self, version: int, msg: str, kind: int, *, drop_stale: bool) -> bool:
-        """The typed layer's way to send replies and errors; same rules as the public methods."""
+    def _send_kind(
+        self, version: int, msg: str, kind: int, *, drop_stale: bool, to: str | None = None
+    ) -> bool:
+        """The typed layer's way to send replies, errors and cancellations to view `to`."""
+        check_text("send", msg)
         with self._lock:
             self._check_open()
-            if drop_stale and version < self._received_version:
+            if drop_stale and to is not None and version < self._views.received_version(to):
                 return False
-            self._enqueue(version, msg, kind)
+            self._enqueue(version, msg, kind, to)
         return True
 
-    def _enqueue(self, version: int, msg: str, kind: int = MESSAGE) -> None:
-        self._sent_version = max(self._sent_version, version)
-        self._js_endpoint = (version, msg)
+    def _enqueue(self, version: int, msg: str, kind: int, to: str | None) -> None:
+        entry: Entry = [version, msg]
+        if to is not None:
+            entry += [kind, to]
+        elif kind != MESSAGE:
+            entry.append(kind)
+        if kind == MESSAGE:
+            # Replies, errors and cancellations carry the other side's versions: they must not
+            # move this side's counter.
+            self._sent_version = max(self._sent_version, version)
+            self._js_endpoint = (version, msg)
         self._sent += 1
-        self._outbox.push(version, msg, kind)
+        self._outbox.push(entry, len(msg))
+        self._views.note_sent()
 
-    def _transmit(self, entries: list[Entry]) -> None:
-        self.send({"b": entries})
+    def _transmit(self, frame: Frame) -> None:
+        try:
+            self.send(frame)
+        except Exception as error:  # the entries stay kept: a probe or hello sends them again
+            self._reporter.report(f"sending a frame failed: {type(error).__name__}: {error}")
 
     def _check_open(self) -> None:
         if self._closed:
@@ -149,29 +192,37 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 f"on_receive() expects a callable (version, msg) -> None, "
                 f"got {type(handler).__name__}"
             )
-        self._on_receive_kind(None if handler is None else lambda v, m, _kind: handler(v, m))
+        self._on_receive_kind(
+            None
+            if handler is None
+            else lambda v, m, kind, _view: handler(v, m) if kind == 0 else None
+        )
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""
         self._delivery.set_handler(handler)
 
     def _on_custom_msg(self, _widget: object, content: object, _buffers: object) -> None:
-        entries, problems = self._inbox.accept(content)
+        frame, problems = read_frame(content)
+        if problems:
+            with self._lock:
+                self._bad_frames += len(problems)
+            self._reporter.report("ignored a malformed frame: " + "; ".join(problems[:3]))
         with self._lock:
             self._frames_received += 1
-            self._bad_frames += len(problems)
-            if entries:
-                self._received += len(entries)
-                self._received_version = max(
-                    self._received_version, max(entry[0] for entry in entries)
-                )
-                self._py_endpoint = entries[-1][:2]
-        for problem in problems:
-            sys.stderr.write(
-                f"ipycallback [{self.tunnel_id}]: ignored a malformed frame: {problem}\n"
-            )
-        if entries:
-            self._delivery.deliver(entries)
+        if frame is not None:
+            self._views.accept(frame)
+        self._delivery.drain()
+
+    def _accept_items(self, items: list[Item]) -> None:
+        # Runs under the views' lock, in stream order.
+        with self._received_lock:
+            self._received += len(items)
+            for version, msg, kind, _ in reversed(items):
+                if kind == MESSAGE:
+                    self._py_endpoint = (version, msg)
+                    break
+        self._delivery.enqueue(items)
 
     # ------------------------------------------------------------------- state
 
@@ -191,6 +242,7 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     @property
     def stats(self) -> TunnelStats:
+        counts = self._views.counts()
         with self._lock:
             return TunnelStats(
                 sent=self._sent,
@@ -202,6 +254,13 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 dropped=self._delivery.dropped,
                 handler_errors=self._delivery.handler_errors,
                 bad_frames=self._bad_frames,
+                resent=self._outbox.resent,
+                duplicates=counts.duplicates,
+                out_of_order=counts.out_of_order,
+                lost=counts.lost_in + counts.lost_out,
+                views=self._views.count,
+                kept=self._outbox.kept,
+                interrupted=self._delivery.interrupted,
             )
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
@@ -210,8 +269,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
         if key is None:
             with self._lock:
-                state["py_endpoint"] = list(self._py_endpoint)
-                state["js_endpoint"] = list(self._js_endpoint)
+                state["py_endpoint"] = _state_endpoint(self._py_endpoint)
+                state["js_endpoint"] = _state_endpoint(self._js_endpoint)
         return state
 
     def close(self) -> None:
@@ -223,7 +282,13 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         try:
             self._outbox.flush()
         finally:
+            self._views.close()
             with _LIVE_LOCK:
                 if _LIVE.get(self.tunnel_id) is self:
                     del _LIVE[self.tunnel_id]
             super().close()
+
+
+def _state_endpoint(endpoint: tuple[int, str]) -> list[int | str | None]:
+    version, msg = endpoint
+    return [version, msg if len(msg) <= STATE_MSG_LIMIT else None]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import sys
 import threading
 import traceback
 from collections import deque
@@ -15,7 +14,7 @@ from typing import Any, TypeVar, overload
 import msgspec
 
 from ._errors import ErrorCode, MessageValidationError, TunnelError, WireError
-from ._kinds import ERROR, REPLY
+from ._kinds import ERROR, MESSAGE, REPLY
 from ._message_set import MessageSet, browser_schema
 from ._tunnel import SlowTunnelWidget
 
@@ -73,12 +72,13 @@ class TypedTunnel:
         self._handlers: dict[type, Handler[Any]] = {}
         self._plain: PlainHandler | None = None
         self._on_error: ErrorHandler | None = None
-        self._queued: dict[type, tuple[int, msgspec.Struct]] = {}
+        # Requests are superseded per page and type: two tabs asking at once both get answers.
+        self._queued: dict[tuple[str, type], tuple[int, msgspec.Struct]] = {}
         self._drain_scheduled = False
-        self._tasks: dict[type, asyncio.Task[None]] = {}
-        self._latest: dict[type, int] = {}
+        self._tasks: dict[tuple[str, type], asyncio.Task[None]] = {}
+        self._latest: dict[tuple[str, type], int] = {}
         # Messages of a type whose handler is not registered yet; bounded, oldest dropped.
-        self._waiting: dict[type, deque[tuple[int, msgspec.Struct]]] = {}
+        self._waiting: dict[type, deque[tuple[int, msgspec.Struct, str]]] = {}
         self.stats = TypedStats()
         tunnel.set_trait(
             "_typed_schema",
@@ -111,8 +111,8 @@ class TypedTunnel:
                 raise TypeError(f"a handler must be callable, got {type(fn).__name__}")
             self._handlers[msg_type] = fn
             waiting = self._waiting.pop(msg_type, deque())
-            for version, msg in waiting:
-                self._dispatch(msg_type, version, msg)
+            for version, msg, view in waiting:
+                self._dispatch(msg_type, version, msg, view)
             return fn
 
         return register if handler is None else register(handler)
@@ -131,34 +131,39 @@ class TypedTunnel:
 
     # ------------------------------------------------------------- receive
 
-    def _receive(self, version: int, text: str, kind: int) -> None:
+    def _receive(self, version: int, text: str, kind: int, view: str) -> None:
         if kind == ERROR:
             self._received_error(version, text)
             return
+        if kind != MESSAGE:
+            return  # replies and cancellations: kernel-side requests come with issue 13
         self.stats.received += 1
         try:
             msg = self._in.decode(text)
         except (msgspec.ValidationError, msgspec.DecodeError) as error:
-            self._reject(version, text, error)
+            self._reject(version, text, error, view)
             return
         except MessageValidationError as unsafe:  # e.g. a naive datetime: refused both ways
             self.stats.rejected += 1
             tag = _peek_tag(text, self._in.tag_field)
-            self._send_error(version, "validation", unsafe.reason, path=unsafe.path, type=tag)
+            self._send_error(
+                version, "validation", unsafe.reason, path=unsafe.path, type=tag, view=view
+            )
             return
         cls = type(msg)
+        key = (view, cls)
         with self._lock:
-            if version >= self._latest.get(cls, 0):
-                self._latest[cls] = version
+            if version >= self._latest.get(key, 0):
+                self._latest[key] = version
             if cls not in self._replies:
                 queued = False
             else:
-                if cls in self._queued:
+                if key in self._queued:
                     self.stats.superseded += 1
-                self._queued[cls] = (version, msg)
+                self._queued[key] = (version, msg)
                 queued = True
         if not queued:
-            self._dispatch(cls, version, msg)
+            self._dispatch(cls, version, msg, view)
         else:
             self._schedule_drain()
 
@@ -180,52 +185,52 @@ class TypedTunnel:
         with self._lock:
             queued, self._queued = self._queued, {}
             self._drain_scheduled = False
-        for cls, (version, msg) in queued.items():
-            running = self._tasks.pop(cls, None)
+        for (view, cls), (version, msg) in queued.items():
+            running = self._tasks.pop((view, cls), None)
             if running is not None and not running.done():
                 running.cancel()
                 self.stats.superseded += 1
-            self._dispatch(cls, version, msg)
+            self._dispatch(cls, version, msg, view)
 
-    def _dispatch(self, cls: type, version: int, msg: msgspec.Struct) -> None:
+    def _dispatch(self, cls: type, version: int, msg: msgspec.Struct, view: str) -> None:
         handler = self._handlers.get(cls)
         if handler is None:
             waiting = self._waiting.setdefault(cls, deque(maxlen=_MAX_WAITING))
             if len(waiting) == _MAX_WAITING:
                 self._report(f"no handler for {cls.__name__}; dropped its oldest waiting message")
-            waiting.append((version, msg))
+            waiting.append((version, msg, view))
             return
         self.stats.handled += 1
         try:
             result = handler(version, msg)
         except Exception as error:
-            self._handler_failed(version, cls, error)
+            self._handler_failed(version, cls, error, view)
             return
         if inspect.isawaitable(result):
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 self._handler_failed(
-                    version, cls, RuntimeError("async handlers need an event loop")
+                    version, cls, RuntimeError("async handlers need an event loop"), view
                 )
                 return
-            task = loop.create_task(self._finish(cls, version, result))
+            task = loop.create_task(self._finish(cls, version, result, view))
             if cls in self._replies:
-                self._tasks[cls] = task
+                self._tasks[(view, cls)] = task
         else:
-            self._reply(cls, version, result)
+            self._reply(cls, version, result, view)
 
-    async def _finish(self, cls: type, version: int, pending: Awaitable[Any]) -> None:
+    async def _finish(self, cls: type, version: int, pending: Awaitable[Any], view: str) -> None:
         try:
             result = await pending
         except asyncio.CancelledError:
             return  # superseded by a newer request: its reply must never be sent
         except Exception as error:
-            self._handler_failed(version, cls, error)
+            self._handler_failed(version, cls, error, view)
             return
-        self._reply(cls, version, result)
+        self._reply(cls, version, result, view)
 
-    def _reply(self, cls: type, version: int, result: Any) -> None:
+    def _reply(self, cls: type, version: int, result: Any, view: str) -> None:
         if result is None:
             return
         if self._out.tag(type(result)) is None:
@@ -233,28 +238,32 @@ class TypedTunnel:
                 version,
                 cls,
                 TypeError(f"the handler returned {type(result).__name__}, not a declared message"),
+                view,
             )
             return
         try:
             data = self._out.encode(result)
         except MessageValidationError as error:
-            self._handler_failed(version, cls, error)
+            self._handler_failed(version, cls, error, view)
             return
-        if version < self._latest.get(cls, 0):
+        if version < self._latest.get((view, cls), 0):
             self.stats.stale_replies += 1  # a newer request of this type arrived meanwhile
             return
-        self.tunnel._send_kind(version, data, REPLY, drop_stale=False)
+        self.tunnel._send_kind(version, data, REPLY, drop_stale=False, to=view)
 
-    def _reject(self, version: int, text: str, error: Exception) -> None:
+    def _reject(self, version: int, text: str, error: Exception, view: str) -> None:
         tag = _peek_tag(text, self._in.tag_field)
         if tag is None and self._plain is not None:
-            self._call_plain(version, text)
+            self._call_plain(version, text, view)
             return
         self.stats.rejected += 1
         declared = ", ".join(self._in.by_tag)
         if tag is None:
             self._send_error(
-                version, "unknown_type", f"not a declared message; expected one of {declared}"
+                version,
+                "unknown_type",
+                f"not a declared message; expected one of {declared}",
+                view=view,
             )
         elif tag not in self._in.by_tag:
             self._send_error(
@@ -263,19 +272,24 @@ class TypedTunnel:
                 f"unknown message type {tag!r}; expected one of {declared}",
                 path=f"$.{self._in.tag_field}",
                 type=tag,
+                view=view,
             )
         else:
             invalid = MessageValidationError.from_msgspec(error)  # type: ignore[arg-type]
-            self._send_error(version, "validation", invalid.reason, path=invalid.path, type=tag)
+            self._send_error(
+                version, "validation", invalid.reason, path=invalid.path, type=tag, view=view
+            )
 
-    def _call_plain(self, version: int, text: str) -> None:
+    def _call_plain(self, version: int, text: str, view: str) -> None:
         assert self._plain is not None
         try:
             self._plain(version, text)
         except Exception as error:
-            self._handler_failed(version, None, error)
+            self._handler_failed(version, None, error, view)
 
-    def _handler_failed(self, version: int, cls: type | None, error: BaseException) -> None:
+    def _handler_failed(
+        self, version: int, cls: type | None, error: BaseException, view: str | None
+    ) -> None:
         self.stats.handler_errors += 1
         name = cls.__name__ if cls else "plain message"
         self._report(
@@ -283,7 +297,9 @@ class TypedTunnel:
             + "".join(traceback.format_exception(error))
         )
         tag = self._in.tag(cls) if cls else None
-        self._send_error(version, "handler_exception", f"{type(error).__name__}: {error}", type=tag)
+        self._send_error(
+            version, "handler_exception", f"{type(error).__name__}: {error}", type=tag, view=view
+        )
 
     def _send_error(
         self,
@@ -292,10 +308,13 @@ class TypedTunnel:
         message: str,
         path: str | None = None,
         type: str | None = None,
+        view: str | None = None,
     ) -> None:
+        # User text (a payload quoted in a message) may hold what UTF-8 cannot carry.
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")
         body = _ENCODER.encode(WireError(code, message, path, type)).decode()
         if not self.tunnel.closed:
-            self.tunnel._send_kind(version, body, ERROR, drop_stale=False)
+            self.tunnel._send_kind(version, body, ERROR, drop_stale=False, to=view)
 
     def _received_error(self, version: int, text: str) -> None:
         self.stats.errors_received += 1
@@ -313,7 +332,9 @@ class TypedTunnel:
             self._report("the on_error handler failed:\n" + traceback.format_exc())
 
     def _report(self, text: str) -> None:
-        sys.stderr.write(f"ipycallback [{self.tunnel.tunnel_id}]: {text}\n")
+        # The tunnel's reporter keeps a flood of failures from tripping the output limiter.
+        summary, _, detail = text.partition("\n")
+        self.tunnel._reporter.report(summary, detail)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{f.name}={getattr(self.stats, f.name)}" for f in fields(self.stats))

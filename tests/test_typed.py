@@ -48,7 +48,7 @@ def typed_tunnel() -> tuple[TypedTunnel, RecordingComm]:
 
 
 def sent(recorder: RecordingComm) -> list[list[object]]:
-    return [entry for frame in recorder.custom() for entry in frame["b"]]
+    return recorder.entries()
 
 
 def flush(typed: TypedTunnel) -> None:
@@ -124,7 +124,7 @@ def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -
         seen.append((version, query))
         return QueryResult(query.text, [Hit(query.text.upper(), 1.0)])
 
-    recorder.from_browser({"b": [[7, '{"type": "Query", "text": "abc"}']]})
+    recorder.view().send([[7, '{"type": "Query", "text": "abc"}']])
     flush(typed)
     assert seen == [(7, Query("abc", 10))]
     (entry,) = sent(recorder)
@@ -133,22 +133,21 @@ def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -
 
 
 def error_reports(recorder: RecordingComm) -> list[tuple[int, dict[str, object]]]:
-    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:] == [ERROR]]
+    # Errors go back to the page that sent the bad message.
+    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:3] == [ERROR]]
 
 
 def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_working() -> None:
     typed, recorder = typed_tunnel()
     got: list[int] = []
     typed.on(Stop, lambda version, msg: got.append(version))
-    recorder.from_browser(
-        {
-            "b": [
-                [1, '{"type": "Query", "text": "abc", "limit": -5}'],
-                [2, '{"type": "Nope"}'],
-                [3, "plain text"],
-                [4, '{"type": "Stop"}'],
-            ]
-        }
+    recorder.view().send(
+        [
+            [1, '{"type": "Query", "text": "abc", "limit": -5}'],
+            [2, '{"type": "Nope"}'],
+            [3, "plain text"],
+            [4, '{"type": "Stop"}'],
+        ]
     )
     flush(typed)
     reports = error_reports(recorder)
@@ -172,7 +171,7 @@ def test_plain_strings_reach_the_fallback_handler() -> None:
     typed, recorder = typed_tunnel()
     plain: list[tuple[int, str]] = []
     typed.on_plain(lambda version, text: plain.append((version, text)))
-    recorder.from_browser({"b": [[1, "hello"], [2, '{"not": "tagged"}']]})
+    recorder.view().send([[1, "hello"], [2, '{"not": "tagged"}']])
     assert plain == [(1, "hello"), (2, '{"not": "tagged"}')]
     assert typed.send_msg("plain back") == 1
 
@@ -184,7 +183,7 @@ def test_a_raising_handler_is_reported_to_the_sender(capsys: pytest.CaptureFixtu
     def stop(version: int, msg: Stop) -> None:
         raise RuntimeError("cannot stop")
 
-    recorder.from_browser({"b": [[5, '{"type": "Stop"}']]})
+    recorder.view().send([[5, '{"type": "Stop"}']])
     flush(typed)
     assert error_reports(recorder) == [
         (5, {"code": "handler_exception", "message": "RuntimeError: cannot stop", "type": "Stop"})
@@ -197,7 +196,7 @@ def test_errors_from_the_browser_reach_the_error_handler() -> None:
     errors: list[TunnelError] = []
     typed.on_error(errors.append)
     body = '{"code": "validation", "message": "expected integer", "path": "$.count"}'
-    recorder.from_browser({"b": [[3, body, ERROR]]})
+    recorder.view().send([[3, body, ERROR]])
     (error,) = errors
     assert (error.version, error.code, error.path) == (3, "validation", "$.count")
 
@@ -209,7 +208,7 @@ def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() 
         typed.on(Query, lambda v, q: seen.append(q.text) or QueryResult(q.text, []))
         typed.on(Stop, lambda v, s: seen.append("stop"))
         batch = [[i, json.dumps({"type": "Query", "text": "abc"[:i]})] for i in range(1, 4)]
-        recorder.from_browser({"b": [*batch, [4, '{"type": "Stop"}']]})
+        recorder.view().send([*batch, [4, '{"type": "Stop"}']])
         await asyncio.sleep(0)
         return typed, recorder, seen
 
@@ -231,9 +230,9 @@ def test_a_newer_request_cancels_the_older_async_handler() -> None:
             finished.append(query.text)
             return QueryResult(query.text, [])
 
-        recorder.from_browser({"b": [[1, '{"type": "Query", "text": "a"}']]})
+        recorder.view().send([[1, '{"type": "Query", "text": "a"}']])
         await asyncio.sleep(0.01)
-        recorder.from_browser({"b": [[2, '{"type": "Query", "text": "ab"}']]})
+        recorder.view().send([[2, '{"type": "Query", "text": "ab"}']])
         await asyncio.sleep(0.2)
         return typed, recorder, finished
 
@@ -251,7 +250,7 @@ def test_a_one_type_set_still_requires_the_tag() -> None:
     got: list[int] = []
     typed.on(Stop, lambda version, msg: got.append(version))
     recorder = comm_of(tunnel)
-    recorder.from_browser({"b": [[1, "{}"], [2, '{"type": "Other"}'], [3, '{"type": "Stop"}']]})
+    recorder.view().send([[1, "{}"], [2, '{"type": "Other"}'], [3, '{"type": "Stop"}']])
     flush(typed)
     assert got == [3]
     assert [report[1]["code"] for report in error_reports(recorder)] == [
