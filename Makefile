@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 LINT_PATHS := ipycallback tests $(wildcard benchmarks)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint unit unit-oldest frontend-test browser-test bench build chromium clean
+.PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,21 @@ frontend-test: node_modules/.installed
 unit: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -m "not browser" -q
 
-browser-test: $(VENV)/.installed chromium
+# A second venv with jupyter-collaboration (real-time collaboration) for the browser tests that
+# need it: installed in .venv it would turn RTC on for every test. Pinned to the tested version.
+RTC_VENV := .venv-rtc
+JUPYTER_COLLABORATION := 5.0.4
+
+$(RTC_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RTC_VENV)
+	$(RTC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RTC_VENV)/bin/python -m pip install --quiet -e ".[test]" \
+	  jupyter-collaboration==$(JUPYTER_COLLABORATION)
+	touch $@
+
+rtc-venv: $(RTC_VENV)/.installed
+
+browser-test: $(VENV)/.installed $(RTC_VENV)/.installed chromium
 	$(PY) -m pytest -m browser -v
 
 # The oldest Python that pyproject.toml allows, where this machine has it (pyenv's 3.10.x):
@@ -78,4 +92,4 @@ bench: $(VENV)/.bench-installed node_modules/.installed chromium
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST_VENV) node_modules build
+	rm -rf $(VENV) $(OLDEST_VENV) $(RTC_VENV) node_modules build

@@ -26,6 +26,7 @@ PROBE_FIRST = 2.0
 PROBE_MAX = 30.0
 NACK_FIRST = 0.5
 NACK_REPEAT = 2.0
+RESEND_QUIET = 2.0
 # A view that is behind and silent this long no longer holds entries in the outbox.
 LIVE_SILENCE = 60.0
 MAX_VIEWS = 256
@@ -39,7 +40,10 @@ class View:
     heard: float = 0.0
     received_version: int = 0
     greeted: bool = False
+    base: int = 1
     gone: bool = False
+    resent_from: int = 0
+    resent_at: float = float("-inf")
     caps: dict[str, Any] = field(default_factory=dict)
     nack_timer: Timer | None = None
 
@@ -81,8 +85,8 @@ class Views:
         with self._lock, self._outbox.hold():
             view = self._view(frame.peer)
             view.heard = self._clock.now()
-            if frame.bye:
-                view.gone = True
+            # A page restored from the back/forward cache comes back after saying goodbye.
+            view.gone = frame.bye
             if frame.ack is not None and frame.ack > view.acked:
                 view.acked = min(frame.ack, self._outbox.sent_through)
             if frame.hello is not None:
@@ -136,16 +140,26 @@ class Views:
         view.caps = hello.caps
         if not view.greeted:
             view.greeted = True
-            base = self._outbox.oldest_kept
+            view.base = self._outbox.oldest_kept
             if hello.first_seen is not None:
-                base = min(base, hello.first_seen)
-            view.acked = max(view.acked, base - 1)
-            self._outbox.control("h", base, view.peer)
-            self._outbox.resend_from(base)
-        else:
+                view.base = min(view.base, hello.first_seen)
+            view.acked = max(view.acked, view.base - 1)
+            self._mark_resend(view, view.base)
+            self._outbox.resend_from(view.base)
+        elif (
+            self._clock.now() - view.resent_at >= RESEND_QUIET or view.acked + 1 < view.resent_from
+        ):
+            # Hellos repeat while a cell keeps the kernel busy, and arrive together when it is
+            # done: one resend answers them all.
+            self._mark_resend(view, view.acked + 1)
             self._resend(view, view.acked + 1)
-        # At once, so the view learns what to send again.
+        # Every hello gets its answer (the first may have been lost), with the ack at once, so
+        # the view learns what to send again.
+        self._outbox.control("h", view.base, view.peer)
         self._outbox.control("a", view.reorder.received_through, view.peer)
+
+    def _mark_resend(self, view: View, seq: int) -> None:
+        view.resent_from, view.resent_at = seq, self._clock.now()
 
     def _resend(self, view: View, seq: int) -> None:
         oldest = self._outbox.oldest_kept

@@ -173,7 +173,7 @@ def test_entries_are_kept_until_every_live_page_acknowledged_them(
     assert tunnel.stats.kept == 0
 
 
-def test_a_reconnected_page_gets_what_it_missed(tunnel: SlowTunnelWidget) -> None:
+def test_a_reconnected_page_gets_what_it_missed(tunnel: SlowTunnelWidget, clock: FakeClock) -> None:
     recorder = comm_of(tunnel)
     view = recorder.view()
     view.hello()
@@ -181,10 +181,18 @@ def test_a_reconnected_page_gets_what_it_missed(tunnel: SlowTunnelWidget) -> Non
         tunnel.send_msg(str(i))
     view.frame(a=2)
     recorder.published.clear()
+    clock.advance(10)
     view.hello(first_seen=1, a=2)  # after a reconnect: "I have 1..2"
     data = [frame for frame in frames(recorder) if "b" in frame]
     assert [entry[1] for frame in data for entry in frame["b"]] == ["3", "4", "5"]
+    assert data[0]["h"] == {"view1": 1}, "every hello is answered"
     assert tunnel.stats.resent == 3
+    # Hellos that queued up behind a busy cell arrive together: one resend answers them all.
+    recorder.published.clear()
+    for _ in range(5):
+        view.hello(first_seen=1, a=2)
+    assert tunnel.stats.resent == 3
+    assert [frame.get("h") for frame in frames(recorder)] == [{"view1": 1}] * 5
 
 
 def test_a_page_asking_for_entries_no_longer_kept_is_told_they_are_gone(

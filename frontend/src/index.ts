@@ -5,7 +5,7 @@ import { pageRegistry } from "./registry";
 import { Tunnel } from "./tunnel";
 
 export { TunnelRegistry } from "./registry";
-export { Tunnel, TunnelClosedError } from "./tunnel";
+export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel";
 export type { Handler } from "./delivery";
 export {
   MessageValidationError,
@@ -30,11 +30,11 @@ function initialize({ model, signal }: InitializeProps): () => void {
   const registry = pageRegistry(host, VERSION);
   const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
   registry._register(tunnel);
+  // However the tunnel closes (the kernel closed it, restarted, or the model went away), the
+  // registry forgets it, so wait(id) waits for the tunnel a re-run cell creates.
+  tunnel._onClose(() => registry._unregister(tunnel));
   if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
-  const cleanup = (): void => {
-    tunnel._close();
-    registry._unregister(tunnel);
-  };
+  const cleanup = (): void => tunnel._close();
   signal?.addEventListener("abort", cleanup);
   return cleanup;
 }

@@ -1,3 +1,4 @@
+import { type Clock, realClock } from "./clock";
 import type { Tunnel } from "./tunnel";
 import { typedFromSchema } from "./typed/from-schema";
 
@@ -8,11 +9,13 @@ export interface WaitOptions {
 /** `window.IPyCallback`: every live tunnel on the page, by tunnel_id. */
 export class TunnelRegistry {
   readonly version: string;
+  readonly #clock: Clock;
   readonly #tunnels = new Map<string, Tunnel>();
   readonly #waiters = new Map<string, Set<(tunnel: Tunnel) => void>>();
 
-  constructor(version: string) {
+  constructor(version: string, clock: Clock = realClock) {
     this.version = version;
+    this.#clock = clock;
   }
 
   get(tunnelId: string): Tunnel | undefined {
@@ -39,10 +42,10 @@ export class TunnelRegistry {
         this.#waiters.set(tunnelId, waiters);
       }
       const waiter = (tunnel: Tunnel): void => {
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         resolve(tunnel);
       };
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         waiters.delete(waiter);
         reject(
           new Error(

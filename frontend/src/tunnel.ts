@@ -1,10 +1,17 @@
-import { Delivery, type Handler, type KindHandler } from "./delivery";
+import { checkMsg, checkVersion } from "./checks";
+import type { Clock } from "./clock";
+import { KernelRestartedError, TunnelClosedError } from "./closed-errors";
+import { Delivery, type Handler, type KindHandler, type YieldTask } from "./delivery";
+import { capsOf, type KernelLike, kernelOf, reportKernelGone, watchKernel } from "./kernel-link";
 import type { TunnelModel } from "./model";
-import { type Entry, Kind, packFrames, readFrame } from "./wire";
+import { watchPage } from "./page-lifecycle";
+import { RateLimitedReporter } from "./rate-limited-reporter";
+import { randomPeerId } from "./stream/peer-id";
+import { ViewStream, type ViewStreamOptions } from "./stream/view-stream";
+import { TypedSchemaWatch } from "./typed-schema-watch";
+import { type Entry, type Incoming, Kind } from "./wire";
 
-export class TunnelClosedError extends Error {
-  override name = "TunnelClosedError";
-}
+export { KernelRestartedError, TunnelClosedError };
 
 export interface TunnelStats {
   sent: number;
@@ -15,100 +22,120 @@ export interface TunnelStats {
   dropped: number;
   handlerErrors: number;
   badFrames: number;
+  /** Entries sent again because the kernel lacked them. */
+  resent: number;
+  /** Kernel entries received twice (dropped). */
+  duplicates: number;
+  /** Kernel entries the kernel no longer had when this page asked again. */
+  lost: number;
+  /** Kernel entries that arrived ahead of a gap and waited for it. */
+  outOfOrder: number;
+  /** Entries dropped from the resend buffer before the kernel acknowledged them. */
+  evicted: number;
+  /** Entries kept until the kernel acknowledges them. */
+  unacked: number;
 }
 
-function describe(value: unknown): string {
-  const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  let text: string;
-  try {
-    text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    text = "?";
-  }
-  return `${type}: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
-}
-
-function checkMsg(method: string, msg: unknown): asserts msg is string {
-  if (typeof msg !== "string") {
-    throw new TypeError(`${method}() expects msg to be a string, got ${describe(msg)}`);
-  }
-}
-
-function checkVersion(method: string, version: unknown): asserts version is number {
-  if (!Number.isSafeInteger(version) || (version as number) < 0) {
-    throw new TypeError(
-      `${method}() expects version to be a non-negative integer, got ${describe(version)}`,
-    );
-  }
+export interface TunnelOptions extends ViewStreamOptions {
+  maxPending?: number;
+  /** This view's peer id; random by default. */
+  peerId?: string;
+  yieldTask?: YieldTask;
+  sliceMs?: number;
 }
 
 function endpoint(value: unknown): Entry {
-  return Array.isArray(value) &&
-    Number.isSafeInteger(value[0]) &&
-    typeof value[1] === "string"
-    ? [value[0] as number, value[1]]
-    : [0, ""];
+  // The kernel leaves a message over 64 Ki characters out of the state: [version, null].
+  if (!Array.isArray(value) || !Number.isSafeInteger(value[0])) return [0, ""];
+  return [value[0] as number, typeof value[1] === "string" ? value[1] : ""];
 }
 
 /** The browser side of a SlowTunnelWidget: `window.IPyCallback.get(tunnel_id)`. */
 export class Tunnel {
   readonly tunnel_id: string;
   readonly #model: TunnelModel;
+  readonly #stream: ViewStream;
   readonly #delivery: Delivery;
+  readonly #kernel: KernelLike | null;
+  readonly #frameErrors: RateLimitedReporter;
+  readonly #closeListeners: ((error: TunnelClosedError) => void)[] = [];
+  readonly #schema: TypedSchemaWatch;
+  readonly #unwatchPage: () => void;
+  #unwatchKernel: () => void = () => {};
   #sentVersion: number;
   #receivedVersion: number;
   #pyEndpoint: Entry;
   #jsEndpoint: Entry;
-  #outbox: Entry[] = [];
-  #flushQueued = false;
-  #closed = false;
-  readonly #schemaWaiters: (() => void)[] = [];
+  #closeError: TunnelClosedError | null = null;
   #sent = 0;
   #received = 0;
-  #framesSent = 0;
   #framesReceived = 0;
   #badFrames = 0;
 
-  constructor(tunnelId: string, model: TunnelModel, options: { maxPending?: number } = {}) {
+  constructor(tunnelId: string, model: TunnelModel, options: TunnelOptions = {}) {
     this.tunnel_id = tunnelId;
     this.#model = model;
-    this.#delivery = new Delivery(tunnelId, options.maxPending ?? 100_000);
+    this.#kernel = kernelOf(model);
+    const prefix = `IPyCallback [${tunnelId}]`;
+    this.#stream = new ViewStream(
+      options.peerId ?? randomPeerId(),
+      {
+        send: (frame) => this.#transmit(frame),
+        deliver: (entries) => this.#deliver(entries),
+        caps: () => capsOf(this.#kernel),
+        warn: (line) => console.warn(`${prefix}: ${line}`),
+        badFrame: (problems) => {
+          this.#badFrames += problems.length;
+          this.#frameErrors.report("ignored a malformed frame:", problems);
+        },
+      },
+      options,
+    );
+    this.#frameErrors = new RateLimitedReporter(prefix, this.#stream.clock);
+    this.#delivery = new Delivery(tunnelId, {
+      maxPending: options.maxPending ?? 100_000,
+      clock: this.#stream.clock,
+      yieldTask: options.yieldTask,
+      sliceMs: options.sliceMs,
+    });
     // Versions continue from the widget state, so a reloaded page keeps counting upwards.
     this.#pyEndpoint = endpoint(model.get("py_endpoint"));
     this.#jsEndpoint = endpoint(model.get("js_endpoint"));
     this.#sentVersion = this.#pyEndpoint[0];
     this.#receivedVersion = this.#jsEndpoint[0];
     model.on("msg:custom", (content: unknown) => this._receive(content));
-    model.on("change:_typed_schema", () => {
-      for (const notify of this.#schemaWaiters.splice(0)) notify();
-    });
+    this.#schema = new TypedSchemaWatch(model, this.#stream.clock, tunnelId);
+    if (this.#kernel !== null) {
+      const kernel = this.#kernel;
+      this.#unwatchKernel = watchKernel(kernel, {
+        onReconnect: () => this.#stream.hello(), // frames in flight were lost: both sides resend
+        onGone: (reason) => this.#kernelGone(kernel, reason),
+      });
+    }
+    // Leaving: the kernel may stop keeping entries for this view. Coming back from the
+    // back/forward cache: introduce the view again, so both sides resend what they lack.
+    this.#unwatchPage = watchPage({ onHide: () => this.#stream.bye(), onRestore: () => this.#stream.hello() });
+    this.#stream.hello();
+  }
+
+  /** @internal This view's peer id. */
+  get _peerId(): string {
+    return this.#stream.peer;
+  }
+
+  /** @internal The clock every timer of this tunnel uses. */
+  get _clock(): Clock {
+    return this.#stream.clock;
   }
 
   /** @internal The message set's JSON Schema, set by a TypedTunnel in the kernel ("" if none). */
   get _typedSchema(): string {
-    const value = this.#model.get("_typed_schema");
-    return typeof value === "string" ? value : "";
+    return this.#schema.current;
   }
 
   /** @internal Resolves with the typed schema once the kernel has attached one. */
   _whenTypedSchema(timeoutMs: number): Promise<string> {
-    if (this._typedSchema !== "") return Promise.resolve(this._typedSchema);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `IPyCallback: tunnel "${this.tunnel_id}" has no typed messages after ${timeoutMs} ms; ` +
-                "attach a TypedTunnel to it in Python",
-            ),
-          ),
-        timeoutMs,
-      );
-      this.#schemaWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(this._typedSchema);
-      });
-    });
+    return this.#schema.when(timeoutMs);
   }
 
   /** Sends `msg` to the kernel; returns its version (the previous version + 1). */
@@ -116,7 +143,7 @@ export class Tunnel {
     checkMsg("send_msg", msg);
     this.#checkOpen();
     const version = this.#sentVersion + 1;
-    this.#enqueue(version, msg);
+    this.#enqueue(version, msg, Kind.Message);
     return version;
   }
 
@@ -126,18 +153,23 @@ export class Tunnel {
     checkMsg("send_msg_with_version", msg);
     this.#checkOpen();
     if (version < this.#receivedVersion) return false;
-    this.#enqueue(version, msg);
+    this.#enqueue(version, msg, Kind.Message);
     return true;
   }
 
   /** Replaces the handler; messages that waited for one are delivered now, in order. */
   on_receive(handler: Handler | null): void {
     if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(
-        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`,
-      );
+      throw new TypeError(`on_receive() expects a function (version, msg) => void, got ${typeof handler}`);
     }
-    this._onReceiveKind(handler === null ? null : (version, msg) => handler(version, msg));
+    // Replies, errors and cancellations belong to the typed layer: a plain handler never sees them.
+    this._onReceiveKind(
+      handler === null
+        ? null
+        : (version, msg, kind) => {
+            if (kind === Kind.Message) handler(version, msg);
+          },
+    );
   }
 
   /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
@@ -145,8 +177,9 @@ export class Tunnel {
     this.#delivery.setHandler(handler);
   }
 
-  /** @internal The typed layer's way to send replies and errors; same rules as send_msg*. */
+  /** @internal The typed layer's way to send replies, errors and cancellations. */
   _sendKind(version: number, msg: string, kind: Kind, dropStale: boolean): boolean {
+    checkMsg("send", msg);
     this.#checkOpen();
     if (dropStale && version < this.#receivedVersion) return false;
     this.#enqueue(version, msg, kind);
@@ -155,12 +188,7 @@ export class Tunnel {
 
   /** Sends queued messages now rather than at the end of the current task. */
   flush(): void {
-    this.#flushQueued = false;
-    if (this.#outbox.length === 0 || this.#closed) return;
-    const frames = packFrames(this.#outbox);
-    this.#outbox = [];
-    for (const frame of frames) this.#model.send(frame);
-    this.#framesSent += frames.length;
+    this.#stream.flush();
   }
 
   get py_endpoint(): Entry {
@@ -172,64 +200,109 @@ export class Tunnel {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#closeError !== null;
   }
 
   get stats(): TunnelStats {
+    const stream = this.#stream.stats;
     return {
       sent: this.#sent,
       received: this.#received,
-      framesSent: this.#framesSent,
+      framesSent: stream.framesSent,
       framesReceived: this.#framesReceived,
       pendingIn: this.#delivery.pending,
       dropped: this.#delivery.dropped,
       handlerErrors: this.#delivery.handlerErrors,
       badFrames: this.#badFrames,
+      resent: stream.resent,
+      duplicates: stream.duplicates,
+      lost: stream.lost,
+      outOfOrder: stream.outOfOrder,
+      evicted: stream.evicted,
+      unacked: stream.unacked,
     };
   }
 
   /** @internal Reads one custom message from the kernel. */
   _receive(content: unknown): void {
-    const { entries, problems } = readFrame(content);
     this.#framesReceived += 1;
-    if (problems.length > 0) {
-      this.#badFrames += problems.length;
-      console.error(`IPyCallback [${this.tunnel_id}]: ignored a malformed frame:`, problems);
-    }
-    if (entries.length === 0) return;
-    for (const [version] of entries) {
-      if (version > this.#receivedVersion) this.#receivedVersion = version;
-    }
-    this.#received += entries.length;
-    const [lastVersion, lastMsg] = entries[entries.length - 1] as Entry;
-    this.#jsEndpoint = [lastVersion, lastMsg];
-    this.#delivery.deliver(entries);
+    this.#stream.receive(content);
   }
 
-  /** @internal Called when the kernel closes the widget or the model goes away. */
-  _close(): void {
-    this.#closed = true;
-    this.#outbox = [];
-  }
-
-  #enqueue(version: number, msg: string, kind: Kind = Kind.Message): void {
-    if (version > this.#sentVersion) this.#sentVersion = version;
-    this.#pyEndpoint = [version, msg];
-    this.#outbox.push(kind === Kind.Message ? [version, msg] : [version, msg, kind]);
-    this.#sent += 1;
-    // Everything sent in one task leaves as one batch, right after the task.
-    if (!this.#flushQueued) {
-      this.#flushQueued = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) {
-      throw new TunnelClosedError(
+  /** @internal Closes the tunnel (the kernel closed the widget, the model went away, ...). */
+  _close(error?: TunnelClosedError): void {
+    if (this.#closeError !== null) return;
+    this.#closeError =
+      error ??
+      new TunnelClosedError(
         `IPyCallback: tunnel "${this.tunnel_id}" is closed; ` +
           "look it up again with window.IPyCallback.get() after re-creating it in Python",
       );
+    this.#stream.close();
+    this.#unwatchKernel();
+    this.#unwatchPage();
+    for (const listener of this.#closeListeners.splice(0)) {
+      try {
+        listener(this.#closeError);
+      } catch (thrown) {
+        console.error(`IPyCallback [${this.tunnel_id}]: a close listener threw`, thrown);
+      }
     }
+  }
+
+  /** @internal Calls `listener` with the close error once the tunnel closes (now if it has). */
+  _onClose(listener: (error: TunnelClosedError) => void): void {
+    if (this.#closeError !== null) listener(this.#closeError);
+    else this.#closeListeners.push(listener);
+  }
+
+  #kernelGone(kernel: KernelLike, reason: string): void {
+    if (this.closed) return;
+    reportKernelGone(kernel, this.tunnel_id, reason);
+    const what = reason === "disposed" ? "kernel connection was closed" : `kernel is ${reason}`;
+    this._close(
+      new KernelRestartedError(
+        `IPyCallback: tunnel "${this.tunnel_id}" is closed: the ${what}; run the cell that ` +
+          `creates it again, then look it up with window.IPyCallback.wait(${JSON.stringify(this.tunnel_id)})`,
+      ),
+    );
+  }
+
+  #transmit(frame: unknown): void {
+    try {
+      this.#model.send(frame);
+    } catch (error) {
+      // The entries stay kept: the next probe or hello has them sent again.
+      this.#frameErrors.report("sending a frame failed:", error);
+    }
+  }
+
+  #deliver(entries: Incoming[]): void {
+    for (const [version, msg, kind] of entries) {
+      // Replies, errors and cancellations carry this side's versions: they do not count here.
+      if (kind !== Kind.Message) continue;
+      if (version > this.#receivedVersion) this.#receivedVersion = version;
+      this.#jsEndpoint = [version, msg];
+    }
+    this.#received += entries.length;
+    this.#delivery.deliver(entries);
+  }
+
+  #enqueue(version: number, msg: string, kind: Kind): void {
+    if (kind === Kind.Message) {
+      // Replies, errors and cancellations carry the kernel's versions: they must not move this
+      // side's counter (as in the kernel).
+      if (version > this.#sentVersion) this.#sentVersion = version;
+      this.#pyEndpoint = [version, msg];
+    }
+    this.#sent += 1;
+    this.#stream.push(version, msg, kind);
+  }
+
+  #checkOpen(): void {
+    const error = this.#closeError;
+    if (error === null) return;
+    // A fresh error, so its stack shows the caller, of the class the tunnel closed with.
+    throw error instanceof KernelRestartedError ? new KernelRestartedError(error.message) : new TunnelClosedError(error.message);
   }
 }

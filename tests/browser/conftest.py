@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fault_proxy import FaultProxy
 from jupyter_harness import JupyterServer, launch_browser
+from multi_view import rtc_python, rtc_server
 from playwright.sync_api import BrowserContext, Playwright, sync_playwright
 
 
@@ -31,3 +33,20 @@ def browser(playwright_instance: Playwright) -> Iterator[BrowserContext]:
     """A fresh browser profile per module, i.e. per module-scoped server."""
     with launch_browser(playwright_instance) as context:
         yield context
+
+
+@pytest.fixture(scope="module")
+def fault_proxy(jupyter_lab: JupyterServer) -> Iterator[FaultProxy]:
+    """A FaultProxy in front of the module's server: open pages with
+    `NotebookPage(jupyter_lab, browser, path, base_url=fault_proxy.base_url)`."""
+    with FaultProxy(jupyter_lab.port) as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="module")
+def rtc_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """JupyterLab with real-time collaboration, run from .venv-rtc (`make rtc-venv`)."""
+    if rtc_python() is None:
+        pytest.skip(".venv-rtc (jupyter-collaboration) is not built: run `make rtc-venv`")
+    with rtc_server(tmp_path_factory.mktemp("rtc-root")) as server:
+        yield server

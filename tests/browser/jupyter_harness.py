@@ -390,9 +390,21 @@ class NotebookPage:
     """One notebook open in its own tab of `context`, kernel connected and idle."""
 
     def __init__(
-        self, server: JupyterServer, context: BrowserContext, path: str, timeout: float = 120
+        self,
+        server: JupyterServer,
+        context: BrowserContext,
+        path: str,
+        timeout: float = 120,
+        *,
+        base_url: str | None = None,
+        workspace: str | None = None,
     ) -> None:
+        """`base_url` (e.g. a FaultProxy's) replaces the server's http://127.0.0.1:port in
+        the page's address, so all of the page's traffic goes there; `workspace` names the
+        Lab workspace (a fresh one by default; a name another open tab holds makes Lab
+        redirect to an `auto-X` workspace)."""
         self.server, self.path = server, Path(path).as_posix()
+        self.base_url = (base_url or server.base_url).rstrip("/")
         self.console: list[ConsoleEntry] = []
         self.kernel_id = ""
         self.page: Page = context.new_page()
@@ -402,12 +414,14 @@ class NotebookPage:
         quoted = urllib.parse.quote(self.path)
         # A workspace per page: Lab neither restores notebooks of earlier pages
         # nor redirects when another tab holds the default workspace.
+        self.workspace = workspace or f"h{secrets.token_hex(4)}"
         route = (
-            f"lab/workspaces/h{secrets.token_hex(4)}/tree/{quoted}"
+            f"lab/workspaces/{self.workspace}/tree/{quoted}"
             if server.app == "lab"
             else f"notebooks/{quoted}"
         )
-        self.page.goto(server.url(route), wait_until="domcontentloaded", timeout=timeout * 1000)
+        url = server.url(route).replace(server.base_url, self.base_url, 1)
+        self.page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
         self._wait_ready(timeout)
 
     def _call(self, fn: str, *args: Any) -> Any:

@@ -196,11 +196,14 @@ def test_messages_over_the_websocket_limit_are_chunked_and_delivered(page: Noteb
 
 
 def test_after_a_reload_the_tunnel_is_restored_from_state(page: NotebookPage) -> None:
-    # The endpoints may hold the 12 MiB messages of the previous test: compare lengths.
+    # The endpoints may hold the 12 MiB messages of the previous test. The widget state keeps
+    # only messages of up to 64 Ki characters; a reloaded page sees a larger one as "".
     endpoints = kernel_json(
         page,
         "[[v, len(m.encode('utf-16-le')) // 2] for v, m in (tunnel.py_endpoint, tunnel.js_endpoint)]",
     )
+    assert endpoints[0][1] > 65536, "the previous test left a large message to check this with"
+    endpoints = [[v, n if n <= 65536 else 0] for v, n in endpoints]
     # Code that runs before any tunnel's front end has loaded listens for this event.
     page.page.add_init_script(
         "window.addEventListener('ipycallback:ready', () => { window.readyFired = true; });"

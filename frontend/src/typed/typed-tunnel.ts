@@ -1,13 +1,9 @@
+import { wellFormed } from "../checks";
+import { RateLimitedReporter } from "../rate-limited-reporter";
 import type { Tunnel } from "../tunnel";
 import { Kind } from "../wire";
-import {
-  MessageValidationError,
-  RequestTimeoutError,
-  SupersededError,
-  type TunnelError,
-  readWireError,
-  wireError,
-} from "./errors";
+import { MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
+import { PendingRequests, type RequestOptions } from "./pending-requests";
 import type { ValidationIssue, Validator } from "./validate";
 
 /** A message of a declared set: an object whose tag field names its type. */
@@ -27,10 +23,7 @@ export interface TypedSpec {
   tagField?: string;
 }
 
-export interface RequestOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+export type { RequestOptions } from "./pending-requests";
 
 export interface TypedStats {
   received: number;
@@ -39,14 +32,6 @@ export interface TypedStats {
   rejected: number;
   handlerErrors: number;
   errorsReceived: number;
-}
-
-interface Pending {
-  tag: string;
-  version: number;
-  resolve: (msg: unknown) => void;
-  reject: (error: unknown) => void;
-  cleanup: () => void;
 }
 
 const MAX_WAITING = 10_000;
@@ -73,8 +58,7 @@ export class TypedTunnel<
   readonly #spec: TypedSpec;
   readonly #tagField: string;
   readonly #handlers = new Map<string, (version: number, msg: never) => void>();
-  readonly #pendingByVersion = new Map<number, Pending>();
-  readonly #pendingByTag = new Map<string, Pending>();
+  readonly #pending: PendingRequests;
   readonly #latestRequest = new Map<string, number>();
   readonly #requestOfReply = new Map<string, string>();
   readonly #incomingTags: ReadonlySet<string>;
@@ -82,6 +66,9 @@ export class TypedTunnel<
   readonly #waiting = new Map<string, [number, unknown][]>();
   #plain: ((version: number, msg: string) => void) | null = null;
   #onError: ((error: TunnelError) => void) | null = null;
+  // Handler errors and unhandled error reports can come by the thousand: summarised.
+  readonly #reporter: RateLimitedReporter;
+  readonly #warnings: RateLimitedReporter;
   readonly stats: TypedStats = {
     received: 0,
     handled: 0,
@@ -99,7 +86,14 @@ export class TypedTunnel<
     for (const [request, reply] of Object.entries(spec.replies)) {
       this.#requestOfReply.set(reply, request);
     }
+    const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
+    this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
+    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
+    this.#pending = new PendingRequests(tunnel._clock);
     tunnel._onReceiveKind((version, text, kind) => this.#receive(version, text, kind));
+    // No reply can come any more: every pending request fails at once, with the close error
+    // (a KernelRestartedError after a restart).
+    tunnel._onClose((error) => this.#pending.rejectAll(error));
   }
 
   /** Validates and sends `msg`; returns its version. Throws MessageValidationError. */
@@ -149,40 +143,10 @@ export class TypedTunnel<
     } catch (error) {
       return Promise.reject(error);
     }
-    const older = this.#pendingByTag.get(tag);
-    if (older !== undefined) {
-      older.cleanup();
-      older.reject(new SupersededError(tag, older.version, version));
-    }
     this.#latestRequest.set(tag, version);
-    return new Promise((resolve, reject) => {
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              pending.cleanup();
-              reject(new RequestTimeoutError(`${tag} version ${version}: no reply in ${options.timeoutMs} ms`));
-            }, options.timeoutMs);
-      const onAbort = (): void => {
-        pending.cleanup();
-        reject(options.signal?.reason);
-      };
-      const pending: Pending = {
-        tag,
-        version,
-        resolve: resolve as (msg: unknown) => void,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          options.signal?.removeEventListener("abort", onAbort);
-          if (this.#pendingByVersion.get(version) === pending) this.#pendingByVersion.delete(version);
-          if (this.#pendingByTag.get(tag) === pending) this.#pendingByTag.delete(tag);
-        },
-      };
-      options.signal?.addEventListener("abort", onAbort);
-      this.#pendingByVersion.set(version, pending);
-      this.#pendingByTag.set(tag, pending);
-    });
+    return this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason)) as Promise<
+      OfTag<In, K, Replies[M[K] & keyof Replies]>
+    >;
   }
 
   #encode(msg: Out): string {
@@ -192,6 +156,9 @@ export class TypedTunnel<
   }
 
   #receive(version: number, text: string, kind: Kind): void {
+    // The kernel withdrew a request it sent here: handlers here run to completion at once, so
+    // there is nothing left to stop.
+    if (kind === Kind.Cancel) return;
     if (kind === Kind.Error) {
       this.#receivedError(readWireError(version, text));
       return;
@@ -212,9 +179,8 @@ export class TypedTunnel<
       return;
     }
     if (kind === Kind.Reply) {
-      const pending = this.#pendingByVersion.get(version);
+      const pending = this.#pending.take(version);
       if (pending !== undefined) {
-        pending.cleanup();
         pending.resolve(msg);
         return;
       }
@@ -234,10 +200,7 @@ export class TypedTunnel<
       waiting.push([version, msg]);
       if (waiting.length > MAX_WAITING) {
         waiting.shift();
-        console.warn(
-          `IPyCallback [${this.tunnel.tunnel_id}]: no handler for ${tag}; ` +
-            `dropped the oldest of ${MAX_WAITING + 1} waiting messages`,
-        );
+        this.#warnings.report(`no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`);
       }
       this.#waiting.set(tag, waiting);
       return;
@@ -247,7 +210,7 @@ export class TypedTunnel<
       handler(version, msg as never);
     } catch (error) {
       this.stats.handlerErrors += 1;
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the handler for ${tag} threw`, error);
+      this.#reporter.report(`the handler for ${tag} threw`, error);
       this.#sendError(version, "handler_exception", `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}`, null, tag);
     }
   }
@@ -257,7 +220,7 @@ export class TypedTunnel<
       try {
         this.#plain(version, text);
       } catch (error) {
-        console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the plain handler threw`, error);
+        this.#reporter.report("the plain handler threw", error);
       }
       return;
     }
@@ -267,32 +230,37 @@ export class TypedTunnel<
       issue?.message ?? "not a declared message: expected an object with a type tag";
     this.#sendError(version, code, message, issue?.path ?? null, tag);
     if (kind === Kind.Reply) {
-      const pending = this.#pendingByVersion.get(version);
-      pending?.cleanup();
-      pending?.reject(new MessageValidationError(message, issue?.path ?? "$"));
+      this.#pending.take(version)?.reject(new MessageValidationError(message, issue?.path ?? "$"));
     }
   }
 
   #sendError(version: number, code: "validation" | "unknown_type" | "handler_exception", message: string, path: string | null, type: string | null): void {
-    if (!this.tunnel.closed) this.tunnel._sendKind(version, wireError(code, message, path, type), Kind.Error, false);
+    // The text may quote what the handler or validator saw. JSON escapes a lone surrogate, but
+    // the kernel would decode it back into a string it cannot print: U+FFFD instead.
+    const report = wireError(code, wellFormed(message), path, type === null ? null : wellFormed(type));
+    if (!this.tunnel.closed) this.tunnel._sendKind(version, report, Kind.Error, false);
+  }
+
+  #cancel(version: number, reason: string): void {
+    // Best effort: the kernel may stop working on a request nobody waits for.
+    if (!this.tunnel.closed) this.tunnel._sendKind(version, reason, Kind.Cancel, false);
   }
 
   #receivedError(error: TunnelError): void {
     this.stats.errorsReceived += 1;
-    const pending = this.#pendingByVersion.get(error.version);
+    const pending = this.#pending.take(error.version);
     if (pending !== undefined) {
-      pending.cleanup();
       pending.reject(error);
       return;
     }
     if (this.#onError === null) {
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the kernel reported:`, error);
+      this.#reporter.report("the kernel reported:", error);
       return;
     }
     try {
       this.#onError(error);
     } catch (thrown) {
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the onError handler threw`, thrown);
+      this.#reporter.report("the onError handler threw", thrown);
     }
   }
 }
