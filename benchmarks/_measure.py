@@ -156,10 +156,14 @@ def burst_to_browser(page: NotebookPage, kind: str, counts: Counts) -> Burst:
     return Burst(size, int(run["delivered"]), seconds, how)
 
 
-def measure_page(page: NotebookPage, server: str, counts: Counts) -> list[Result]:
+def measure_page(
+    page: NotebookPage, server: str, counts: Counts, kinds: tuple[str, ...] | None = None
+) -> list[Result]:
     prepare(page)
     results = []
     for kind, label in MECHANISMS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         log(f"[{server}] {label}: {WARM_UP}+{counts.round_trips} round trips")
         latency = round_trips(page, kind, counts.round_trips)
         settle(page)
