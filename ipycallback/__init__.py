@@ -1,8 +1,8 @@
 """ipycallback: a fast, versioned message tunnel between a notebook's browser and its kernel."""
 
-from ._errors import MessageValidationError, TunnelError
-from ._tunnel import SlowTunnelWidget, TunnelClosedError, TunnelStats
-from ._typed import TypedStats, TypedTunnel
+from .typed.errors import MessageValidationError, TunnelError
+from .tunnel.widget import SlowTunnelWidget, TunnelClosedError, TunnelStats
+from .typed.typed_tunnel import TypedStats, TypedTunnel
 from ._version import __version__
 
 __all__ = [

@@ -7,8 +7,8 @@ from typing import Any
 
 from fake_clock import FakeClock
 
-from ipycallback._outbox import Outbox
-from ipycallback._pacing import Scheduler, TokenBucket
+from ipycallback.tunnel.outbox import Outbox
+from ipycallback.tunnel.pacing import Scheduler, TokenBucket
 
 Frame = dict[str, Any]
 

@@ -14,8 +14,8 @@ from fake_clock import FakeClock
 from recording_comm import RecordingComm, comm_of
 
 from ipycallback import SlowTunnelWidget
-from ipycallback._pacing import TokenBucket
-from ipycallback._tunnel import STATE_MSG_LIMIT
+from ipycallback.tunnel.pacing import TokenBucket
+from ipycallback.tunnel.widget import STATE_MSG_LIMIT
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipycallback import MessageValidationError
-from ipycallback._message_set import MessageSet
-from ipycallback._send_validator import strict_decoder
-from ipycallback._wire_safety import build_checks
+from ipycallback.typed.message_set import MessageSet
+from ipycallback.typed.send_validator import strict_decoder
+from ipycallback.typed.wire_safety import build_checks
 
 SAFE = 2**53 - 1
 UTC = datetime.timezone.utc

@@ -10,7 +10,7 @@ import pytest
 from recording_comm import comm_of
 
 from ipycallback import SlowTunnelWidget, TunnelClosedError
-from ipycallback._pacing import BUDGET
+from ipycallback.tunnel.pacing import BUDGET
 
 
 def test_tunnel_id_defaults_to_a_fresh_uuid4() -> None:

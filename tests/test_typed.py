@@ -12,7 +12,7 @@ import pytest
 from recording_comm import RecordingComm, comm_of
 
 from ipycallback import MessageValidationError, SlowTunnelWidget, TunnelError, TypedTunnel
-from ipycallback._kinds import ERROR, REPLY
+from ipycallback.tunnel.kinds import ERROR, REPLY
 
 
 class Query(msgspec.Struct, tag=True):

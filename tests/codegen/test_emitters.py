@@ -23,7 +23,7 @@ import pytest
 from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD, issue
 
 from ipycallback import SlowTunnelWidget, __version__
-from ipycallback._errors import MessageValidationError
+from ipycallback.typed.errors import MessageValidationError
 from ipycallback.codegen.emit_python import emit_python
 from ipycallback.codegen.emit_typescript import emit_typescript
 from ipycallback.codegen.errors import CodegenError

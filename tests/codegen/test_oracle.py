@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from ipycallback._message_set import MessageSet
+from ipycallback.typed.message_set import MessageSet
 
 ROOT = Path(__file__).resolve().parents[2]
 IR = ROOT / "examples" / "generated" / "search.ir.json"

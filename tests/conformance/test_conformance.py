@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from ipycallback._message_set import MessageSet
+from ipycallback.typed.message_set import MessageSet
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

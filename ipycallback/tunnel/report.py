@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from ._pacing import SCHEDULER, Clock, TokenBucket
+from .pacing import SCHEDULER, Clock, TokenBucket
 
 FULL_REPORTS = 3
 INTERVAL = 5.0

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import MAX_VERSION
-from ._kinds import KINDS, MESSAGE
+from .checks import MAX_VERSION
+from .kinds import KINDS, MESSAGE
 
 Received = tuple[int, str, int]  # version, msg, kind
 # [version, msg], [version, msg, kind] or, kernel to browser, [version, msg, kind, to].

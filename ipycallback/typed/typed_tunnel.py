@@ -13,10 +13,10 @@ from typing import Any, TypeVar, overload
 
 import msgspec
 
-from ._errors import ErrorCode, MessageValidationError, TunnelError, WireError
-from ._kinds import ERROR, MESSAGE, REPLY
-from ._message_set import MessageSet, browser_schema
-from ._tunnel import SlowTunnelWidget
+from .errors import ErrorCode, MessageValidationError, TunnelError, WireError
+from ..tunnel.kinds import ERROR, MESSAGE, REPLY
+from .message_set import MessageSet, browser_schema
+from ..tunnel.widget import SlowTunnelWidget
 
 M = TypeVar("M", bound=msgspec.Struct)
 Handler = Callable[[int, M], "msgspec.Struct | None | Awaitable[msgspec.Struct | None]"]

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Literal
 
-from ._pacing import SCHEDULER, Clock
-from ._report import Reporter
+from .pacing import SCHEDULER, Clock
+from .report import Reporter
 
 Handler = Callable[[int, str], object]
 RawHandler = Callable[[int, str, int, str], object]  # version, msg, kind, view

@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from ._checks import MAX_VERSION as MAX_SAFE_INT
+from ..tunnel.checks import MAX_VERSION as MAX_SAFE_INT
 
 # (path relative to the value checked, message). Paths are only built once something is wrong:
 # these checks run on every message sent.

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union
 import msgspec
 import msgspec.inspect as mi
 
-from ._checks import MAX_VERSION as MAX_SAFE_INT
+from ..tunnel.checks import MAX_VERSION as MAX_SAFE_INT
 
 
 class _Unsupported(Exception):

@@ -9,9 +9,9 @@ from typing import Any, Union
 import msgspec
 import msgspec.inspect as mi
 
-from ._errors import MessageValidationError
-from ._send_validator import strict_decoder
-from ._wire_safety import Check, build_checks, find_unsafe
+from .errors import MessageValidationError
+from .send_validator import strict_decoder
+from .wire_safety import Check, build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
 REF_TEMPLATE = "#/$defs/{name}"

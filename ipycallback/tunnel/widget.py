@@ -12,14 +12,14 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._checks import check_text, check_version
-from ._delivery import CURRENT_VIEW, Delivery, Handler, Item, OnInterrupt, RawHandler
-from ._kinds import MESSAGE
-from ._outbox import Frame, Outbox
-from ._pacing import BUDGET, SCHEDULER, Clock, TokenBucket
-from ._report import Reporter
-from ._views import Views
-from ._wire import Entry, read_frame
+from .checks import check_text, check_version
+from .delivery import CURRENT_VIEW, Delivery, Handler, Item, OnInterrupt, RawHandler
+from .kinds import MESSAGE
+from .outbox import Frame, Outbox
+from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
+from .report import Reporter
+from .views import Views
+from .wire import Entry, read_frame
 
 _BUNDLE = Path(__file__).parent / "static" / "tunnel.js"
 

@@ -7,7 +7,7 @@ expected seq wait here until the gap fills; entries already delivered are duplic
 
 from __future__ import annotations
 
-from ._wire import Received
+from .wire import Received
 
 # Entries held behind a gap; beyond this a peer that never fills its gap is cut off.
 MAX_HELD = 200_000

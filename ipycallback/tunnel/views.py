@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._delivery import Item
-from ._kinds import MESSAGE
-from ._outbox import Outbox
-from ._pacing import SCHEDULER, Clock, Timer
-from ._reorder import Reorder
-from ._report import Reporter
-from ._wire import Hello, InFrame, Received
+from .delivery import Item
+from .kinds import MESSAGE
+from .outbox import Outbox
+from .pacing import SCHEDULER, Clock, Timer
+from .reorder import Reorder
+from .report import Reporter
+from .wire import Hello, InFrame, Received
 
 ACK_DELAY = 0.2
 PROBE_FIRST = 2.0

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ._pacing import BUDGET, SCHEDULER, Clock, Timer, TokenBucket
-from ._wire import Entry
+from .pacing import BUDGET, SCHEDULER, Clock, Timer, TokenBucket
+from .wire import Entry
 
 # Above this many characters a batch goes out at once, whatever the budget says: large
 # payloads are few, so they cannot approach the message-rate limit. Resent entries are packed
