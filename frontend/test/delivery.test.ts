@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Delivery, defaultYieldTask } from "../src/delivery";
-import { RateLimitedReporter } from "../src/rate-limited-reporter";
-import { type Incoming, Kind } from "../src/wire";
+import { Delivery, defaultYieldTask } from "../src/tunnel/delivery";
+import { RateLimitedReporter } from "../src/tunnel/rate-limited-reporter";
+import { type Incoming, Kind } from "../src/tunnel/wire";
 import { FakeClock } from "./fake-clock";
 import { capture } from "./fake-model";
 

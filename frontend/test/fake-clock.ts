@@ -1,4 +1,4 @@
-import type { Clock } from "../src/clock";
+import type { Clock } from "../src/tunnel/clock";
 
 interface Pending {
   id: number;

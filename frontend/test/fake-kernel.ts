@@ -1,8 +1,8 @@
 // A small kernel peer for the tests: the kernel's role of docs/protocol.md, with one stream to
 // every view, a reordering inbox per view, acks, hello answers, nacks, resends, eviction and the
 // tail probe. No pacing and no timers: the test decides when it flushes and probes.
-import { readViewFrame } from "../src/wire-read";
-import type { Entry, Kind, KernelEntry, KernelFrame } from "../src/wire";
+import { readViewFrame } from "../src/tunnel/wire-read";
+import type { Entry, Kind, KernelEntry, KernelFrame } from "../src/tunnel/wire";
 
 export type Received = [version: number, msg: string, kind: number];
 

@@ -1,5 +1,5 @@
-import type { TunnelModel } from "../src/model";
-import type { KernelEntry, KernelFrame } from "../src/wire";
+import type { TunnelModel } from "../src/tunnel/model";
+import type { KernelEntry, KernelFrame } from "../src/tunnel/wire";
 
 type Frame = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // Views (real Tunnels on fake models) wired to a FakeKernel through queues the test controls:
 // frames can be dropped (a TCP cut), reordered or duplicated in either direction, and time only
 // moves on the fake clock.
-import { Tunnel, type TunnelOptions } from "../src/tunnel";
-import type { KernelFrame } from "../src/wire";
+import { Tunnel, type TunnelOptions } from "../src/tunnel/tunnel";
+import type { KernelFrame } from "../src/tunnel/wire";
 import { FakeClock } from "./fake-clock";
 import { FakeKernel, type FakeKernelOptions } from "./fake-kernel";
 import { FakeKernelConnection } from "./fake-kernel-connection";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import widget, { KernelRestartedError } from "../src/index";
-import { pageRegistry, TunnelRegistry } from "../src/registry";
-import { Tunnel } from "../src/tunnel";
+import { pageRegistry, TunnelRegistry } from "../src/tunnel/registry";
+import { Tunnel } from "../src/tunnel/tunnel";
 import { FakeClock } from "./fake-clock";
 import { FakeKernelConnection } from "./fake-kernel-connection";
 import { capture, FakeModel, tick } from "./fake-model";

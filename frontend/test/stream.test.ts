@@ -1,9 +1,9 @@
 // The stream engine of one view, driven frame by frame with a fake clock.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OutgoingStream } from "../src/stream/outgoing";
-import { ViewStream, type ViewStreamOptions } from "../src/stream/view-stream";
-import { type Incoming, Kind, type ViewFrame } from "../src/wire";
+import { OutgoingStream } from "../src/tunnel/stream/outgoing";
+import { ViewStream, type ViewStreamOptions } from "../src/tunnel/stream/view-stream";
+import { type Incoming, Kind, type ViewFrame } from "../src/tunnel/wire";
 import { FakeClock } from "./fake-clock";
 
 const P = "peer0000test";

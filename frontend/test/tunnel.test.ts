@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Kind } from "../src/wire";
-import { KernelRestartedError, Tunnel, type TunnelOptions, TunnelClosedError } from "../src/tunnel";
+import { Kind } from "../src/tunnel/wire";
+import { KernelRestartedError, Tunnel, type TunnelOptions, TunnelClosedError } from "../src/tunnel/tunnel";
 import { FakeClock } from "./fake-clock";
 import { FakeKernelConnection } from "./fake-kernel-connection";
 import { capture, FakeModel, tick } from "./fake-model";

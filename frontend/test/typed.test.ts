@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { KernelRestartedError, Tunnel, TunnelClosedError } from "../src/tunnel";
-import { Kind } from "../src/wire";
+import { KernelRestartedError, Tunnel, TunnelClosedError } from "../src/tunnel/tunnel";
+import { Kind } from "../src/tunnel/wire";
 import {
   MessageValidationError,
   RequestTimeoutError,
   SupersededError,
   TunnelError,
 } from "../src/typed/errors";
+import { TunnelRegistry } from "../src/tunnel/registry";
+import { installTyped } from "../src/typed/page-api";
+import { typedSchemaOf } from "../src/typed/schema-watch";
 import { TypedTunnel } from "../src/typed/typed-tunnel";
 import type { Validator } from "../src/typed/validate";
 import { FakeClock } from "./fake-clock";
@@ -232,4 +235,33 @@ test("a flood of handler errors is summarised; each still goes back to the kerne
   assert.equal(reports.length, 100);
   assert.equal(JSON.parse(String(reports[0]?.[1])).message, "Error: bad \ufffd luck", "a lone surrogate became U+FFFD");
   assert.equal(typed.stats.handlerErrors, 100);
+});
+
+test("the typed layer reads its schema from the widget state and adds typed() to the registry", async () => {
+  const model = new FakeModel();
+  const tunnel = new Tunnel("t", model);
+  const registry = new TunnelRegistry("test");
+  assert.equal("typed" in registry, false, "the tunnel's registry knows nothing of types");
+  const api = installTyped(registry);
+  assert.equal(installTyped(registry), api, "installing twice (two bundle copies) is harmless");
+  registry._register(tunnel);
+  const early = typedSchemaOf(tunnel, 1_000);
+  const schema = {
+    toKernel: { discriminator: { propertyName: "type", mapping: { Stop: "#/$defs/Stop" } }, oneOf: [{ $ref: "#/$defs/Stop" }] },
+    toBrowser: { discriminator: { propertyName: "type", mapping: { Status: "#/$defs/Status" } }, oneOf: [{ $ref: "#/$defs/Status" }] },
+    replies: {},
+    $defs: {
+      Stop: { type: "object", properties: { type: { const: "Stop" } }, required: ["type"] },
+      Status: { type: "object", properties: { type: { const: "Status" }, count: { type: "integer" } }, required: ["type", "count"] },
+    },
+  };
+  model.set("_typed_schema", JSON.stringify(schema));
+  assert.equal(JSON.parse(await early).replies.constructor, Object);
+  const typed = await api.typed("t", { timeoutMs: 1_000 });
+  assert.equal(typed.tunnel, tunnel);
+  assert.throws(() => typed.send({ type: "Stop", extra: 1n }), TypeError);
+  const clock = new FakeClock();
+  const bare = typedSchemaOf(new Tunnel("none", new FakeModel(), clock.options), 5);
+  clock.advance(5);
+  await assert.rejects(bare, /has no typed messages after 5 ms/);
 });

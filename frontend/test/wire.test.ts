@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Entry, ENTRY_OVERHEAD_UNITS, Kind, packFrames, splitText, viewFrame } from "../src/wire";
-import { readKernelEntry, readKernelFrame, readViewFrame } from "../src/wire-read";
+import { type Entry, ENTRY_OVERHEAD_UNITS, Kind, packFrames, splitText, viewFrame } from "../src/tunnel/wire";
+import { readKernelEntry, readKernelFrame, readViewFrame } from "../src/tunnel/wire-read";
 
 test("small entries share one frame, numbered from the first seq, in order", () => {
   const entries: Entry[] = Array.from({ length: 1000 }, (_, i) => [i + 1, `m${i}`]);

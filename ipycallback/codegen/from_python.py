@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from .._message_set import REF_TEMPLATE, _children, _mark_datetimes
+from ..typed.message_set import REF_TEMPLATE, _children, _mark_datetimes
 from ._defaults import same_value
 from .errors import CodegenError, pointer, with_line
 from .from_json_schema import normalise, stem_name

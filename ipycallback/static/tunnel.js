@@ -1,6 +1,6 @@
 // ipycallback 0.2.0: built from frontend/src by esbuild; do not edit.
 
-// frontend/src/clock.ts
+// frontend/src/tunnel/clock.ts
 function realNow() {
   return globalThis.performance?.now() ?? Date.now();
 }
@@ -52,7 +52,73 @@ var Timer = class {
   }
 };
 
-// frontend/src/checks.ts
+// frontend/src/tunnel/registry.ts
+var TunnelRegistry = class {
+  #clock;
+  #tunnels = /* @__PURE__ */ new Map();
+  #waiters = /* @__PURE__ */ new Map();
+  constructor(version, clock = realClock) {
+    this.version = version;
+    this.#clock = clock;
+  }
+  get(tunnelId) {
+    return this.#tunnels.get(tunnelId);
+  }
+  has(tunnelId) {
+    return this.#tunnels.has(tunnelId);
+  }
+  ids() {
+    return [...this.#tunnels.keys()];
+  }
+  /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
+  wait(tunnelId, options = {}) {
+    const existing = this.#tunnels.get(tunnelId);
+    if (existing !== void 0) return Promise.resolve(existing);
+    const timeoutMs = options.timeoutMs ?? 1e4;
+    return new Promise((resolve, reject) => {
+      let waiters = this.#waiters.get(tunnelId);
+      if (waiters === void 0) {
+        waiters = /* @__PURE__ */ new Set();
+        this.#waiters.set(tunnelId, waiters);
+      }
+      const waiter = (tunnel) => {
+        this.#clock.clearTimeout(timer);
+        resolve(tunnel);
+      };
+      const timer = this.#clock.setTimeout(() => {
+        waiters.delete(waiter);
+        reject(
+          new Error(
+            `IPyCallback: no tunnel "${tunnelId}" appeared within ${timeoutMs} ms; create it in Python with SlowTunnelWidget(tunnel_id="${tunnelId}")`
+          )
+        );
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+  /** @internal The newest tunnel with an id replaces any older one. */
+  _register(tunnel) {
+    this.#tunnels.set(tunnel.tunnel_id, tunnel);
+    const waiters = this.#waiters.get(tunnel.tunnel_id);
+    this.#waiters.delete(tunnel.tunnel_id);
+    for (const waiter of waiters ?? []) waiter(tunnel);
+  }
+  /** @internal Removes the tunnel unless a newer one already took its id. */
+  _unregister(tunnel) {
+    if (this.#tunnels.get(tunnel.tunnel_id) === tunnel) this.#tunnels.delete(tunnel.tunnel_id);
+  }
+};
+function pageRegistry(host, version) {
+  const current = host.IPyCallback;
+  if (current instanceof Object && typeof current._register === "function") {
+    return current;
+  }
+  const registry = new TunnelRegistry(version);
+  host.IPyCallback = registry;
+  return registry;
+}
+
+// frontend/src/tunnel/checks.ts
 function describe(value) {
   const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
   let text;
@@ -105,7 +171,21 @@ function wellFormed(text) {
   return out;
 }
 
-// frontend/src/rate-limited-reporter.ts
+// frontend/src/tunnel/closed-errors.ts
+var TunnelClosedError = class extends Error {
+  constructor() {
+    super(...arguments);
+    this.name = "TunnelClosedError";
+  }
+};
+var KernelRestartedError = class extends TunnelClosedError {
+  constructor() {
+    super(...arguments);
+    this.name = "KernelRestartedError";
+  }
+};
+
+// frontend/src/tunnel/rate-limited-reporter.ts
 function describeError(error) {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
@@ -157,7 +237,7 @@ var RateLimitedReporter = class {
   }
 };
 
-// frontend/src/wire.ts
+// frontend/src/tunnel/wire.ts
 var PROTOCOL_VERSION = 2;
 var MAX_FRAME_UNITS = 512 * 1024;
 var ENTRY_OVERHEAD_UNITS = 8;
@@ -229,6 +309,1046 @@ function viewFrame(peer, control, data) {
 function helloOf(firstSeen, lastSent, caps) {
   return { v: PROTOCOL_VERSION, f: firstSeen, w: lastSent, caps };
 }
+
+// frontend/src/tunnel/delivery.ts
+var SLICE_MS = 8;
+function defaultYieldTask() {
+  if (typeof MessageChannel !== "function") return (task) => void setTimeout(task, 0);
+  let port = null;
+  let sender = null;
+  const tasks = [];
+  return (task) => {
+    if (port === null || sender === null) {
+      const channel = new MessageChannel();
+      const receiver = channel.port1;
+      receiver.onmessage = () => {
+        const next = tasks.shift();
+        if (tasks.length === 0) receiver.unref?.();
+        next?.();
+      };
+      port = receiver;
+      sender = channel.port2;
+    }
+    tasks.push(task);
+    port.ref?.();
+    sender.postMessage(null);
+  };
+}
+var Delivery = class {
+  constructor(name, options) {
+    this.#queue = [];
+    this.#head = 0;
+    this.#handler = null;
+    this.#draining = false;
+    this.#yielded = false;
+    this.dropped = 0;
+    this.handlerErrors = 0;
+    const { maxPending } = options;
+    if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
+      throw new RangeError(`maxPending must be a positive integer, got ${maxPending}`);
+    }
+    this.#maxPending = maxPending;
+    this.#clock = options.clock;
+    this.#yieldTask = options.yieldTask ?? defaultYieldTask();
+    this.#sliceMs = options.sliceMs ?? SLICE_MS;
+    this.#errors = new RateLimitedReporter(`IPyCallback [${name}]`, options.clock);
+    this.#overflow = new RateLimitedReporter(`IPyCallback [${name}]`, options.clock, {
+      log: (...args) => console.warn(...args)
+    });
+  }
+  #maxPending;
+  #clock;
+  #yieldTask;
+  #sliceMs;
+  #errors;
+  #overflow;
+  #queue;
+  #head;
+  #handler;
+  #draining;
+  #yielded;
+  get pending() {
+    return this.#queue.length - this.#head;
+  }
+  setHandler(handler) {
+    this.#handler = handler;
+    this.#drain();
+  }
+  deliver(entries) {
+    for (const entry of entries) this.#queue.push(entry);
+    const overflow = this.pending - this.#maxPending;
+    if (this.#handler === null && overflow > 0) {
+      this.#head += overflow;
+      this.dropped += overflow;
+      this.#overflow.report(
+        `no handler is attached and the queue is full (${this.#maxPending}); dropped the ${overflow} oldest message(s), ${this.dropped} in all. Call on_receive() sooner.`
+      );
+    }
+    this.#drain();
+  }
+  #drain() {
+    if (this.#draining || this.#yielded) return;
+    this.#draining = true;
+    const deadline = this.#clock.now() + this.#sliceMs;
+    try {
+      while (this.#handler !== null && this.#head < this.#queue.length) {
+        if (this.#clock.now() >= deadline) {
+          this.#yield();
+          break;
+        }
+        const [version, msg, kind] = this.#queue[this.#head];
+        this.#head += 1;
+        this.#invoke(this.#handler, version, msg, kind);
+      }
+    } finally {
+      this.#draining = false;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
+      } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+    }
+  }
+  #yield() {
+    this.#yielded = true;
+    this.#yieldTask(() => {
+      this.#yielded = false;
+      this.#drain();
+    });
+  }
+  #invoke(handler, version, msg, kind) {
+    try {
+      handler(version, msg, kind);
+    } catch (error) {
+      this.handlerErrors += 1;
+      const what = kind === 0 /* Message */ ? "the on_receive handler" : "the typed layer's handler";
+      this.#errors.report(`${what} threw on message version ${version}; the tunnel keeps running.`, error);
+    }
+  }
+};
+
+// frontend/src/tunnel/kernel-link.ts
+var GONE_STATUSES = /* @__PURE__ */ new Set(["restarting", "autorestarting", "dead"]);
+function member(object, key) {
+  try {
+    return object[key];
+  } catch {
+    return void 0;
+  }
+}
+function asSignal(value) {
+  return typeof value === "object" && value !== null && typeof value.connect === "function" && typeof value.disconnect === "function" ? value : null;
+}
+function kernelOf(model) {
+  const manager = member(model, "widget_manager");
+  if (typeof manager !== "object" || manager === null) return null;
+  const kernel = member(manager, "kernel");
+  return typeof kernel === "object" && kernel !== null ? kernel : null;
+}
+function capsOf(kernel) {
+  const caps = { subshells: null };
+  if (kernel === null) return caps;
+  const subshells = member(kernel, "commsOverSubshells");
+  if (typeof subshells === "string") caps.subshells = subshells;
+  const supports = member(kernel, "supportsSubshells");
+  if (typeof supports === "boolean") caps.supportsSubshells = supports;
+  return caps;
+}
+function watchKernel(kernel, events) {
+  const initial = member(kernel, "connectionStatus");
+  let connected = initial === void 0 || initial === "connected";
+  const onStatus = (_sender, status) => {
+    if (typeof status === "string" && GONE_STATUSES.has(status)) events.onGone(status);
+  };
+  const onConnection = (_sender, status) => {
+    if (status !== "connected") {
+      connected = false;
+    } else if (!connected) {
+      connected = true;
+      events.onReconnect();
+    }
+  };
+  const onIopub = (_sender, msg) => {
+    const header = typeof msg === "object" && msg !== null ? member(msg, "header") : void 0;
+    const type = typeof header === "object" && header !== null ? member(header, "msg_type") : void 0;
+    if (type === "shutdown_reply") {
+      events.onGone("restarting");
+    } else if (type === "status") {
+      const content = member(msg, "content");
+      if (typeof content === "object" && content !== null && member(content, "execution_state") === "starting") {
+        events.onGone("restarting");
+      }
+    }
+  };
+  const onDisposed = () => events.onGone("disposed");
+  const links = [];
+  for (const [name, slot] of [
+    ["statusChanged", onStatus],
+    ["connectionStatusChanged", onConnection],
+    ["disposed", onDisposed],
+    ["iopubMessage", onIopub]
+  ]) {
+    const signal = asSignal(member(kernel, name));
+    if (signal !== null && signal.connect(slot) !== false) links.push([signal, slot]);
+  }
+  return () => {
+    for (const [signal, slot] of links.splice(0)) signal.disconnect(slot);
+  };
+}
+var REPORTS = /* @__PURE__ */ Symbol.for("ipycallback.kernelGoneReports");
+var MAX_NAMED = 10;
+function pendingReports() {
+  const host = globalThis;
+  const current = host[REPORTS];
+  if (current instanceof WeakMap) return current;
+  const reports = /* @__PURE__ */ new WeakMap();
+  host[REPORTS] = reports;
+  return reports;
+}
+function reportKernelGone(kernel, tunnelId, reason) {
+  const reports = pendingReports();
+  const existing = reports.get(kernel);
+  if (existing !== void 0) {
+    existing.ids.push(tunnelId);
+    return;
+  }
+  const report = { reason, ids: [tunnelId] };
+  reports.set(kernel, report);
+  queueMicrotask(() => {
+    reports.delete(kernel);
+    const named = report.ids.slice(0, MAX_NAMED).map((id) => JSON.stringify(id)).join(", ");
+    const more = report.ids.length > MAX_NAMED ? ` and ${report.ids.length - MAX_NAMED} more` : "";
+    const what = report.reason === "disposed" ? "connection was closed" : `is ${report.reason}`;
+    console.warn(
+      `IPyCallback: the kernel ${what}; closed ${report.ids.length} tunnel(s): ${named}${more}. Run the cells that create them again: window.IPyCallback.wait(id) resolves with the new tunnel.`
+    );
+  });
+}
+
+// frontend/src/tunnel/page-lifecycle.ts
+function watchPage(events) {
+  const host = globalThis;
+  if (typeof host.addEventListener !== "function" || typeof host.removeEventListener !== "function") {
+    return () => {
+    };
+  }
+  const onHide = () => events.onHide();
+  const onShow = (event) => {
+    if (event.persisted === true) events.onRestore();
+  };
+  host.addEventListener("pagehide", onHide);
+  host.addEventListener("pageshow", onShow);
+  return () => {
+    host.removeEventListener("pagehide", onHide);
+    host.removeEventListener("pageshow", onShow);
+  };
+}
+
+// frontend/src/tunnel/stream/peer-id.ts
+var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+var PEER_ID_LENGTH = 12;
+function randomPeerId() {
+  const bytes = new Uint8Array(PEER_ID_LENGTH);
+  globalThis.crypto.getRandomValues(bytes);
+  let id = "";
+  while (id.length < PEER_ID_LENGTH) {
+    for (const byte of bytes) {
+      if (byte < 252 && id.length < PEER_ID_LENGTH) id += ALPHABET[byte % 36];
+    }
+    globalThis.crypto.getRandomValues(bytes);
+  }
+  return id;
+}
+
+// frontend/src/tunnel/wire-read.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function own(object, key) {
+  return Object.hasOwn(object, key) ? object[key] : void 0;
+}
+function isCount(value, low = 0) {
+  return Number.isSafeInteger(value) && value >= low;
+}
+function isKind(value) {
+  return value === 0 /* Message */ || value === 1 /* Reply */ || value === 2 /* Error */ || value === 3 /* Cancel */;
+}
+function isPeerId(value) {
+  return typeof value === "string" && value.length > 0 && value.length <= MAX_PEER_ID_LENGTH;
+}
+function short(value) {
+  let text;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = "?";
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function readEntry(value) {
+  if (!Array.isArray(value) || !isCount(value[0]) || typeof value[1] !== "string") return null;
+  if (value.length === 2) return [value[0], value[1]];
+  if (value.length === 3 && isKind(value[2])) return [value[0], value[1], value[2]];
+  return null;
+}
+function readKernelEntry(value) {
+  if (Array.isArray(value) && value.length === 4) {
+    const head = readEntry(value.slice(0, 3));
+    return head !== null && isPeerId(value[3]) ? [head[0], head[1], head[2] ?? 0 /* Message */, value[3]] : null;
+  }
+  const entry = readEntry(value);
+  return entry === null ? null : [entry[0], entry[1], entry[2] ?? 0 /* Message */, null];
+}
+function readData(frame, readItem, problems) {
+  const seq = own(frame, "s");
+  const batch = own(frame, "b");
+  if (batch === void 0) return null;
+  if (!isCount(seq, 1) || !Array.isArray(batch) || batch.length === 0) {
+    problems.push(`data needs a seq s >= 1 and a non-empty list b; got s=${short(seq)}`);
+    return null;
+  }
+  const entries = batch.map((item, index) => {
+    const entry = readItem(item);
+    if (entry === null) problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
+    return entry;
+  });
+  return { seq, entries };
+}
+var KERNEL_FIELDS = ["s", "b", "a", "h", "n", "t", "g"];
+function forPeer(frame, key, peer, problems) {
+  const map = own(frame, key);
+  if (map === void 0) return void 0;
+  if (!isObject(map)) {
+    problems.push(`field ${key} is not a map of peer ids: ${short(map)}`);
+    return void 0;
+  }
+  return own(map, peer);
+}
+function readCountFor(frame, key, peer, low, problems) {
+  const value = forPeer(frame, key, peer, problems);
+  if (value === void 0) return null;
+  if (isCount(value, low)) return value;
+  problems.push(`field ${key} holds no seq >= ${low} for this view: ${short(value)}`);
+  return null;
+}
+function readRange(value, what, problems) {
+  if (value === void 0) return null;
+  if (Array.isArray(value) && value.length === 2 && isCount(value[0], 1) && isCount(value[1], 1) && value[0] <= value[1]) {
+    return [value[0], value[1]];
+  }
+  problems.push(`${what} is not [from, to]: ${short(value)}`);
+  return null;
+}
+function readKernelFrame(content, peer) {
+  const read = { data: null, ack: null, base: null, nack: null, tail: null, gone: null, problems: [] };
+  if (!isObject(content) || !KERNEL_FIELDS.some((key) => Object.hasOwn(content, key))) {
+    read.problems.push(`not a tunnel frame: ${short(content)}`);
+    return read;
+  }
+  const problems = read.problems;
+  if (own(content, "k") !== void 0) {
+    problems.push(`kernel frames carry no pieces (k): ${short(own(content, "k"))}`);
+  } else {
+    read.data = readData(content, readKernelEntry, problems);
+  }
+  read.ack = readCountFor(content, "a", peer, 0, problems);
+  read.base = readCountFor(content, "h", peer, 1, problems);
+  read.nack = readCountFor(content, "n", peer, 1, problems);
+  read.gone = readRange(forPeer(content, "g", peer, problems), "field g", problems);
+  const tail = own(content, "t");
+  if (tail !== void 0) {
+    if (isCount(tail)) read.tail = tail;
+    else problems.push(`field t is not a seq: ${short(tail)}`);
+  }
+  return read;
+}
+
+// frontend/src/tunnel/stream/incoming.ts
+var ACK_DELAY_MS = 200;
+var NACK_FIRST_MS = 200;
+var NACK_REPEAT_MS = 2e3;
+var IncomingStream = class {
+  constructor(peer, clock, hooks) {
+    this.#base = null;
+    this.#next = 1;
+    // Entries not delivered yet, by seq; null marks a malformed entry that keeps its place.
+    this.#held = /* @__PURE__ */ new Map();
+    this.#gone = [];
+    this.#firstSeen = null;
+    this.#ackSent = 0;
+    this.#lastNack = null;
+    this.duplicates = 0;
+    this.outOfOrder = 0;
+    this.lost = 0;
+    this.#peer = peer;
+    this.#clock = clock;
+    this.#hooks = hooks;
+    this.#ackTimer = new Timer(clock, () => this.#sendAckIfDue());
+    this.#gapTimer = new Timer(clock, () => this.#onGapTimer());
+  }
+  #peer;
+  #clock;
+  #hooks;
+  #ackTimer;
+  #gapTimer;
+  #base;
+  #next;
+  #held;
+  #gone;
+  #firstSeen;
+  #ackSent;
+  #lastNack;
+  /** The lowest kernel seq this view has received (the hello's `f`). */
+  get firstSeen() {
+    return this.#firstSeen;
+  }
+  get hasBase() {
+    return this.#base !== null;
+  }
+  /** Every kernel entry up to here has been received (the cumulative ack). */
+  get receivedThrough() {
+    return this.#next - 1;
+  }
+  /** Entries held: before the base is known, or ahead of a gap. */
+  get held() {
+    return this.#held.size;
+  }
+  /** The hello answer; only the first one counts (a reconnect does not move the base). */
+  setBase(base) {
+    if (this.#base !== null) return;
+    this.#base = base;
+    this.#next = base;
+    for (const seq of this.#held.keys()) {
+      if (seq < base) this.#held.delete(seq);
+    }
+    this.#drain();
+  }
+  /** Entries numbered from `seq`. */
+  receive(seq, entries) {
+    const fresh = [];
+    entries.forEach((entry, index) => {
+      const number = seq + index;
+      if (this.#firstSeen === null || number < this.#firstSeen) this.#firstSeen = number;
+      if (this.#base !== null && number < this.#next || this.#held.has(number)) {
+        this.duplicates += 1;
+        return;
+      }
+      this.#held.set(number, entry);
+      fresh.push(number);
+    });
+    this.#drain();
+    if (this.#base !== null && this.#held.size > 0) {
+      for (const number of fresh) if (this.#held.has(number)) this.outOfOrder += 1;
+    }
+  }
+  /** The kernel no longer has entries from..to for this view: skip them. */
+  skip(from, to) {
+    if (this.#base !== null && to < this.#next) return;
+    this.#gone.push([from, to]);
+    this.#drain();
+  }
+  /** The kernel's tail probe: it has sent up to `tail`. */
+  tail(tail) {
+    if (this.#base === null) return;
+    if (this.receivedThrough >= tail) {
+      this.#ackSent = this.receivedThrough;
+      this.#ackTimer.cancel();
+      this.#hooks.control({ a: this.receivedThrough });
+    } else {
+      this.#nack(this.#next);
+    }
+  }
+  /** The ack to piggyback on an outgoing data frame, if one is due. */
+  takeAck() {
+    if (this.#base === null || this.receivedThrough <= this.#ackSent) return null;
+    this.#ackSent = this.receivedThrough;
+    this.#ackTimer.cancel();
+    return this.#ackSent;
+  }
+  close() {
+    this.#ackTimer.cancel();
+    this.#gapTimer.cancel();
+  }
+  #drain() {
+    if (this.#base === null) return;
+    const ready = [];
+    let lost = 0;
+    let lostFrom = 0;
+    let lostTo = 0;
+    for (; ; ) {
+      const next = this.#next;
+      if (this.#held.has(next)) {
+        const entry = this.#held.get(next);
+        this.#held.delete(next);
+        this.#next += 1;
+        if (entry != null && (entry[3] === null || entry[3] === this.#peer)) ready.push(entry);
+        continue;
+      }
+      const range = this.#gone.find(([from, to]) => from <= next && next <= to);
+      if (range === void 0) break;
+      let stop = range[1] + 1;
+      for (const seq of this.#held.keys()) if (seq > next && seq < stop) stop = seq;
+      if (lost === 0) lostFrom = next;
+      lost += stop - next;
+      lostTo = stop - 1;
+      this.#next = stop;
+    }
+    this.#gone = this.#gone.filter(([, to]) => to >= this.#next);
+    if (lost > 0) {
+      this.lost += lost;
+      this.#hooks.warn(
+        `${lost} message(s) from the kernel were lost (seq ${lostFrom} to ${lostTo}): the kernel no longer kept them when this page asked again`
+      );
+    }
+    if (this.receivedThrough > this.#ackSent) this.#ackTimer.ensure(ACK_DELAY_MS);
+    if (this.#held.size > 0) this.#gapTimer.ensure(NACK_FIRST_MS);
+    else this.#gapTimer.cancel();
+    if (ready.length > 0) this.#hooks.deliver(ready);
+  }
+  #sendAckIfDue() {
+    if (this.#base === null || this.receivedThrough <= this.#ackSent) return;
+    this.#ackSent = this.receivedThrough;
+    this.#hooks.control({ a: this.#ackSent });
+  }
+  #onGapTimer() {
+    if (this.#base === null || this.#held.size === 0) return;
+    this.#nack(this.#next);
+    this.#gapTimer.arm(NACK_REPEAT_MS);
+  }
+  #nack(seq) {
+    const now = this.#clock.now();
+    const last = this.#lastNack;
+    if (last !== null && last.seq === seq && now - last.at < NACK_REPEAT_MS) return;
+    this.#lastNack = { seq, at: now };
+    this.#hooks.control({ n: seq });
+  }
+};
+
+// frontend/src/tunnel/stream/outgoing.ts
+var MAX_KEPT_UNITS = 64 * 1024 * 1024;
+var MAX_KEPT_ENTRIES = 1e5;
+var PROBE_FIRST_MS = 2e3;
+var PROBE_MAX_MS = 3e4;
+var OutgoingStream = class {
+  constructor(clock, sendProbe, limits = {}) {
+    // Kept entries are #kept[#head..], numbered from #firstKept; the array is compacted lazily.
+    this.#kept = [];
+    this.#head = 0;
+    this.#firstKept = 1;
+    this.#keptUnits = 0;
+    this.#lastSeq = 0;
+    this.#sentThrough = 0;
+    this.#acked = 0;
+    this.#resend = null;
+    // The `w` of a probe or hello not answered yet: an ack below it shows entries missing.
+    this.#queryUpTo = null;
+    this.#probeDelay = PROBE_FIRST_MS;
+    this.resent = 0;
+    this.evicted = 0;
+    this.#maxKeptUnits = limits.maxKeptUnits ?? MAX_KEPT_UNITS;
+    this.#maxKeptEntries = limits.maxKeptEntries ?? MAX_KEPT_ENTRIES;
+    this.#maxFrameUnits = limits.maxFrameUnits ?? MAX_FRAME_UNITS;
+    this.#sendProbe = sendProbe;
+    this.#probeTimer = new Timer(clock, () => this.#probe());
+  }
+  #maxKeptUnits;
+  #maxKeptEntries;
+  #maxFrameUnits;
+  #probeTimer;
+  #sendProbe;
+  #kept;
+  #head;
+  #firstKept;
+  #keptUnits;
+  #lastSeq;
+  #sentThrough;
+  #acked;
+  #resend;
+  #queryUpTo;
+  #probeDelay;
+  /** The last seq transmitted at least once. */
+  get sentThrough() {
+    return this.#sentThrough;
+  }
+  get acked() {
+    return this.#acked;
+  }
+  /** Entries kept: not acknowledged yet (sent or about to be). */
+  get kept() {
+    return this.#lastSeq - this.#firstKept + 1;
+  }
+  /** Whether take() has anything to send. */
+  get hasWork() {
+    return this.#resend !== null || this.#sentThrough < this.#lastSeq;
+  }
+  /** Numbers and keeps an entry; it leaves with the next take(). */
+  push(entry) {
+    this.#kept.push(entry);
+    this.#keptUnits += entry[1].length;
+    this.#lastSeq += 1;
+    return this.#lastSeq;
+  }
+  /** A probe or hello saying "I have sent up to `upTo`" left; the next ack answers it. */
+  queried(upTo) {
+    this.#queryUpTo = Math.max(this.#queryUpTo ?? 0, upTo);
+  }
+  /** The kernel's cumulative ack. */
+  onAck(seq) {
+    const acked = Math.min(seq, this.#sentThrough);
+    if (acked > this.#acked) {
+      this.#acked = acked;
+      this.#release();
+      this.#probeDelay = PROBE_FIRST_MS;
+      if (this.#acked < this.#sentThrough) this.#probeTimer.arm(PROBE_FIRST_MS);
+      else this.#probeTimer.cancel();
+    }
+    this.#answered();
+  }
+  /** The kernel answered a hello without an ack for this view: resend what it may lack. */
+  onHelloAnswered() {
+    this.#answered();
+  }
+  /** The kernel asks for entries from `from` (through `to`, by default all sent). */
+  requestResend(from, to = this.#sentThrough) {
+    if (from > to) return;
+    const [oldFrom, oldTo] = this.#resend ?? [from, to];
+    this.#resend = [Math.min(from, oldFrom), Math.max(to, oldTo)];
+  }
+  /** Everything to send now: resends first, then new entries, packed into few frames. */
+  take() {
+    const runs = [];
+    let gone = null;
+    if (this.#resend !== null) {
+      let [from, to] = this.#resend;
+      this.#resend = null;
+      from = Math.max(from, this.#acked + 1);
+      to = Math.min(to, this.#sentThrough);
+      if (from <= to && from < this.#firstKept) {
+        const goneTo = Math.min(to, this.#firstKept - 1);
+        gone = [from, goneTo];
+        from = goneTo + 1;
+      }
+      if (from <= to) {
+        runs.push([from, to]);
+        this.resent += to - from + 1;
+      }
+    }
+    if (this.#sentThrough < this.#lastSeq) {
+      const run = [this.#sentThrough + 1, this.#lastSeq];
+      const previous = runs[0];
+      if (previous !== void 0 && previous[1] + 1 >= run[0]) previous[1] = run[1];
+      else runs.push(run);
+      this.#sentThrough = this.#lastSeq;
+    }
+    const frames = runs.flatMap(([from, to]) => packFrames(from, this.#slice(from, to), this.#maxFrameUnits));
+    this.#evict();
+    if (this.#acked < this.#sentThrough) this.#probeTimer.ensure(this.#probeDelay);
+    return { frames, gone };
+  }
+  close() {
+    this.#probeTimer.cancel();
+  }
+  #answered() {
+    const upTo = this.#queryUpTo;
+    this.#queryUpTo = null;
+    if (upTo !== null && this.#acked < upTo) this.requestResend(this.#acked + 1, upTo);
+  }
+  #probe() {
+    if (this.#acked >= this.#sentThrough) return;
+    this.#sendProbe(this.#sentThrough);
+    this.queried(this.#sentThrough);
+    this.#probeDelay = Math.min(this.#probeDelay * 2, PROBE_MAX_MS);
+    this.#probeTimer.arm(this.#probeDelay);
+  }
+  #slice(from, to) {
+    const start = this.#head + (from - this.#firstKept);
+    return this.#kept.slice(start, start + (to - from + 1));
+  }
+  #dropOldest() {
+    const entry = this.#kept[this.#head];
+    this.#keptUnits -= entry[1].length;
+    this.#head += 1;
+    this.#firstKept += 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#kept.length) {
+      this.#kept = this.#kept.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+  #release() {
+    while (this.#firstKept <= this.#acked) this.#dropOldest();
+  }
+  #evict() {
+    while (this.kept > 1 && this.#firstKept <= this.#sentThrough && (this.#keptUnits > this.#maxKeptUnits || this.kept > this.#maxKeptEntries)) {
+      this.#dropOldest();
+      this.evicted += 1;
+    }
+  }
+};
+
+// frontend/src/tunnel/stream/view-stream.ts
+var HELLO_FIRST_MS = 2e3;
+var HELLO_MAX_MS = 3e4;
+var ViewStream = class {
+  #hooks;
+  #outgoing;
+  #incoming;
+  #helloTimer;
+  #helloDelay = HELLO_FIRST_MS;
+  #helloPending = false;
+  #flushQueued = false;
+  #closed = false;
+  #framesSent = 0;
+  #goneWarnedThrough = 0;
+  constructor(peer, hooks, options = {}) {
+    this.peer = peer;
+    this.clock = clockFrom(options);
+    this.#hooks = hooks;
+    this.#outgoing = new OutgoingStream(this.clock, (w) => this.#send({ w }), options);
+    this.#incoming = new IncomingStream(peer, this.clock, {
+      deliver: (entries) => hooks.deliver(entries),
+      control: (fields) => this.#send(fields),
+      warn: (line) => hooks.warn(line)
+    });
+    this.#helloTimer = new Timer(this.clock, () => this.#resendHello());
+  }
+  get stats() {
+    return {
+      framesSent: this.#framesSent,
+      resent: this.#outgoing.resent,
+      duplicates: this.#incoming.duplicates,
+      lost: this.#incoming.lost,
+      outOfOrder: this.#incoming.outOfOrder,
+      evicted: this.#outgoing.evicted,
+      unacked: this.#outgoing.kept
+    };
+  }
+  /** Whether the kernel has answered this view's hello since it was last sent. */
+  get greeted() {
+    return this.#incoming.hasBase && !this.#helloPending;
+  }
+  /** Queues an entry; everything queued in one task leaves together right after it. */
+  push(version, msg, kind) {
+    this.#outgoing.push(makeEntry(version, msg, kind));
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+  /** Sends what is queued, and what the kernel asked for again, now. */
+  flush() {
+    this.#flushQueued = false;
+    if (this.#closed || !this.#outgoing.hasWork) return;
+    const { frames, gone } = this.#outgoing.take();
+    const control = {};
+    if (gone !== null) {
+      control.g = gone;
+      this.#warnGone(gone);
+    }
+    if (frames.length > 0) {
+      const ack = this.#incoming.takeAck();
+      if (ack !== null) control.a = ack;
+    }
+    if (frames.length === 0) {
+      if (control.g !== void 0) this.#send(control);
+      return;
+    }
+    frames.forEach((data, index) => this.#send(index === 0 ? control : {}, data));
+  }
+  /** Introduces this view: at creation and after every reconnect; repeated until answered. */
+  hello() {
+    this.#helloDelay = HELLO_FIRST_MS;
+    this.#sendHello();
+  }
+  /** The page is going away: say so, best effort. */
+  bye() {
+    this.flush();
+    this.#send({ x: 1 });
+  }
+  /** Reads one frame from the kernel; returns false when (part of) it was malformed. */
+  receive(content) {
+    if (this.#closed) return true;
+    const read = readKernelFrame(content, this.peer);
+    if (read.problems.length > 0) this.#hooks.badFrame(read.problems);
+    if (read.ack !== null) {
+      this.#outgoing.onAck(read.ack);
+      if (this.#helloPending && this.#incoming.hasBase) this.#helloAnswered();
+    }
+    if (read.base !== null) {
+      this.#incoming.setBase(read.base);
+      this.#outgoing.onHelloAnswered();
+      this.#helloAnswered();
+    }
+    if (read.nack !== null) this.#outgoing.requestResend(read.nack);
+    if (read.gone !== null) this.#incoming.skip(...read.gone);
+    if (read.data !== null) this.#incoming.receive(read.data.seq, read.data.entries);
+    if (read.tail !== null) this.#incoming.tail(read.tail);
+    if (this.#outgoing.hasWork) this.flush();
+    return read.problems.length === 0;
+  }
+  /** Stops every timer; nothing is sent afterwards. */
+  close() {
+    this.#closed = true;
+    this.#outgoing.close();
+    this.#incoming.close();
+    this.#helloTimer.cancel();
+  }
+  #sendHello() {
+    if (this.#closed) return;
+    const lastSent = this.#outgoing.sentThrough;
+    this.#send({ h: helloOf(this.#incoming.firstSeen, lastSent, this.#hooks.caps()) });
+    this.#outgoing.queried(lastSent);
+    this.#helloPending = true;
+    this.#helloTimer.arm(this.#helloDelay);
+  }
+  #resendHello() {
+    if (!this.#helloPending) return;
+    this.#helloDelay = Math.min(this.#helloDelay * 2, HELLO_MAX_MS);
+    this.#sendHello();
+  }
+  #helloAnswered() {
+    this.#helloPending = false;
+    this.#helloTimer.cancel();
+  }
+  #warnGone(gone) {
+    if (gone[1] <= this.#goneWarnedThrough) return;
+    this.#goneWarnedThrough = gone[1];
+    this.#hooks.warn(
+      `${gone[1] - gone[0] + 1} message(s) to the kernel were lost (seq ${gone[0]} to ${gone[1]}): the page keeps at most 64 Mi characters or 100,000 unacknowledged messages for resending, and the kernel asked for them after they were dropped`
+    );
+  }
+  #send(control, data) {
+    if (this.#closed) return;
+    this.#framesSent += 1;
+    this.#hooks.send(viewFrame(this.peer, control, data));
+  }
+};
+
+// frontend/src/tunnel/tunnel.ts
+function endpoint(value) {
+  if (!Array.isArray(value) || !Number.isSafeInteger(value[0])) return [0, ""];
+  return [value[0], typeof value[1] === "string" ? value[1] : ""];
+}
+var Tunnel = class {
+  #model;
+  #stream;
+  #delivery;
+  #kernel;
+  #frameErrors;
+  #closeListeners = [];
+  #unwatchPage;
+  #unwatchKernel = () => {
+  };
+  #sentVersion;
+  #receivedVersion;
+  #pyEndpoint;
+  #jsEndpoint;
+  #closeError = null;
+  #sent = 0;
+  #received = 0;
+  #framesReceived = 0;
+  #badFrames = 0;
+  constructor(tunnelId, model, options = {}) {
+    this.tunnel_id = tunnelId;
+    this.#model = model;
+    this.#kernel = kernelOf(model);
+    const prefix = `IPyCallback [${tunnelId}]`;
+    this.#stream = new ViewStream(
+      options.peerId ?? randomPeerId(),
+      {
+        send: (frame) => this.#transmit(frame),
+        deliver: (entries) => this.#deliver(entries),
+        caps: () => capsOf(this.#kernel),
+        warn: (line) => console.warn(`${prefix}: ${line}`),
+        badFrame: (problems) => {
+          this.#badFrames += problems.length;
+          this.#frameErrors.report("ignored a malformed frame:", problems);
+        }
+      },
+      options
+    );
+    this.#frameErrors = new RateLimitedReporter(prefix, this.#stream.clock);
+    this.#delivery = new Delivery(tunnelId, {
+      maxPending: options.maxPending ?? 1e5,
+      clock: this.#stream.clock,
+      yieldTask: options.yieldTask,
+      sliceMs: options.sliceMs
+    });
+    this.#pyEndpoint = endpoint(model.get("py_endpoint"));
+    this.#jsEndpoint = endpoint(model.get("js_endpoint"));
+    this.#sentVersion = this.#pyEndpoint[0];
+    this.#receivedVersion = this.#jsEndpoint[0];
+    model.on("msg:custom", (content) => this._receive(content));
+    if (this.#kernel !== null) {
+      const kernel = this.#kernel;
+      this.#unwatchKernel = watchKernel(kernel, {
+        onReconnect: () => this.#stream.hello(),
+        // frames in flight were lost: both sides resend
+        onGone: (reason) => this.#kernelGone(kernel, reason)
+      });
+    }
+    this.#unwatchPage = watchPage({ onHide: () => this.#stream.bye(), onRestore: () => this.#stream.hello() });
+    this.#stream.hello();
+  }
+  /** @internal This view's peer id. */
+  get _peerId() {
+    return this.#stream.peer;
+  }
+  /** @internal The clock every timer of this tunnel uses. */
+  get _clock() {
+    return this.#stream.clock;
+  }
+  /**
+   * A value of the widget state, which layers above the tunnel (the typed layer's schema) may
+   * add to in the kernel; undefined when absent.
+   */
+  state(key) {
+    return this.#model.get(key);
+  }
+  /** Calls `callback` whenever the kernel changes the widget state's `key`. */
+  onStateChange(key, callback) {
+    this.#model.on(`change:${key}`, callback);
+  }
+  /** Sends `msg` to the kernel; returns its version (the previous version + 1). */
+  send_msg(msg) {
+    checkMsg("send_msg", msg);
+    this.#checkOpen();
+    const version = this.#sentVersion + 1;
+    this.#enqueue(version, msg, 0 /* Message */);
+    return version;
+  }
+  /** Sends a reply tagged with its request's version; false when it is stale and dropped. */
+  send_msg_with_version(version, msg) {
+    checkVersion("send_msg_with_version", version);
+    checkMsg("send_msg_with_version", msg);
+    this.#checkOpen();
+    if (version < this.#receivedVersion) return false;
+    this.#enqueue(version, msg, 0 /* Message */);
+    return true;
+  }
+  /** Replaces the handler; messages that waited for one are delivered now, in order. */
+  on_receive(handler) {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(`on_receive() expects a function (version, msg) => void, got ${typeof handler}`);
+    }
+    this._onReceiveKind(
+      handler === null ? null : (version, msg, kind) => {
+        if (kind === 0 /* Message */) handler(version, msg);
+      }
+    );
+  }
+  /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
+  _onReceiveKind(handler) {
+    this.#delivery.setHandler(handler);
+  }
+  /** @internal The typed layer's way to send replies, errors and cancellations. */
+  _sendKind(version, msg, kind, dropStale) {
+    checkMsg("send", msg);
+    this.#checkOpen();
+    if (dropStale && version < this.#receivedVersion) return false;
+    this.#enqueue(version, msg, kind);
+    return true;
+  }
+  /** Sends queued messages now rather than at the end of the current task. */
+  flush() {
+    this.#stream.flush();
+  }
+  get py_endpoint() {
+    return [...this.#pyEndpoint];
+  }
+  get js_endpoint() {
+    return [...this.#jsEndpoint];
+  }
+  get closed() {
+    return this.#closeError !== null;
+  }
+  get stats() {
+    const stream = this.#stream.stats;
+    return {
+      sent: this.#sent,
+      received: this.#received,
+      framesSent: stream.framesSent,
+      framesReceived: this.#framesReceived,
+      pendingIn: this.#delivery.pending,
+      dropped: this.#delivery.dropped,
+      handlerErrors: this.#delivery.handlerErrors,
+      badFrames: this.#badFrames,
+      resent: stream.resent,
+      duplicates: stream.duplicates,
+      lost: stream.lost,
+      outOfOrder: stream.outOfOrder,
+      evicted: stream.evicted,
+      unacked: stream.unacked
+    };
+  }
+  /** @internal Reads one custom message from the kernel. */
+  _receive(content) {
+    this.#framesReceived += 1;
+    this.#stream.receive(content);
+  }
+  /** @internal Closes the tunnel (the kernel closed the widget, the model went away, ...). */
+  _close(error) {
+    if (this.#closeError !== null) return;
+    this.#closeError = error ?? new TunnelClosedError(
+      `IPyCallback: tunnel "${this.tunnel_id}" is closed; look it up again with window.IPyCallback.get() after re-creating it in Python`
+    );
+    this.#stream.close();
+    this.#unwatchKernel();
+    this.#unwatchPage();
+    for (const listener of this.#closeListeners.splice(0)) {
+      try {
+        listener(this.#closeError);
+      } catch (thrown) {
+        console.error(`IPyCallback [${this.tunnel_id}]: a close listener threw`, thrown);
+      }
+    }
+  }
+  /** @internal Calls `listener` with the close error once the tunnel closes (now if it has). */
+  _onClose(listener) {
+    if (this.#closeError !== null) listener(this.#closeError);
+    else this.#closeListeners.push(listener);
+  }
+  #kernelGone(kernel, reason) {
+    if (this.closed) return;
+    reportKernelGone(kernel, this.tunnel_id, reason);
+    const what = reason === "disposed" ? "kernel connection was closed" : `kernel is ${reason}`;
+    this._close(
+      new KernelRestartedError(
+        `IPyCallback: tunnel "${this.tunnel_id}" is closed: the ${what}; run the cell that creates it again, then look it up with window.IPyCallback.wait(${JSON.stringify(this.tunnel_id)})`
+      )
+    );
+  }
+  #transmit(frame) {
+    try {
+      this.#model.send(frame);
+    } catch (error) {
+      this.#frameErrors.report("sending a frame failed:", error);
+    }
+  }
+  #deliver(entries) {
+    for (const [version, msg, kind] of entries) {
+      if (kind !== 0 /* Message */) continue;
+      if (version > this.#receivedVersion) this.#receivedVersion = version;
+      this.#jsEndpoint = [version, msg];
+    }
+    this.#received += entries.length;
+    this.#delivery.deliver(entries);
+  }
+  #enqueue(version, msg, kind) {
+    if (kind === 0 /* Message */) {
+      if (version > this.#sentVersion) this.#sentVersion = version;
+      this.#pyEndpoint = [version, msg];
+    }
+    this.#sent += 1;
+    this.#stream.push(version, msg, kind);
+  }
+  #checkOpen() {
+    const error = this.#closeError;
+    if (error === null) return;
+    throw error instanceof KernelRestartedError ? new KernelRestartedError(error.message) : new TunnelClosedError(error.message);
+  }
+};
 
 // frontend/src/typed/errors.ts
 var MessageValidationError = class extends Error {
@@ -566,7 +1686,7 @@ var ANNOTATIONS = new Set(
   "title description default examples deprecated readOnly writeOnly $comment".split(" ")
 );
 var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-var own = (o, k) => hasOwn(o, k) ? o[k] : void 0;
+var own2 = (o, k) => hasOwn(o, k) ? o[k] : void 0;
 var ok = () => null;
 var fail = (message) => ({ segs: [], message });
 var at = (f, seg) => (f.segs.push(seg), f);
@@ -595,7 +1715,7 @@ function show(v) {
   return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
 }
 function num(s, key, ptr, min = -Infinity, int = false) {
-  const v = own(s, key);
+  const v = own2(s, key);
   const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
   if (v === void 0 || good) return v;
   throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
@@ -622,22 +1742,22 @@ function shapeOf(c, s, depth) {
   if (!isPlain(s) || depth > 8) return null;
   const keys = Object.keys(s).filter((k) => KEYWORDS.has(k));
   const only = (...allowed) => keys.every((k) => allowed.includes(k));
-  const n = (k, d) => own(s, k) ?? d;
-  const target = own(s, "$ref");
+  const n = (k, d) => own2(s, k) ?? d;
+  const target = own2(s, "$ref");
   if (typeof target === "string") {
-    return only("$ref") ? shapeOf(c, own(c.defs, defName(target)), depth + 1) : null;
+    return only("$ref") ? shapeOf(c, own2(c.defs, defName(target)), depth + 1) : null;
   }
-  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  const list = own2(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
   if (Array.isArray(list) && keys.length === 1 && list.length <= 8) {
     return list.length === 1 ? shape(EQ, list[0]) : shape(ONE_OF, list);
   }
-  const branches = own(s, "anyOf");
+  const branches = own2(s, "anyOf");
   if (Array.isArray(branches) && only("anyOf") && branches.length === 2) {
     const [some, none] = branches.map((b) => shapeOf(c, b, depth + 1));
     if (some && none?.kind === EQ && none.value === null && !some.nullable) return { ...some, nullable: true };
     return null;
   }
-  const type = own(s, "type");
+  const type = own2(s, "type");
   if (type === "null" && only("type")) return shape(EQ, null);
   if (type === "boolean" && only("type")) return shape(ONE_OF, [true, false]);
   if (type === "string" && only("type", "minLength", "maxLength")) {
@@ -649,7 +1769,7 @@ function shapeOf(c, s, depth) {
     return shape(type === "integer" ? INTEGER : NUMBER, void 0, bounds);
   }
   if (type === "array" && only("type", "items")) {
-    const item = shapeOf(c, own(s, "items"), depth + 1);
+    const item = shapeOf(c, own2(s, "items"), depth + 1);
     if (item === null || item.kind === ARRAY) return null;
     return { ...shape(ARRAY), item: make(item, null, 0, "") };
   }
@@ -689,9 +1809,9 @@ function accepts(d, x) {
 function arrayChecks(c, s, ptr, miss) {
   const minI = num(s, "minItems", ptr, 0, true) ?? 0;
   const maxI = num(s, "maxItems", ptr, 0, true) ?? Infinity;
-  const items = own(s, "items");
-  const prefixItems = own(s, "prefixItems") ?? [];
-  const unique = own(s, "uniqueItems") ?? false;
+  const items = own2(s, "items");
+  const prefixItems = own2(s, "prefixItems") ?? [];
+  const unique = own2(s, "uniqueItems") ?? false;
   if (!Array.isArray(prefixItems) || typeof unique !== "boolean") {
     throw new SchemaError(`prefixItems at ${ptr} must be an array, and uniqueItems a boolean`);
   }
@@ -745,8 +1865,8 @@ function duplicate(v) {
 
 // frontend/src/typed/validate-objects.ts
 function objectChecks(c, s, ptr, miss) {
-  const [properties, required] = [own(s, "properties") ?? {}, own(s, "required") ?? []];
-  const [additional, names] = [own(s, "additionalProperties"), own(s, "propertyNames")];
+  const [properties, required] = [own2(s, "properties") ?? {}, own2(s, "required") ?? []];
+  const [additional, names] = [own2(s, "additionalProperties"), own2(s, "propertyNames")];
   const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
   const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
   if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
@@ -923,7 +2043,7 @@ function numberChecks(s, ptr, integer, miss) {
 function stringChecks(s, ptr, miss) {
   const minL = num(s, "minLength", ptr, 0, true) ?? 0;
   const maxL = num(s, "maxLength", ptr, 0, true) ?? Infinity;
-  const [pattern, format, encoding] = [own(s, "pattern"), own(s, "format"), own(s, "contentEncoding")];
+  const [pattern, format, encoding] = [own2(s, "pattern"), own2(s, "format"), own2(s, "contentEncoding")];
   let re;
   try {
     if (pattern !== void 0) re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
@@ -954,15 +2074,15 @@ function stringChecks(s, ptr, miss) {
 // frontend/src/typed/validate-unions.ts
 function typesOf(c, s, seen) {
   if (!isPlain(s)) return s === false ? /* @__PURE__ */ new Set() : null;
-  const target = own(s, "$ref");
+  const target = own2(s, "$ref");
   if (typeof target === "string" && target.startsWith("#/$defs/") && !seen.has(target)) {
-    return typesOf(c, own(c.defs, defName(target)), seen.add(target));
+    return typesOf(c, own2(c.defs, defName(target)), seen.add(target));
   }
-  const type = own(s, "type");
+  const type = own2(s, "type");
   if (type !== void 0) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
-  const list = own(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
+  const list = own2(s, "enum") ?? (hasOwn(s, "const") ? [s.const] : void 0);
   if (Array.isArray(list)) return new Set(list.map((x) => x === null ? "null" : typeof x));
-  const branches = own(s, "anyOf") ?? own(s, "oneOf");
+  const branches = own2(s, "anyOf") ?? own2(s, "oneOf");
   if (!Array.isArray(branches)) return null;
   const each = branches.map((b) => typesOf(c, b, new Set(seen)));
   return each.some((t) => t === null) ? null : new Set(each.flatMap((t) => [...t ?? []]));
@@ -998,13 +2118,13 @@ function union(c, s, key, ptr) {
   };
 }
 function discriminated(c, d, list, ptr) {
-  const prop = isPlain(d) ? own(d, "propertyName") : void 0;
-  const mapping = isPlain(d) ? own(d, "mapping") : void 0;
+  const prop = isPlain(d) ? own2(d, "propertyName") : void 0;
+  const mapping = isPlain(d) ? own2(d, "mapping") : void 0;
   if (typeof prop !== "string" || !isPlain(mapping)) {
     throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
   }
   const targets = Object.values(mapping);
-  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
+  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own2(b, "$ref")))) {
     throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
   }
   const tags = Object.keys(mapping);
@@ -1028,7 +2148,7 @@ function discriminated(c, d, list, ptr) {
 // frontend/src/typed/validate.ts
 var states = /* @__PURE__ */ new WeakMap();
 function compile(schema, bundle) {
-  const defs = isPlain(bundle) ? own(bundle, "$defs") : void 0;
+  const defs = isPlain(bundle) ? own2(bundle, "$defs") : void 0;
   if (!isPlain(defs)) throw new SchemaError("the bundle's $defs must be an object");
   let state = states.get(bundle);
   if (state === void 0 || state.defs !== defs) {
@@ -1110,7 +2230,7 @@ function ref(st, target, ptr) {
   return fn;
 }
 function typeChecks(st, s, ptr) {
-  const type = own(s, "type");
+  const type = own2(s, "type");
   const types = type === void 0 ? null : Array.isArray(type) ? type : [type];
   const all = ["null", "boolean", "integer", "number", "string", "array", "object"];
   const bad = types?.find((t) => !all.includes(t));
@@ -1155,1179 +2275,56 @@ function typedFromSchema(tunnel, text) {
   return typed;
 }
 
-// frontend/src/registry.ts
-var TunnelRegistry = class {
-  #clock;
-  #tunnels = /* @__PURE__ */ new Map();
-  #waiters = /* @__PURE__ */ new Map();
-  constructor(version, clock = realClock) {
-    this.version = version;
-    this.#clock = clock;
-  }
-  get(tunnelId) {
-    return this.#tunnels.get(tunnelId);
-  }
-  has(tunnelId) {
-    return this.#tunnels.has(tunnelId);
-  }
-  ids() {
-    return [...this.#tunnels.keys()];
-  }
-  /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
-  wait(tunnelId, options = {}) {
-    const existing = this.#tunnels.get(tunnelId);
-    if (existing !== void 0) return Promise.resolve(existing);
-    const timeoutMs = options.timeoutMs ?? 1e4;
-    return new Promise((resolve, reject) => {
-      let waiters = this.#waiters.get(tunnelId);
-      if (waiters === void 0) {
-        waiters = /* @__PURE__ */ new Set();
-        this.#waiters.set(tunnelId, waiters);
-      }
-      const waiter = (tunnel) => {
-        this.#clock.clearTimeout(timer);
-        resolve(tunnel);
-      };
-      const timer = this.#clock.setTimeout(() => {
-        waiters.delete(waiter);
-        reject(
-          new Error(
-            `IPyCallback: no tunnel "${tunnelId}" appeared within ${timeoutMs} ms; create it in Python with SlowTunnelWidget(tunnel_id="${tunnelId}")`
-          )
-        );
-      }, timeoutMs);
-      waiters.add(waiter);
-    });
-  }
-  /**
-   * The typed API of a tunnel whose kernel side attached a TypedTunnel: messages are validated
-   * against the JSON Schema the kernel shipped. Waits for both, up to `timeoutMs`.
-   */
-  async typed(tunnelId, options = {}) {
-    const timeoutMs = options.timeoutMs ?? 1e4;
-    const tunnel = await this.wait(tunnelId, { timeoutMs });
-    return typedFromSchema(tunnel, await tunnel._whenTypedSchema(timeoutMs));
-  }
-  /** @internal The newest tunnel with an id replaces any older one. */
-  _register(tunnel) {
-    this.#tunnels.set(tunnel.tunnel_id, tunnel);
-    const waiters = this.#waiters.get(tunnel.tunnel_id);
-    this.#waiters.delete(tunnel.tunnel_id);
-    for (const waiter of waiters ?? []) waiter(tunnel);
-  }
-  /** @internal Removes the tunnel unless a newer one already took its id. */
-  _unregister(tunnel) {
-    if (this.#tunnels.get(tunnel.tunnel_id) === tunnel) this.#tunnels.delete(tunnel.tunnel_id);
-  }
-};
-function pageRegistry(host, version) {
-  const current = host.IPyCallback;
-  if (current instanceof Object && typeof current._register === "function") {
-    return current;
-  }
-  const registry = new TunnelRegistry(version);
-  host.IPyCallback = registry;
-  return registry;
+// frontend/src/typed/schema-watch.ts
+var KEY = "_typed_schema";
+function currentTypedSchema(tunnel) {
+  const value = tunnel.state(KEY);
+  return typeof value === "string" ? value : "";
 }
-
-// frontend/src/closed-errors.ts
-var TunnelClosedError = class extends Error {
-  constructor() {
-    super(...arguments);
-    this.name = "TunnelClosedError";
-  }
-};
-var KernelRestartedError = class extends TunnelClosedError {
-  constructor() {
-    super(...arguments);
-    this.name = "KernelRestartedError";
-  }
-};
-
-// frontend/src/delivery.ts
-var SLICE_MS = 8;
-function defaultYieldTask() {
-  if (typeof MessageChannel !== "function") return (task) => void setTimeout(task, 0);
-  let port = null;
-  let sender = null;
-  const tasks = [];
-  return (task) => {
-    if (port === null || sender === null) {
-      const channel = new MessageChannel();
-      const receiver = channel.port1;
-      receiver.onmessage = () => {
-        const next = tasks.shift();
-        if (tasks.length === 0) receiver.unref?.();
-        next?.();
-      };
-      port = receiver;
-      sender = channel.port2;
-    }
-    tasks.push(task);
-    port.ref?.();
-    sender.postMessage(null);
-  };
-}
-var Delivery = class {
-  constructor(name, options) {
-    this.#queue = [];
-    this.#head = 0;
-    this.#handler = null;
-    this.#draining = false;
-    this.#yielded = false;
-    this.dropped = 0;
-    this.handlerErrors = 0;
-    const { maxPending } = options;
-    if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
-      throw new RangeError(`maxPending must be a positive integer, got ${maxPending}`);
-    }
-    this.#maxPending = maxPending;
-    this.#clock = options.clock;
-    this.#yieldTask = options.yieldTask ?? defaultYieldTask();
-    this.#sliceMs = options.sliceMs ?? SLICE_MS;
-    this.#errors = new RateLimitedReporter(`IPyCallback [${name}]`, options.clock);
-    this.#overflow = new RateLimitedReporter(`IPyCallback [${name}]`, options.clock, {
-      log: (...args) => console.warn(...args)
-    });
-  }
-  #maxPending;
-  #clock;
-  #yieldTask;
-  #sliceMs;
-  #errors;
-  #overflow;
-  #queue;
-  #head;
-  #handler;
-  #draining;
-  #yielded;
-  get pending() {
-    return this.#queue.length - this.#head;
-  }
-  setHandler(handler) {
-    this.#handler = handler;
-    this.#drain();
-  }
-  deliver(entries) {
-    for (const entry of entries) this.#queue.push(entry);
-    const overflow = this.pending - this.#maxPending;
-    if (this.#handler === null && overflow > 0) {
-      this.#head += overflow;
-      this.dropped += overflow;
-      this.#overflow.report(
-        `no handler is attached and the queue is full (${this.#maxPending}); dropped the ${overflow} oldest message(s), ${this.dropped} in all. Call on_receive() sooner.`
+function typedSchemaOf(tunnel, timeoutMs = 1e4) {
+  const now = currentTypedSchema(tunnel);
+  if (now !== "") return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const clock = tunnel._clock;
+    const timer = clock.setTimeout(() => {
+      settled = true;
+      reject(
+        new Error(
+          `IPyCallback: tunnel "${tunnel.tunnel_id}" has no typed messages after ${timeoutMs} ms; attach a TypedTunnel to it in Python`
+        )
       );
-    }
-    this.#drain();
-  }
-  #drain() {
-    if (this.#draining || this.#yielded) return;
-    this.#draining = true;
-    const deadline = this.#clock.now() + this.#sliceMs;
-    try {
-      while (this.#handler !== null && this.#head < this.#queue.length) {
-        if (this.#clock.now() >= deadline) {
-          this.#yield();
-          break;
-        }
-        const [version, msg, kind] = this.#queue[this.#head];
-        this.#head += 1;
-        this.#invoke(this.#handler, version, msg, kind);
-      }
-    } finally {
-      this.#draining = false;
-      if (this.#head === this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
-      } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
-    }
-  }
-  #yield() {
-    this.#yielded = true;
-    this.#yieldTask(() => {
-      this.#yielded = false;
-      this.#drain();
+    }, timeoutMs);
+    tunnel.onStateChange(KEY, () => {
+      const schema = currentTypedSchema(tunnel);
+      if (settled || schema === "") return;
+      settled = true;
+      clock.clearTimeout(timer);
+      resolve(schema);
     });
-  }
-  #invoke(handler, version, msg, kind) {
-    try {
-      handler(version, msg, kind);
-    } catch (error) {
-      this.handlerErrors += 1;
-      const what = kind === 0 /* Message */ ? "the on_receive handler" : "the typed layer's handler";
-      this.#errors.report(`${what} threw on message version ${version}; the tunnel keeps running.`, error);
-    }
-  }
-};
-
-// frontend/src/kernel-link.ts
-var GONE_STATUSES = /* @__PURE__ */ new Set(["restarting", "autorestarting", "dead"]);
-function member(object, key) {
-  try {
-    return object[key];
-  } catch {
-    return void 0;
-  }
-}
-function asSignal(value) {
-  return typeof value === "object" && value !== null && typeof value.connect === "function" && typeof value.disconnect === "function" ? value : null;
-}
-function kernelOf(model) {
-  const manager = member(model, "widget_manager");
-  if (typeof manager !== "object" || manager === null) return null;
-  const kernel = member(manager, "kernel");
-  return typeof kernel === "object" && kernel !== null ? kernel : null;
-}
-function capsOf(kernel) {
-  const caps = { subshells: null };
-  if (kernel === null) return caps;
-  const subshells = member(kernel, "commsOverSubshells");
-  if (typeof subshells === "string") caps.subshells = subshells;
-  const supports = member(kernel, "supportsSubshells");
-  if (typeof supports === "boolean") caps.supportsSubshells = supports;
-  return caps;
-}
-function watchKernel(kernel, events) {
-  const initial = member(kernel, "connectionStatus");
-  let connected = initial === void 0 || initial === "connected";
-  const onStatus = (_sender, status) => {
-    if (typeof status === "string" && GONE_STATUSES.has(status)) events.onGone(status);
-  };
-  const onConnection = (_sender, status) => {
-    if (status !== "connected") {
-      connected = false;
-    } else if (!connected) {
-      connected = true;
-      events.onReconnect();
-    }
-  };
-  const onIopub = (_sender, msg) => {
-    const header = typeof msg === "object" && msg !== null ? member(msg, "header") : void 0;
-    const type = typeof header === "object" && header !== null ? member(header, "msg_type") : void 0;
-    if (type === "shutdown_reply") {
-      events.onGone("restarting");
-    } else if (type === "status") {
-      const content = member(msg, "content");
-      if (typeof content === "object" && content !== null && member(content, "execution_state") === "starting") {
-        events.onGone("restarting");
-      }
-    }
-  };
-  const onDisposed = () => events.onGone("disposed");
-  const links = [];
-  for (const [name, slot] of [
-    ["statusChanged", onStatus],
-    ["connectionStatusChanged", onConnection],
-    ["disposed", onDisposed],
-    ["iopubMessage", onIopub]
-  ]) {
-    const signal = asSignal(member(kernel, name));
-    if (signal !== null && signal.connect(slot) !== false) links.push([signal, slot]);
-  }
-  return () => {
-    for (const [signal, slot] of links.splice(0)) signal.disconnect(slot);
-  };
-}
-var REPORTS = /* @__PURE__ */ Symbol.for("ipycallback.kernelGoneReports");
-var MAX_NAMED = 10;
-function pendingReports() {
-  const host = globalThis;
-  const current = host[REPORTS];
-  if (current instanceof WeakMap) return current;
-  const reports = /* @__PURE__ */ new WeakMap();
-  host[REPORTS] = reports;
-  return reports;
-}
-function reportKernelGone(kernel, tunnelId, reason) {
-  const reports = pendingReports();
-  const existing = reports.get(kernel);
-  if (existing !== void 0) {
-    existing.ids.push(tunnelId);
-    return;
-  }
-  const report = { reason, ids: [tunnelId] };
-  reports.set(kernel, report);
-  queueMicrotask(() => {
-    reports.delete(kernel);
-    const named = report.ids.slice(0, MAX_NAMED).map((id) => JSON.stringify(id)).join(", ");
-    const more = report.ids.length > MAX_NAMED ? ` and ${report.ids.length - MAX_NAMED} more` : "";
-    const what = report.reason === "disposed" ? "connection was closed" : `is ${report.reason}`;
-    console.warn(
-      `IPyCallback: the kernel ${what}; closed ${report.ids.length} tunnel(s): ${named}${more}. Run the cells that create them again: window.IPyCallback.wait(id) resolves with the new tunnel.`
-    );
   });
 }
 
-// frontend/src/page-lifecycle.ts
-function watchPage(events) {
-  const host = globalThis;
-  if (typeof host.addEventListener !== "function" || typeof host.removeEventListener !== "function") {
-    return () => {
+// frontend/src/typed/page-api.ts
+function installTyped(registry) {
+  const api = registry;
+  if (typeof api.typed !== "function") {
+    const typed = async (tunnelId, options = {}) => {
+      const timeoutMs = options.timeoutMs ?? 1e4;
+      const tunnel = await registry.wait(tunnelId, { timeoutMs });
+      return typedFromSchema(tunnel, await typedSchemaOf(tunnel, timeoutMs));
     };
+    Object.defineProperty(registry, "typed", { value: typed, enumerable: false });
   }
-  const onHide = () => events.onHide();
-  const onShow = (event) => {
-    if (event.persisted === true) events.onRestore();
-  };
-  host.addEventListener("pagehide", onHide);
-  host.addEventListener("pageshow", onShow);
-  return () => {
-    host.removeEventListener("pagehide", onHide);
-    host.removeEventListener("pageshow", onShow);
-  };
+  return api;
 }
-
-// frontend/src/stream/peer-id.ts
-var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
-var PEER_ID_LENGTH = 12;
-function randomPeerId() {
-  const bytes = new Uint8Array(PEER_ID_LENGTH);
-  globalThis.crypto.getRandomValues(bytes);
-  let id = "";
-  while (id.length < PEER_ID_LENGTH) {
-    for (const byte of bytes) {
-      if (byte < 252 && id.length < PEER_ID_LENGTH) id += ALPHABET[byte % 36];
-    }
-    globalThis.crypto.getRandomValues(bytes);
-  }
-  return id;
-}
-
-// frontend/src/wire-read.ts
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function own2(object, key) {
-  return Object.hasOwn(object, key) ? object[key] : void 0;
-}
-function isCount(value, low = 0) {
-  return Number.isSafeInteger(value) && value >= low;
-}
-function isKind(value) {
-  return value === 0 /* Message */ || value === 1 /* Reply */ || value === 2 /* Error */ || value === 3 /* Cancel */;
-}
-function isPeerId(value) {
-  return typeof value === "string" && value.length > 0 && value.length <= MAX_PEER_ID_LENGTH;
-}
-function short(value) {
-  let text;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = "?";
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function readEntry(value) {
-  if (!Array.isArray(value) || !isCount(value[0]) || typeof value[1] !== "string") return null;
-  if (value.length === 2) return [value[0], value[1]];
-  if (value.length === 3 && isKind(value[2])) return [value[0], value[1], value[2]];
-  return null;
-}
-function readKernelEntry(value) {
-  if (Array.isArray(value) && value.length === 4) {
-    const head = readEntry(value.slice(0, 3));
-    return head !== null && isPeerId(value[3]) ? [head[0], head[1], head[2] ?? 0 /* Message */, value[3]] : null;
-  }
-  const entry = readEntry(value);
-  return entry === null ? null : [entry[0], entry[1], entry[2] ?? 0 /* Message */, null];
-}
-function readData(frame, readItem, problems) {
-  const seq = own2(frame, "s");
-  const batch = own2(frame, "b");
-  if (batch === void 0) return null;
-  if (!isCount(seq, 1) || !Array.isArray(batch) || batch.length === 0) {
-    problems.push(`data needs a seq s >= 1 and a non-empty list b; got s=${short(seq)}`);
-    return null;
-  }
-  const entries = batch.map((item, index) => {
-    const entry = readItem(item);
-    if (entry === null) problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
-    return entry;
-  });
-  return { seq, entries };
-}
-var KERNEL_FIELDS = ["s", "b", "a", "h", "n", "t", "g"];
-function forPeer(frame, key, peer, problems) {
-  const map = own2(frame, key);
-  if (map === void 0) return void 0;
-  if (!isObject(map)) {
-    problems.push(`field ${key} is not a map of peer ids: ${short(map)}`);
-    return void 0;
-  }
-  return own2(map, peer);
-}
-function readCountFor(frame, key, peer, low, problems) {
-  const value = forPeer(frame, key, peer, problems);
-  if (value === void 0) return null;
-  if (isCount(value, low)) return value;
-  problems.push(`field ${key} holds no seq >= ${low} for this view: ${short(value)}`);
-  return null;
-}
-function readRange(value, what, problems) {
-  if (value === void 0) return null;
-  if (Array.isArray(value) && value.length === 2 && isCount(value[0], 1) && isCount(value[1], 1) && value[0] <= value[1]) {
-    return [value[0], value[1]];
-  }
-  problems.push(`${what} is not [from, to]: ${short(value)}`);
-  return null;
-}
-function readKernelFrame(content, peer) {
-  const read = { data: null, ack: null, base: null, nack: null, tail: null, gone: null, problems: [] };
-  if (!isObject(content) || !KERNEL_FIELDS.some((key) => Object.hasOwn(content, key))) {
-    read.problems.push(`not a tunnel frame: ${short(content)}`);
-    return read;
-  }
-  const problems = read.problems;
-  if (own2(content, "k") !== void 0) {
-    problems.push(`kernel frames carry no pieces (k): ${short(own2(content, "k"))}`);
-  } else {
-    read.data = readData(content, readKernelEntry, problems);
-  }
-  read.ack = readCountFor(content, "a", peer, 0, problems);
-  read.base = readCountFor(content, "h", peer, 1, problems);
-  read.nack = readCountFor(content, "n", peer, 1, problems);
-  read.gone = readRange(forPeer(content, "g", peer, problems), "field g", problems);
-  const tail = own2(content, "t");
-  if (tail !== void 0) {
-    if (isCount(tail)) read.tail = tail;
-    else problems.push(`field t is not a seq: ${short(tail)}`);
-  }
-  return read;
-}
-
-// frontend/src/stream/incoming.ts
-var ACK_DELAY_MS = 200;
-var NACK_FIRST_MS = 200;
-var NACK_REPEAT_MS = 2e3;
-var IncomingStream = class {
-  constructor(peer, clock, hooks) {
-    this.#base = null;
-    this.#next = 1;
-    // Entries not delivered yet, by seq; null marks a malformed entry that keeps its place.
-    this.#held = /* @__PURE__ */ new Map();
-    this.#gone = [];
-    this.#firstSeen = null;
-    this.#ackSent = 0;
-    this.#lastNack = null;
-    this.duplicates = 0;
-    this.outOfOrder = 0;
-    this.lost = 0;
-    this.#peer = peer;
-    this.#clock = clock;
-    this.#hooks = hooks;
-    this.#ackTimer = new Timer(clock, () => this.#sendAckIfDue());
-    this.#gapTimer = new Timer(clock, () => this.#onGapTimer());
-  }
-  #peer;
-  #clock;
-  #hooks;
-  #ackTimer;
-  #gapTimer;
-  #base;
-  #next;
-  #held;
-  #gone;
-  #firstSeen;
-  #ackSent;
-  #lastNack;
-  /** The lowest kernel seq this view has received (the hello's `f`). */
-  get firstSeen() {
-    return this.#firstSeen;
-  }
-  get hasBase() {
-    return this.#base !== null;
-  }
-  /** Every kernel entry up to here has been received (the cumulative ack). */
-  get receivedThrough() {
-    return this.#next - 1;
-  }
-  /** Entries held: before the base is known, or ahead of a gap. */
-  get held() {
-    return this.#held.size;
-  }
-  /** The hello answer; only the first one counts (a reconnect does not move the base). */
-  setBase(base) {
-    if (this.#base !== null) return;
-    this.#base = base;
-    this.#next = base;
-    for (const seq of this.#held.keys()) {
-      if (seq < base) this.#held.delete(seq);
-    }
-    this.#drain();
-  }
-  /** Entries numbered from `seq`. */
-  receive(seq, entries) {
-    const fresh = [];
-    entries.forEach((entry, index) => {
-      const number = seq + index;
-      if (this.#firstSeen === null || number < this.#firstSeen) this.#firstSeen = number;
-      if (this.#base !== null && number < this.#next || this.#held.has(number)) {
-        this.duplicates += 1;
-        return;
-      }
-      this.#held.set(number, entry);
-      fresh.push(number);
-    });
-    this.#drain();
-    if (this.#base !== null && this.#held.size > 0) {
-      for (const number of fresh) if (this.#held.has(number)) this.outOfOrder += 1;
-    }
-  }
-  /** The kernel no longer has entries from..to for this view: skip them. */
-  skip(from, to) {
-    if (this.#base !== null && to < this.#next) return;
-    this.#gone.push([from, to]);
-    this.#drain();
-  }
-  /** The kernel's tail probe: it has sent up to `tail`. */
-  tail(tail) {
-    if (this.#base === null) return;
-    if (this.receivedThrough >= tail) {
-      this.#ackSent = this.receivedThrough;
-      this.#ackTimer.cancel();
-      this.#hooks.control({ a: this.receivedThrough });
-    } else {
-      this.#nack(this.#next);
-    }
-  }
-  /** The ack to piggyback on an outgoing data frame, if one is due. */
-  takeAck() {
-    if (this.#base === null || this.receivedThrough <= this.#ackSent) return null;
-    this.#ackSent = this.receivedThrough;
-    this.#ackTimer.cancel();
-    return this.#ackSent;
-  }
-  close() {
-    this.#ackTimer.cancel();
-    this.#gapTimer.cancel();
-  }
-  #drain() {
-    if (this.#base === null) return;
-    const ready = [];
-    let lost = 0;
-    let lostFrom = 0;
-    let lostTo = 0;
-    for (; ; ) {
-      const next = this.#next;
-      if (this.#held.has(next)) {
-        const entry = this.#held.get(next);
-        this.#held.delete(next);
-        this.#next += 1;
-        if (entry != null && (entry[3] === null || entry[3] === this.#peer)) ready.push(entry);
-        continue;
-      }
-      const range = this.#gone.find(([from, to]) => from <= next && next <= to);
-      if (range === void 0) break;
-      let stop = range[1] + 1;
-      for (const seq of this.#held.keys()) if (seq > next && seq < stop) stop = seq;
-      if (lost === 0) lostFrom = next;
-      lost += stop - next;
-      lostTo = stop - 1;
-      this.#next = stop;
-    }
-    this.#gone = this.#gone.filter(([, to]) => to >= this.#next);
-    if (lost > 0) {
-      this.lost += lost;
-      this.#hooks.warn(
-        `${lost} message(s) from the kernel were lost (seq ${lostFrom} to ${lostTo}): the kernel no longer kept them when this page asked again`
-      );
-    }
-    if (this.receivedThrough > this.#ackSent) this.#ackTimer.ensure(ACK_DELAY_MS);
-    if (this.#held.size > 0) this.#gapTimer.ensure(NACK_FIRST_MS);
-    else this.#gapTimer.cancel();
-    if (ready.length > 0) this.#hooks.deliver(ready);
-  }
-  #sendAckIfDue() {
-    if (this.#base === null || this.receivedThrough <= this.#ackSent) return;
-    this.#ackSent = this.receivedThrough;
-    this.#hooks.control({ a: this.#ackSent });
-  }
-  #onGapTimer() {
-    if (this.#base === null || this.#held.size === 0) return;
-    this.#nack(this.#next);
-    this.#gapTimer.arm(NACK_REPEAT_MS);
-  }
-  #nack(seq) {
-    const now = this.#clock.now();
-    const last = this.#lastNack;
-    if (last !== null && last.seq === seq && now - last.at < NACK_REPEAT_MS) return;
-    this.#lastNack = { seq, at: now };
-    this.#hooks.control({ n: seq });
-  }
-};
-
-// frontend/src/stream/outgoing.ts
-var MAX_KEPT_UNITS = 64 * 1024 * 1024;
-var MAX_KEPT_ENTRIES = 1e5;
-var PROBE_FIRST_MS = 2e3;
-var PROBE_MAX_MS = 3e4;
-var OutgoingStream = class {
-  constructor(clock, sendProbe, limits = {}) {
-    // Kept entries are #kept[#head..], numbered from #firstKept; the array is compacted lazily.
-    this.#kept = [];
-    this.#head = 0;
-    this.#firstKept = 1;
-    this.#keptUnits = 0;
-    this.#lastSeq = 0;
-    this.#sentThrough = 0;
-    this.#acked = 0;
-    this.#resend = null;
-    // The `w` of a probe or hello not answered yet: an ack below it shows entries missing.
-    this.#queryUpTo = null;
-    this.#probeDelay = PROBE_FIRST_MS;
-    this.resent = 0;
-    this.evicted = 0;
-    this.#maxKeptUnits = limits.maxKeptUnits ?? MAX_KEPT_UNITS;
-    this.#maxKeptEntries = limits.maxKeptEntries ?? MAX_KEPT_ENTRIES;
-    this.#maxFrameUnits = limits.maxFrameUnits ?? MAX_FRAME_UNITS;
-    this.#sendProbe = sendProbe;
-    this.#probeTimer = new Timer(clock, () => this.#probe());
-  }
-  #maxKeptUnits;
-  #maxKeptEntries;
-  #maxFrameUnits;
-  #probeTimer;
-  #sendProbe;
-  #kept;
-  #head;
-  #firstKept;
-  #keptUnits;
-  #lastSeq;
-  #sentThrough;
-  #acked;
-  #resend;
-  #queryUpTo;
-  #probeDelay;
-  /** The last seq transmitted at least once. */
-  get sentThrough() {
-    return this.#sentThrough;
-  }
-  get acked() {
-    return this.#acked;
-  }
-  /** Entries kept: not acknowledged yet (sent or about to be). */
-  get kept() {
-    return this.#lastSeq - this.#firstKept + 1;
-  }
-  /** Whether take() has anything to send. */
-  get hasWork() {
-    return this.#resend !== null || this.#sentThrough < this.#lastSeq;
-  }
-  /** Numbers and keeps an entry; it leaves with the next take(). */
-  push(entry) {
-    this.#kept.push(entry);
-    this.#keptUnits += entry[1].length;
-    this.#lastSeq += 1;
-    return this.#lastSeq;
-  }
-  /** A probe or hello saying "I have sent up to `upTo`" left; the next ack answers it. */
-  queried(upTo) {
-    this.#queryUpTo = Math.max(this.#queryUpTo ?? 0, upTo);
-  }
-  /** The kernel's cumulative ack. */
-  onAck(seq) {
-    const acked = Math.min(seq, this.#sentThrough);
-    if (acked > this.#acked) {
-      this.#acked = acked;
-      this.#release();
-      this.#probeDelay = PROBE_FIRST_MS;
-      if (this.#acked < this.#sentThrough) this.#probeTimer.arm(PROBE_FIRST_MS);
-      else this.#probeTimer.cancel();
-    }
-    this.#answered();
-  }
-  /** The kernel answered a hello without an ack for this view: resend what it may lack. */
-  onHelloAnswered() {
-    this.#answered();
-  }
-  /** The kernel asks for entries from `from` (through `to`, by default all sent). */
-  requestResend(from, to = this.#sentThrough) {
-    if (from > to) return;
-    const [oldFrom, oldTo] = this.#resend ?? [from, to];
-    this.#resend = [Math.min(from, oldFrom), Math.max(to, oldTo)];
-  }
-  /** Everything to send now: resends first, then new entries, packed into few frames. */
-  take() {
-    const runs = [];
-    let gone = null;
-    if (this.#resend !== null) {
-      let [from, to] = this.#resend;
-      this.#resend = null;
-      from = Math.max(from, this.#acked + 1);
-      to = Math.min(to, this.#sentThrough);
-      if (from <= to && from < this.#firstKept) {
-        const goneTo = Math.min(to, this.#firstKept - 1);
-        gone = [from, goneTo];
-        from = goneTo + 1;
-      }
-      if (from <= to) {
-        runs.push([from, to]);
-        this.resent += to - from + 1;
-      }
-    }
-    if (this.#sentThrough < this.#lastSeq) {
-      const run = [this.#sentThrough + 1, this.#lastSeq];
-      const previous = runs[0];
-      if (previous !== void 0 && previous[1] + 1 >= run[0]) previous[1] = run[1];
-      else runs.push(run);
-      this.#sentThrough = this.#lastSeq;
-    }
-    const frames = runs.flatMap(([from, to]) => packFrames(from, this.#slice(from, to), this.#maxFrameUnits));
-    this.#evict();
-    if (this.#acked < this.#sentThrough) this.#probeTimer.ensure(this.#probeDelay);
-    return { frames, gone };
-  }
-  close() {
-    this.#probeTimer.cancel();
-  }
-  #answered() {
-    const upTo = this.#queryUpTo;
-    this.#queryUpTo = null;
-    if (upTo !== null && this.#acked < upTo) this.requestResend(this.#acked + 1, upTo);
-  }
-  #probe() {
-    if (this.#acked >= this.#sentThrough) return;
-    this.#sendProbe(this.#sentThrough);
-    this.queried(this.#sentThrough);
-    this.#probeDelay = Math.min(this.#probeDelay * 2, PROBE_MAX_MS);
-    this.#probeTimer.arm(this.#probeDelay);
-  }
-  #slice(from, to) {
-    const start = this.#head + (from - this.#firstKept);
-    return this.#kept.slice(start, start + (to - from + 1));
-  }
-  #dropOldest() {
-    const entry = this.#kept[this.#head];
-    this.#keptUnits -= entry[1].length;
-    this.#head += 1;
-    this.#firstKept += 1;
-    if (this.#head > 1024 && this.#head * 2 > this.#kept.length) {
-      this.#kept = this.#kept.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-  #release() {
-    while (this.#firstKept <= this.#acked) this.#dropOldest();
-  }
-  #evict() {
-    while (this.kept > 1 && this.#firstKept <= this.#sentThrough && (this.#keptUnits > this.#maxKeptUnits || this.kept > this.#maxKeptEntries)) {
-      this.#dropOldest();
-      this.evicted += 1;
-    }
-  }
-};
-
-// frontend/src/stream/view-stream.ts
-var HELLO_FIRST_MS = 2e3;
-var HELLO_MAX_MS = 3e4;
-var ViewStream = class {
-  #hooks;
-  #outgoing;
-  #incoming;
-  #helloTimer;
-  #helloDelay = HELLO_FIRST_MS;
-  #helloPending = false;
-  #flushQueued = false;
-  #closed = false;
-  #framesSent = 0;
-  #goneWarnedThrough = 0;
-  constructor(peer, hooks, options = {}) {
-    this.peer = peer;
-    this.clock = clockFrom(options);
-    this.#hooks = hooks;
-    this.#outgoing = new OutgoingStream(this.clock, (w) => this.#send({ w }), options);
-    this.#incoming = new IncomingStream(peer, this.clock, {
-      deliver: (entries) => hooks.deliver(entries),
-      control: (fields) => this.#send(fields),
-      warn: (line) => hooks.warn(line)
-    });
-    this.#helloTimer = new Timer(this.clock, () => this.#resendHello());
-  }
-  get stats() {
-    return {
-      framesSent: this.#framesSent,
-      resent: this.#outgoing.resent,
-      duplicates: this.#incoming.duplicates,
-      lost: this.#incoming.lost,
-      outOfOrder: this.#incoming.outOfOrder,
-      evicted: this.#outgoing.evicted,
-      unacked: this.#outgoing.kept
-    };
-  }
-  /** Whether the kernel has answered this view's hello since it was last sent. */
-  get greeted() {
-    return this.#incoming.hasBase && !this.#helloPending;
-  }
-  /** Queues an entry; everything queued in one task leaves together right after it. */
-  push(version, msg, kind) {
-    this.#outgoing.push(makeEntry(version, msg, kind));
-    if (!this.#flushQueued) {
-      this.#flushQueued = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-  /** Sends what is queued, and what the kernel asked for again, now. */
-  flush() {
-    this.#flushQueued = false;
-    if (this.#closed || !this.#outgoing.hasWork) return;
-    const { frames, gone } = this.#outgoing.take();
-    const control = {};
-    if (gone !== null) {
-      control.g = gone;
-      this.#warnGone(gone);
-    }
-    if (frames.length > 0) {
-      const ack = this.#incoming.takeAck();
-      if (ack !== null) control.a = ack;
-    }
-    if (frames.length === 0) {
-      if (control.g !== void 0) this.#send(control);
-      return;
-    }
-    frames.forEach((data, index) => this.#send(index === 0 ? control : {}, data));
-  }
-  /** Introduces this view: at creation and after every reconnect; repeated until answered. */
-  hello() {
-    this.#helloDelay = HELLO_FIRST_MS;
-    this.#sendHello();
-  }
-  /** The page is going away: say so, best effort. */
-  bye() {
-    this.flush();
-    this.#send({ x: 1 });
-  }
-  /** Reads one frame from the kernel; returns false when (part of) it was malformed. */
-  receive(content) {
-    if (this.#closed) return true;
-    const read = readKernelFrame(content, this.peer);
-    if (read.problems.length > 0) this.#hooks.badFrame(read.problems);
-    if (read.ack !== null) {
-      this.#outgoing.onAck(read.ack);
-      if (this.#helloPending && this.#incoming.hasBase) this.#helloAnswered();
-    }
-    if (read.base !== null) {
-      this.#incoming.setBase(read.base);
-      this.#outgoing.onHelloAnswered();
-      this.#helloAnswered();
-    }
-    if (read.nack !== null) this.#outgoing.requestResend(read.nack);
-    if (read.gone !== null) this.#incoming.skip(...read.gone);
-    if (read.data !== null) this.#incoming.receive(read.data.seq, read.data.entries);
-    if (read.tail !== null) this.#incoming.tail(read.tail);
-    if (this.#outgoing.hasWork) this.flush();
-    return read.problems.length === 0;
-  }
-  /** Stops every timer; nothing is sent afterwards. */
-  close() {
-    this.#closed = true;
-    this.#outgoing.close();
-    this.#incoming.close();
-    this.#helloTimer.cancel();
-  }
-  #sendHello() {
-    if (this.#closed) return;
-    const lastSent = this.#outgoing.sentThrough;
-    this.#send({ h: helloOf(this.#incoming.firstSeen, lastSent, this.#hooks.caps()) });
-    this.#outgoing.queried(lastSent);
-    this.#helloPending = true;
-    this.#helloTimer.arm(this.#helloDelay);
-  }
-  #resendHello() {
-    if (!this.#helloPending) return;
-    this.#helloDelay = Math.min(this.#helloDelay * 2, HELLO_MAX_MS);
-    this.#sendHello();
-  }
-  #helloAnswered() {
-    this.#helloPending = false;
-    this.#helloTimer.cancel();
-  }
-  #warnGone(gone) {
-    if (gone[1] <= this.#goneWarnedThrough) return;
-    this.#goneWarnedThrough = gone[1];
-    this.#hooks.warn(
-      `${gone[1] - gone[0] + 1} message(s) to the kernel were lost (seq ${gone[0]} to ${gone[1]}): the page keeps at most 64 Mi characters or 100,000 unacknowledged messages for resending, and the kernel asked for them after they were dropped`
-    );
-  }
-  #send(control, data) {
-    if (this.#closed) return;
-    this.#framesSent += 1;
-    this.#hooks.send(viewFrame(this.peer, control, data));
-  }
-};
-
-// frontend/src/typed-schema-watch.ts
-var TypedSchemaWatch = class {
-  #model;
-  #clock;
-  #tunnelId;
-  #waiters = [];
-  constructor(model, clock, tunnelId) {
-    this.#model = model;
-    this.#clock = clock;
-    this.#tunnelId = tunnelId;
-    model.on("change:_typed_schema", () => {
-      for (const notify of this.#waiters.splice(0)) notify();
-    });
-  }
-  /** The schema's JSON text, "" while the kernel has attached none. */
-  get current() {
-    const value = this.#model.get("_typed_schema");
-    return typeof value === "string" ? value : "";
-  }
-  /** Resolves with the schema once the kernel has attached one; rejects after `timeoutMs`. */
-  when(timeoutMs) {
-    if (this.current !== "") return Promise.resolve(this.current);
-    return new Promise((resolve, reject) => {
-      const timer = this.#clock.setTimeout(
-        () => reject(
-          new Error(
-            `IPyCallback: tunnel "${this.#tunnelId}" has no typed messages after ${timeoutMs} ms; attach a TypedTunnel to it in Python`
-          )
-        ),
-        timeoutMs
-      );
-      this.#waiters.push(() => {
-        this.#clock.clearTimeout(timer);
-        resolve(this.current);
-      });
-    });
-  }
-};
-
-// frontend/src/tunnel.ts
-function endpoint(value) {
-  if (!Array.isArray(value) || !Number.isSafeInteger(value[0])) return [0, ""];
-  return [value[0], typeof value[1] === "string" ? value[1] : ""];
-}
-var Tunnel = class {
-  #model;
-  #stream;
-  #delivery;
-  #kernel;
-  #frameErrors;
-  #closeListeners = [];
-  #schema;
-  #unwatchPage;
-  #unwatchKernel = () => {
-  };
-  #sentVersion;
-  #receivedVersion;
-  #pyEndpoint;
-  #jsEndpoint;
-  #closeError = null;
-  #sent = 0;
-  #received = 0;
-  #framesReceived = 0;
-  #badFrames = 0;
-  constructor(tunnelId, model, options = {}) {
-    this.tunnel_id = tunnelId;
-    this.#model = model;
-    this.#kernel = kernelOf(model);
-    const prefix = `IPyCallback [${tunnelId}]`;
-    this.#stream = new ViewStream(
-      options.peerId ?? randomPeerId(),
-      {
-        send: (frame) => this.#transmit(frame),
-        deliver: (entries) => this.#deliver(entries),
-        caps: () => capsOf(this.#kernel),
-        warn: (line) => console.warn(`${prefix}: ${line}`),
-        badFrame: (problems) => {
-          this.#badFrames += problems.length;
-          this.#frameErrors.report("ignored a malformed frame:", problems);
-        }
-      },
-      options
-    );
-    this.#frameErrors = new RateLimitedReporter(prefix, this.#stream.clock);
-    this.#delivery = new Delivery(tunnelId, {
-      maxPending: options.maxPending ?? 1e5,
-      clock: this.#stream.clock,
-      yieldTask: options.yieldTask,
-      sliceMs: options.sliceMs
-    });
-    this.#pyEndpoint = endpoint(model.get("py_endpoint"));
-    this.#jsEndpoint = endpoint(model.get("js_endpoint"));
-    this.#sentVersion = this.#pyEndpoint[0];
-    this.#receivedVersion = this.#jsEndpoint[0];
-    model.on("msg:custom", (content) => this._receive(content));
-    this.#schema = new TypedSchemaWatch(model, this.#stream.clock, tunnelId);
-    if (this.#kernel !== null) {
-      const kernel = this.#kernel;
-      this.#unwatchKernel = watchKernel(kernel, {
-        onReconnect: () => this.#stream.hello(),
-        // frames in flight were lost: both sides resend
-        onGone: (reason) => this.#kernelGone(kernel, reason)
-      });
-    }
-    this.#unwatchPage = watchPage({ onHide: () => this.#stream.bye(), onRestore: () => this.#stream.hello() });
-    this.#stream.hello();
-  }
-  /** @internal This view's peer id. */
-  get _peerId() {
-    return this.#stream.peer;
-  }
-  /** @internal The clock every timer of this tunnel uses. */
-  get _clock() {
-    return this.#stream.clock;
-  }
-  /** @internal The message set's JSON Schema, set by a TypedTunnel in the kernel ("" if none). */
-  get _typedSchema() {
-    return this.#schema.current;
-  }
-  /** @internal Resolves with the typed schema once the kernel has attached one. */
-  _whenTypedSchema(timeoutMs) {
-    return this.#schema.when(timeoutMs);
-  }
-  /** Sends `msg` to the kernel; returns its version (the previous version + 1). */
-  send_msg(msg) {
-    checkMsg("send_msg", msg);
-    this.#checkOpen();
-    const version = this.#sentVersion + 1;
-    this.#enqueue(version, msg, 0 /* Message */);
-    return version;
-  }
-  /** Sends a reply tagged with its request's version; false when it is stale and dropped. */
-  send_msg_with_version(version, msg) {
-    checkVersion("send_msg_with_version", version);
-    checkMsg("send_msg_with_version", msg);
-    this.#checkOpen();
-    if (version < this.#receivedVersion) return false;
-    this.#enqueue(version, msg, 0 /* Message */);
-    return true;
-  }
-  /** Replaces the handler; messages that waited for one are delivered now, in order. */
-  on_receive(handler) {
-    if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`on_receive() expects a function (version, msg) => void, got ${typeof handler}`);
-    }
-    this._onReceiveKind(
-      handler === null ? null : (version, msg, kind) => {
-        if (kind === 0 /* Message */) handler(version, msg);
-      }
-    );
-  }
-  /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
-  _onReceiveKind(handler) {
-    this.#delivery.setHandler(handler);
-  }
-  /** @internal The typed layer's way to send replies, errors and cancellations. */
-  _sendKind(version, msg, kind, dropStale) {
-    checkMsg("send", msg);
-    this.#checkOpen();
-    if (dropStale && version < this.#receivedVersion) return false;
-    this.#enqueue(version, msg, kind);
-    return true;
-  }
-  /** Sends queued messages now rather than at the end of the current task. */
-  flush() {
-    this.#stream.flush();
-  }
-  get py_endpoint() {
-    return [...this.#pyEndpoint];
-  }
-  get js_endpoint() {
-    return [...this.#jsEndpoint];
-  }
-  get closed() {
-    return this.#closeError !== null;
-  }
-  get stats() {
-    const stream = this.#stream.stats;
-    return {
-      sent: this.#sent,
-      received: this.#received,
-      framesSent: stream.framesSent,
-      framesReceived: this.#framesReceived,
-      pendingIn: this.#delivery.pending,
-      dropped: this.#delivery.dropped,
-      handlerErrors: this.#delivery.handlerErrors,
-      badFrames: this.#badFrames,
-      resent: stream.resent,
-      duplicates: stream.duplicates,
-      lost: stream.lost,
-      outOfOrder: stream.outOfOrder,
-      evicted: stream.evicted,
-      unacked: stream.unacked
-    };
-  }
-  /** @internal Reads one custom message from the kernel. */
-  _receive(content) {
-    this.#framesReceived += 1;
-    this.#stream.receive(content);
-  }
-  /** @internal Closes the tunnel (the kernel closed the widget, the model went away, ...). */
-  _close(error) {
-    if (this.#closeError !== null) return;
-    this.#closeError = error ?? new TunnelClosedError(
-      `IPyCallback: tunnel "${this.tunnel_id}" is closed; look it up again with window.IPyCallback.get() after re-creating it in Python`
-    );
-    this.#stream.close();
-    this.#unwatchKernel();
-    this.#unwatchPage();
-    for (const listener of this.#closeListeners.splice(0)) {
-      try {
-        listener(this.#closeError);
-      } catch (thrown) {
-        console.error(`IPyCallback [${this.tunnel_id}]: a close listener threw`, thrown);
-      }
-    }
-  }
-  /** @internal Calls `listener` with the close error once the tunnel closes (now if it has). */
-  _onClose(listener) {
-    if (this.#closeError !== null) listener(this.#closeError);
-    else this.#closeListeners.push(listener);
-  }
-  #kernelGone(kernel, reason) {
-    if (this.closed) return;
-    reportKernelGone(kernel, this.tunnel_id, reason);
-    const what = reason === "disposed" ? "kernel connection was closed" : `kernel is ${reason}`;
-    this._close(
-      new KernelRestartedError(
-        `IPyCallback: tunnel "${this.tunnel_id}" is closed: the ${what}; run the cell that creates it again, then look it up with window.IPyCallback.wait(${JSON.stringify(this.tunnel_id)})`
-      )
-    );
-  }
-  #transmit(frame) {
-    try {
-      this.#model.send(frame);
-    } catch (error) {
-      this.#frameErrors.report("sending a frame failed:", error);
-    }
-  }
-  #deliver(entries) {
-    for (const [version, msg, kind] of entries) {
-      if (kind !== 0 /* Message */) continue;
-      if (version > this.#receivedVersion) this.#receivedVersion = version;
-      this.#jsEndpoint = [version, msg];
-    }
-    this.#received += entries.length;
-    this.#delivery.deliver(entries);
-  }
-  #enqueue(version, msg, kind) {
-    if (kind === 0 /* Message */) {
-      if (version > this.#sentVersion) this.#sentVersion = version;
-      this.#pyEndpoint = [version, msg];
-    }
-    this.#sent += 1;
-    this.#stream.push(version, msg, kind);
-  }
-  #checkOpen() {
-    const error = this.#closeError;
-    if (error === null) return;
-    throw error instanceof KernelRestartedError ? new KernelRestartedError(error.message) : new TunnelClosedError(error.message);
-  }
-};
 
 // frontend/src/index.ts
 var VERSION = "0.2.0";
 function initialize({ model, signal }) {
   const host = globalThis;
   const fresh = host.IPyCallback === void 0;
-  const registry = pageRegistry(host, VERSION);
+  const registry = installTyped(pageRegistry(host, VERSION));
   const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
   registry._register(tunnel);
   tunnel._onClose(() => registry._unregister(tunnel));
@@ -2352,5 +2349,6 @@ export {
   TypedTunnel,
   VERSION,
   compile,
-  index_default as default
+  index_default as default,
+  typedSchemaOf
 };

@@ -7,6 +7,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Literal
 
@@ -38,6 +39,7 @@ class Delivery:
         max_pending: int,
         on_interrupt: OnInterrupt = "deliver",
         clock: Clock = SCHEDULER,
+        while_handling: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         if max_pending < 1:
             raise ValueError(f"max_pending must be at least 1, got {max_pending}")
@@ -47,6 +49,7 @@ class Delivery:
         self._max_pending = max_pending
         self._on_interrupt = on_interrupt
         self._clock = clock
+        self._while_handling = while_handling
         self._lock = threading.Lock()
         self._queue: deque[Item] = deque()
         self._handler: RawHandler | None = None
@@ -106,7 +109,8 @@ class Delivery:
         version, msg, kind, view = item
         token = CURRENT_VIEW.set(view)
         try:
-            handler(version, msg, kind, view)
+            with self._while_handling():
+                handler(version, msg, kind, view)
         except Exception:
             # The next message is still delivered; the reporter keeps a flood of failures from
             # tripping the server's output limiter.

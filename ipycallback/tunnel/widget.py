@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import uuid
 import weakref
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,14 +16,15 @@ import traitlets
 
 from .checks import check_text, check_version
 from .delivery import CURRENT_VIEW, Delivery, Handler, Item, OnInterrupt, RawHandler
-from .kinds import MESSAGE
+from .kinds import CANCEL, MESSAGE
 from .outbox import Frame, Outbox
 from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
+from .routing import Router, main_shell_waiting
 from .views import Views
 from .wire import Entry, read_frame
 
-_BUNDLE = Path(__file__).parent / "static" / "tunnel.js"
+_BUNDLE = Path(__file__).parent.parent / "static" / "tunnel.js"
 
 # The live tunnel for each id, so that re-running `SlowTunnelWidget(tunnel_id="x")` replaces x.
 _LIVE: weakref.WeakValueDictionary[str, SlowTunnelWidget] = weakref.WeakValueDictionary()
@@ -69,9 +72,6 @@ class SlowTunnelWidget(anywidget.AnyWidget):
     _clock: Clock = SCHEDULER
     _budget: TokenBucket = BUDGET
     tunnel_id = traitlets.Unicode(read_only=True).tag(sync=True)
-    # Set by TypedTunnel: the message set's JSON Schema, so browser code can validate without
-    # a build step, and a reloaded page still has it.
-    _typed_schema = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -89,6 +89,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         self._lock = threading.RLock()
         self._received_lock = threading.Lock()
         self._closed = False
+        self._close_callbacks: list[Callable[[], object]] = []
+        self._urgent: RawHandler | None = None
         self._sent_version = 0
         self._py_endpoint: tuple[int, str] = (0, "")
         self._js_endpoint: tuple[int, str] = (0, "")
@@ -98,7 +100,9 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         self._bad_frames = 0
         clock = self._clock
         self._reporter = Reporter(tid, clock)
-        self._delivery = Delivery(self._reporter, max_pending, on_interrupt, clock)
+        self._delivery = Delivery(
+            self._reporter, max_pending, on_interrupt, clock, while_handling=_while_handling
+        )
         self._outbox = Outbox(self._transmit, self._budget, clock)
         self._views = Views(self._outbox, self._reporter, self._accept_items, clock)
         with _LIVE_LOCK:
@@ -108,7 +112,9 @@ class SlowTunnelWidget(anywidget.AnyWidget):
             # Closing first means the browser sees the old model go before the new one arrives.
             previous.close()
         self.set_trait("tunnel_id", tid)
+        self._router = Router()
         super().__init__(**kwargs)
+        self._router.install(self.comm)
         self.on_msg(self._on_custom_msg)
 
     # ----------------------------------------------------------------- sending
@@ -198,6 +204,39 @@ class SlowTunnelWidget(anywidget.AnyWidget):
             else lambda v, m, kind, _view: handler(v, m) if kind == 0 else None
         )
 
+    def _report(self, summary: str, detail: str = "") -> None:
+        """For the layers above: a problem report that cannot flood the output."""
+        self._reporter.report(summary, detail)
+
+    def _on_close(self, callback: Callable[[], object]) -> None:
+        """For the layers above: `callback()` once, when this tunnel closes."""
+        with self._lock:
+            if not self._closed:
+                self._close_callbacks.append(callback)
+                return
+        callback()
+
+    def _main_shell_waiting(self) -> AbstractContextManager[None]:
+        """For the layers above: marks the main shell as blocked waiting for the page."""
+        return main_shell_waiting()
+
+    def _blocking_problem(self) -> str | None:
+        """Why this thread cannot block until the page answers, or None if it can."""
+        if threading.current_thread() is not threading.main_thread():
+            return None  # the kernel's shells stay free to handle the answer
+        views = set(self._views.caps())
+        if not views:
+            return "no page shows this tunnel yet, so nothing could answer"
+        if self._router.installed and self._router.subshell_views(views):
+            return None
+        return (
+            "the page sends widget messages to the kernel's main shell, which this cell is "
+            "using, so its answer could only arrive after the cell ends. Widget messages reach "
+            "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
+            "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
+            "Elsewhere, use `await typed.request(...)` in an async cell"
+        )
+
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""
         self._delivery.set_handler(handler)
@@ -222,7 +261,18 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 if kind == MESSAGE:
                     self._py_endpoint = (version, msg)
                     break
+        urgent = self._urgent
+        if urgent is not None:
+            # Cancellations must reach a handler that is still running, not wait behind it.
+            for item in items:
+                if item[2] == CANCEL:
+                    urgent(*item)
+            items = [item for item in items if item[2] != CANCEL]
         self._delivery.enqueue(items)
+
+    def _on_receive_urgent(self, handler: RawHandler | None) -> None:
+        """For the typed layer: cancellations, handed over on arrival instead of in turn."""
+        self._urgent = handler
 
     # ------------------------------------------------------------------- state
 
@@ -283,6 +333,11 @@ class SlowTunnelWidget(anywidget.AnyWidget):
             self._outbox.flush()
         finally:
             self._views.close()
+            for callback in self._close_callbacks:
+                try:
+                    callback()
+                except Exception as error:
+                    self._reporter.report(f"a close callback failed: {error!r}")
             with _LIVE_LOCK:
                 if _LIVE.get(self.tunnel_id) is self:
                     del _LIVE[self.tunnel_id]
@@ -292,3 +347,11 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 def _state_endpoint(endpoint: tuple[int, str]) -> list[int | str | None]:
     version, msg = endpoint
     return [version, msg if len(msg) <= STATE_MSG_LIMIT else None]
+
+
+def _while_handling() -> AbstractContextManager[None]:
+    # A handler running on the main shell makes it busy: messages that arrive meanwhile run on
+    # the page's subshell, so a cancellation reaches the handler while it still runs.
+    if threading.current_thread() is threading.main_thread():
+        return main_shell_waiting()
+    return nullcontext()

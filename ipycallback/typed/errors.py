@@ -7,7 +7,12 @@ from typing import Literal
 
 import msgspec
 
-ErrorCode = Literal["validation", "unknown_type", "handler_exception"]
+# validation: the message breaks its declared type; unknown_type: no such message type;
+# handler_exception: the handler raised; no_handler: nobody handles this request type;
+# unknown_request: a reply to a request that is not waiting (finished, timed out, cancelled).
+ErrorCode = Literal[
+    "validation", "unknown_type", "handler_exception", "no_handler", "unknown_request"
+]
 
 _PATH = re.compile(r" - at `(\$[^`]*)`$")
 
@@ -49,6 +54,16 @@ class TunnelError(Exception):
         self.message = message
         self.path = path
         self.type = type
+
+
+class SupersededError(Exception):
+    """A request that a newer request of the same type replaced before its reply came."""
+
+    def __init__(self, type: str, version: int, superseded_by: int) -> None:
+        super().__init__(f"request {type} version {version} was superseded by {superseded_by}")
+        self.type = type
+        self.version = version
+        self.superseded_by = superseded_by
 
 
 class WireError(msgspec.Struct, omit_defaults=True):

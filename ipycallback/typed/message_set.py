@@ -152,8 +152,13 @@ def browser_schema(
     to_browser: MessageSet,
     replies: dict[str, str],
     fingerprint: str | None = None,
+    asks: dict[str, str] | None = None,
 ) -> str:
-    """What the browser needs to validate both directions without a build step."""
+    """What the browser needs to validate both directions without a build step.
+
+    `replies` maps what the browser asks to the kernel's reply, `asks` what the kernel asks to
+    the browser's reply (left out when empty).
+    """
     types = to_kernel.types + to_browser.types
     refs, components = msgspec.json.schema_components(types, ref_template=REF_TEMPLATE)
     ref_of = {cls: ref["$ref"] for cls, ref in zip(types, refs, strict=True)}
@@ -173,6 +178,7 @@ def browser_schema(
             "toKernel": union(to_kernel),
             "toBrowser": union(to_browser),
             "replies": replies,
+            **({"asks": asks} if asks else {}),
             "$defs": components,
         },
         sort_keys=True,

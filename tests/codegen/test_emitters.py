@@ -23,10 +23,10 @@ import pytest
 from emitter_payloads import CASES, MESSAGES, UNSAFE_GOOD, issue
 
 from ipycallback import SlowTunnelWidget, __version__
-from ipycallback.typed.errors import MessageValidationError
 from ipycallback.codegen.emit_python import emit_python
 from ipycallback.codegen.emit_typescript import emit_typescript
 from ipycallback.codegen.errors import CodegenError
+from ipycallback.typed.errors import MessageValidationError
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]

@@ -1,6 +1,5 @@
 import { type Clock, realClock } from "./clock";
 import type { Tunnel } from "./tunnel";
-import { typedFromSchema } from "./typed/from-schema";
 
 export interface WaitOptions {
   timeoutMs?: number;
@@ -56,16 +55,6 @@ export class TunnelRegistry {
       }, timeoutMs);
       waiters.add(waiter);
     });
-  }
-
-  /**
-   * The typed API of a tunnel whose kernel side attached a TypedTunnel: messages are validated
-   * against the JSON Schema the kernel shipped. Waits for both, up to `timeoutMs`.
-   */
-  async typed(tunnelId: string, options: WaitOptions = {}): Promise<ReturnType<typeof typedFromSchema>> {
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const tunnel = await this.wait(tunnelId, { timeoutMs });
-    return typedFromSchema(tunnel, await tunnel._whenTypedSchema(timeoutMs));
   }
 
   /** @internal The newest tunnel with an id replaces any older one. */

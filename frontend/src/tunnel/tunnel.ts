@@ -8,7 +8,6 @@ import { watchPage } from "./page-lifecycle";
 import { RateLimitedReporter } from "./rate-limited-reporter";
 import { randomPeerId } from "./stream/peer-id";
 import { ViewStream, type ViewStreamOptions } from "./stream/view-stream";
-import { TypedSchemaWatch } from "./typed-schema-watch";
 import { type Entry, type Incoming, Kind } from "./wire";
 
 export { KernelRestartedError, TunnelClosedError };
@@ -59,7 +58,6 @@ export class Tunnel {
   readonly #kernel: KernelLike | null;
   readonly #frameErrors: RateLimitedReporter;
   readonly #closeListeners: ((error: TunnelClosedError) => void)[] = [];
-  readonly #schema: TypedSchemaWatch;
   readonly #unwatchPage: () => void;
   #unwatchKernel: () => void = () => {};
   #sentVersion: number;
@@ -104,7 +102,6 @@ export class Tunnel {
     this.#sentVersion = this.#pyEndpoint[0];
     this.#receivedVersion = this.#jsEndpoint[0];
     model.on("msg:custom", (content: unknown) => this._receive(content));
-    this.#schema = new TypedSchemaWatch(model, this.#stream.clock, tunnelId);
     if (this.#kernel !== null) {
       const kernel = this.#kernel;
       this.#unwatchKernel = watchKernel(kernel, {
@@ -128,14 +125,17 @@ export class Tunnel {
     return this.#stream.clock;
   }
 
-  /** @internal The message set's JSON Schema, set by a TypedTunnel in the kernel ("" if none). */
-  get _typedSchema(): string {
-    return this.#schema.current;
+  /**
+   * A value of the widget state, which layers above the tunnel (the typed layer's schema) may
+   * add to in the kernel; undefined when absent.
+   */
+  state(key: string): unknown {
+    return this.#model.get(key);
   }
 
-  /** @internal Resolves with the typed schema once the kernel has attached one. */
-  _whenTypedSchema(timeoutMs: number): Promise<string> {
-    return this.#schema.when(timeoutMs);
+  /** Calls `callback` whenever the kernel changes the widget state's `key`. */
+  onStateChange(key: string, callback: () => void): void {
+    this.#model.on(`change:${key}`, callback);
   }
 
   /** Sends `msg` to the kernel; returns its version (the previous version + 1). */

@@ -1,11 +1,11 @@
 // Typed tunnels for notebook JavaScript with no build step: the validators are compiled from
 // the JSON Schema that the kernel's TypedTunnel put in the widget state.
-import type { Tunnel } from "../tunnel";
+import type { Tunnel } from "../tunnel/tunnel";
 import { TypedTunnel } from "./typed-tunnel";
 import { compile, type SchemaBundle } from "./validate";
 
 // biome-ignore lint: any message type goes in plain JavaScript
-type AnyTyped = TypedTunnel<any, any, any, string>;
+export type AnyTyped = TypedTunnel<any, any, any, string>;
 
 interface ShippedSchema {
   toKernel: { discriminator: { propertyName: string; mapping: Record<string, string> } };

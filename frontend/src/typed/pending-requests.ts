@@ -1,6 +1,6 @@
 // The typed layer's requests waiting for their replies: at most one per message type (a newer
 // request supersedes the older one), each with an optional timeout and AbortSignal.
-import type { Clock } from "../clock";
+import type { Clock } from "../tunnel/clock";
 import { RequestTimeoutError, SupersededError } from "./errors";
 
 export interface RequestOptions {

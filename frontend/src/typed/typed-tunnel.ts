@@ -1,7 +1,7 @@
-import { wellFormed } from "../checks";
-import { RateLimitedReporter } from "../rate-limited-reporter";
-import type { Tunnel } from "../tunnel";
-import { Kind } from "../wire";
+import { wellFormed } from "../tunnel/checks";
+import { RateLimitedReporter } from "../tunnel/rate-limited-reporter";
+import type { Tunnel } from "../tunnel/tunnel";
+import { Kind } from "../tunnel/wire";
 import { MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
 import { PendingRequests, type RequestOptions } from "./pending-requests";
 import type { ValidationIssue, Validator } from "./validate";
