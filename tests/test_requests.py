@@ -261,3 +261,38 @@ def test_a_request_without_a_handler_gets_an_error_after_a_grace_period(
     typed.tunnel.flush()
     (error,) = entries_of_kind(recorder, ERROR)
     assert error[0] == 3 and json.loads(error[1])["code"] == "no_handler"
+
+
+def test_a_request_handler_must_return_its_declared_reply() -> None:
+    typed, recorder = typed_tunnel()
+    view = recorder.view()
+    replies: list[Any] = [None, ColourPicked("wrong type"), Result("right")]
+    typed.on(Query, lambda version, query: replies.pop(0))
+    for version in (1, 2, 3):
+        view.send([[version, '{"type": "Query", "text": "q"}']])
+    typed.tunnel.flush()
+    errors = [(e[0], json.loads(e[1])["message"]) for e in entries_of_kind(recorder, ERROR)]
+    assert errors == [
+        (1, "TypeError: the handler returned None; a Result reply was expected"),
+        (2, "TypeError: the handler returned ColourPicked, not Result"),
+    ]
+    assert [e[0] for e in entries_of_kind(recorder, REPLY)] == [3]
+
+
+def test_an_error_about_a_reply_never_ends_an_unrelated_request() -> None:
+    typed, recorder = typed_tunnel()
+    view = recorder.view()
+
+    async def ask() -> Any:
+        task = asyncio.ensure_future(typed.request(PickColour("?"), timeout=5))
+        await asyncio.sleep(0)
+        # The page complains about the kernel's reply to its own request version 1, which
+        # happens to be the number of the kernel's waiting request.
+        view.send([[1, '{"code": "validation", "message": "bad", "type": "Result"}', ERROR]])
+        view.send([[1, '{"code": "unknown_request", "message": "late"}', ERROR]])
+        await asyncio.sleep(0)
+        assert not task.done()
+        answer(view, 1, ColourPicked("still fine"))
+        return await task
+
+    assert asyncio.run(ask()) == ColourPicked("still fine")

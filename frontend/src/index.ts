@@ -11,12 +11,20 @@ export type { Handler } from "./tunnel/delivery";
 export type { PageApi } from "./typed/page-api";
 export { typedSchemaOf } from "./typed/schema-watch";
 export {
+  type ErrorCode,
   MessageValidationError,
+  RequestCancelledError,
   RequestTimeoutError,
   SupersededError,
   TunnelError,
 } from "./typed/errors";
-export { TypedTunnel, type RequestOptions, type TypedSpec } from "./typed/typed-tunnel";
+export {
+  type HandlerFor,
+  type RequestOptions,
+  type TypedSpec,
+  type TypedStats,
+  TypedTunnel,
+} from "./typed/typed-tunnel";
 export { compile, type Validator, type ValidationIssue } from "./typed/validate";
 
 declare const __IPYCALLBACK_VERSION__: string;

@@ -1351,6 +1351,18 @@ var Tunnel = class {
 };
 
 // frontend/src/typed/errors.ts
+var CODES = [
+  "validation",
+  // the message breaks its declared type
+  "unknown_type",
+  // no such message type
+  "handler_exception",
+  // the handler threw, or returned what is not its reply
+  "no_handler",
+  // nobody registered a handler for this request type within the grace period
+  "unknown_request"
+  // a reply to a request nobody waits for (finished, timed out, cancelled)
+];
 var MessageValidationError = class extends Error {
   constructor(reason, path) {
     super(`${reason} (at ${path})`);
@@ -1384,7 +1396,15 @@ var RequestTimeoutError = class extends Error {
     this.name = "RequestTimeoutError";
   }
 };
-var CODES = ["validation", "unknown_type", "handler_exception"];
+var RequestCancelledError = class extends Error {
+  constructor(type, version, reason) {
+    super(`the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`);
+    this.name = "RequestCancelledError";
+    this.version = version;
+    this.reason = reason;
+  }
+};
+var isCode = (code) => CODES.includes(code);
 function readWireError(version, text) {
   let body;
   try {
@@ -1395,7 +1415,7 @@ function readWireError(version, text) {
   const get = (key) => typeof body === "object" && body !== null && Object.hasOwn(body, key) ? body[key] : void 0;
   const code = get("code");
   const message = get("message");
-  if (typeof code !== "string" || !CODES.includes(code) || typeof message !== "string") {
+  if (!isCode(code) || typeof message !== "string") {
     return new TunnelError(version, "validation", `unreadable error report: ${text.slice(0, 200)}`);
   }
   const path = get("path");
@@ -1414,6 +1434,204 @@ function wireError(code, message, path, type) {
   if (type !== null) body.type = type;
   return JSON.stringify(body);
 }
+
+// frontend/src/typed/answering.ts
+var NO_HANDLER_GRACE_MS = 5e3;
+var REMEMBERED = 1e3;
+function tagOf(value, field) {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
+  const tag = value[field];
+  return typeof tag === "string" ? tag : null;
+}
+function describeValue(value, tagField) {
+  if (value === null || value === void 0) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object without a "${tagField}" tag` : typeof value;
+}
+function isThenable(value) {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof value.then === "function";
+}
+var Answering = class {
+  #host;
+  #replyTags;
+  #handlers = /* @__PURE__ */ new Map();
+  // Requests that arrived during the current task, the newest of each type. They are handled
+  // once it ends, so a burst that arrived together starts only its newest handler.
+  #queued = /* @__PURE__ */ new Map();
+  #drainScheduled = false;
+  // By type: the request whose handler runs (at most one per type), or that waits for on().
+  #running = /* @__PURE__ */ new Map();
+  #unhandled = /* @__PURE__ */ new Map();
+  #latest = /* @__PURE__ */ new Map();
+  // Replies sent, by version: their type, and whether the kernel cancelled them afterwards.
+  #answered = /* @__PURE__ */ new Map();
+  #closed = false;
+  /** `asks` maps each request tag the kernel may send to the tag of this page's reply. */
+  constructor(host, asks) {
+    this.#host = host;
+    this.#replyTags = new Map(Object.entries(asks));
+  }
+  isRequest(tag) {
+    return this.#replyTags.has(tag);
+  }
+  register(tag, handler) {
+    this.#handlers.set(tag, handler);
+    const waiting = this.#unhandled.get(tag);
+    if (waiting === void 0) return;
+    this.#unhandled.delete(tag);
+    this.#host.clock.clearTimeout(waiting.timer);
+    this.#start(waiting, handler);
+  }
+  /** A valid request from the kernel. */
+  arrived(version, tag, msg) {
+    if (this.#closed) return;
+    const stats = this.#host.stats;
+    stats.requestsReceived += 1;
+    if (version < (this.#latest.get(tag) ?? 0)) {
+      stats.superseded += 1;
+      return;
+    }
+    this.#latest.set(tag, version);
+    const waiting = this.#unhandled.get(tag);
+    if (waiting !== void 0) {
+      this.#unhandled.delete(tag);
+      this.#host.clock.clearTimeout(waiting.timer);
+      stats.superseded += 1;
+    }
+    if (this.#queued.has(tag)) stats.superseded += 1;
+    this.#queued.set(tag, { version, tag, msg });
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      queueMicrotask(() => this.#drain());
+    }
+  }
+  /** The kernel no longer wants the answer to its request `version`. */
+  cancel(version, reason) {
+    const stats = this.#host.stats;
+    for (const [tag, request] of this.#queued) {
+      if (request.version !== version) continue;
+      this.#queued.delete(tag);
+      stats.cancelled += 1;
+      return;
+    }
+    for (const [tag, waiting] of this.#unhandled) {
+      if (waiting.version !== version) continue;
+      this.#unhandled.delete(tag);
+      this.#host.clock.clearTimeout(waiting.timer);
+      stats.cancelled += 1;
+      return;
+    }
+    for (const [tag, run] of this.#running) {
+      if (run.version !== version) continue;
+      this.#running.delete(tag);
+      stats.cancelled += 1;
+      run.controller.abort(new RequestCancelledError(tag, version, reason));
+      return;
+    }
+    const answered = this.#answered.get(version);
+    if (answered !== void 0) answered.overtaken = true;
+  }
+  /**
+   * Replies and messages carry versions of different sides, and an error report only says the
+   * version. "unknown_request" is only ever about a reply; the kernel's report on a reply of the
+   * wrong type or shape is a "validation" error naming the kernel's request type, or none.
+   */
+  subjectOf(error) {
+    const answered = this.#answered.get(error.version);
+    if (error.code === "unknown_request") {
+      if (answered === void 0) return "reply";
+      const newer = (this.#latest.get(answered.tag) ?? 0) > error.version;
+      return answered.overtaken || newer ? "late-reply" : "reply";
+    }
+    const aboutRequestType = error.type === null || this.#replyTags.has(error.type);
+    return error.code === "validation" && answered !== void 0 && aboutRequestType ? "reply" : "message";
+  }
+  /** The tunnel closed: no reply can go any more. Handlers still running see `error` as reason. */
+  close(error) {
+    this.#closed = true;
+    this.#queued.clear();
+    for (const waiting of this.#unhandled.values()) this.#host.clock.clearTimeout(waiting.timer);
+    this.#unhandled.clear();
+    const running = [...this.#running.values()];
+    this.#running.clear();
+    for (const run of running) run.controller.abort(error);
+  }
+  #drain() {
+    this.#drainScheduled = false;
+    const queued = this.#queued;
+    this.#queued = /* @__PURE__ */ new Map();
+    for (const request of queued.values()) this.#dispatch(request);
+  }
+  #dispatch(request) {
+    const { tag, version } = request;
+    this.#supersede(tag, version);
+    const handler = this.#handlers.get(tag);
+    if (handler !== void 0) {
+      this.#start(request, handler);
+      return;
+    }
+    const timer = this.#host.clock.setTimeout(() => this.#noHandler(tag, version), NO_HANDLER_GRACE_MS);
+    this.#unhandled.set(tag, { ...request, timer });
+  }
+  #supersede(tag, version) {
+    const running = this.#running.get(tag);
+    if (running === void 0) return;
+    this.#running.delete(tag);
+    this.#host.stats.superseded += 1;
+    running.controller.abort(new SupersededError(tag, running.version, version));
+  }
+  #noHandler(tag, version) {
+    if (this.#unhandled.get(tag)?.version !== version) return;
+    this.#unhandled.delete(tag);
+    this.#host.noHandler(version, tag);
+  }
+  #start(request, handler) {
+    const run = { ...request, controller: new AbortController() };
+    this.#running.set(run.tag, run);
+    this.#host.stats.handled += 1;
+    try {
+      const result = handler(run.version, run.msg, run.controller.signal);
+      if (!isThenable(result)) {
+        this.#settle(run, { value: result });
+        return;
+      }
+      result.then(
+        (value) => this.#settle(run, { value }),
+        (error) => this.#settle(run, { error })
+      );
+    } catch (error) {
+      this.#settle(run, { error });
+    }
+  }
+  #settle(run, outcome) {
+    if (this.#running.get(run.tag) === run) this.#running.delete(run.tag);
+    if (run.controller.signal.aborted) {
+      if ("value" in outcome) this.#host.stats.droppedReplies += 1;
+      return;
+    }
+    if ("error" in outcome) {
+      this.#host.failed(run.version, run.tag, outcome.error);
+      return;
+    }
+    const expected = this.#replyTags.get(run.tag) ?? "";
+    const got = tagOf(outcome.value, this.#host.tagField);
+    if (got !== expected) {
+      const what = got ?? describeValue(outcome.value, this.#host.tagField);
+      const error = new TypeError(`the handler for ${run.tag} must return a ${expected} reply, got ${what}`);
+      this.#host.failed(run.version, run.tag, error);
+      return;
+    }
+    try {
+      if (!this.#host.reply(run.version, this.#host.encode(outcome.value))) return;
+    } catch (error) {
+      this.#host.failed(run.version, run.tag, error);
+      return;
+    }
+    this.#host.stats.repliesSent += 1;
+    this.#answered.set(run.version, { tag: run.tag, overtaken: false });
+    if (this.#answered.size > REMEMBERED) this.#answered.delete(this.#answered.keys().next().value);
+  }
+};
 
 // frontend/src/typed/pending-requests.ts
 var PendingRequests = class {
@@ -1462,10 +1680,14 @@ var PendingRequests = class {
       this.#byTag.set(tag, pending);
     });
   }
-  /** Stops waiting for request `version` and returns how to settle it, if it was waiting. */
-  take(version) {
+  /**
+   * Stops waiting for request `version` and returns how to settle it, if it was waiting. With
+   * `tag`, only a request of that type is taken: an error report names the type it is about.
+   */
+  take(version, tag = null) {
     const pending = this.#byVersion.get(version);
-    pending?.cleanup();
+    if (pending === void 0 || tag !== null && pending.tag !== tag) return void 0;
+    pending.cleanup();
     return pending;
   }
   /** Rejects every waiting request with `error` (the tunnel closed: no reply can come). */
@@ -1477,13 +1699,25 @@ var PendingRequests = class {
   }
 };
 
+// frontend/src/typed/spec.ts
+function zeroStats() {
+  return {
+    received: 0,
+    handled: 0,
+    staleReplies: 0,
+    rejected: 0,
+    handlerErrors: 0,
+    errorsReceived: 0,
+    requestsReceived: 0,
+    repliesSent: 0,
+    superseded: 0,
+    cancelled: 0,
+    droppedReplies: 0
+  };
+}
+
 // frontend/src/typed/typed-tunnel.ts
 var MAX_WAITING = 1e4;
-function tagOf(value, field) {
-  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
-  const tag = value[field];
-  return typeof tag === "string" ? tag : null;
-}
 var TypedTunnel = class {
   constructor(tunnel, spec) {
     this.#handlers = /* @__PURE__ */ new Map();
@@ -1493,14 +1727,7 @@ var TypedTunnel = class {
     this.#waiting = /* @__PURE__ */ new Map();
     this.#plain = null;
     this.#onError = null;
-    this.stats = {
-      received: 0,
-      handled: 0,
-      staleReplies: 0,
-      rejected: 0,
-      handlerErrors: 0,
-      errorsReceived: 0
-    };
+    this.stats = zeroStats();
     this.tunnel = tunnel;
     this.#spec = spec;
     this.#tagField = spec.tagField ?? "type";
@@ -1508,17 +1735,39 @@ var TypedTunnel = class {
     for (const [request, reply] of Object.entries(spec.replies)) {
       this.#requestOfReply.set(reply, request);
     }
+    const asks = spec.asks ?? {};
+    for (const request of Object.keys(asks)) {
+      if (!this.#incomingTags.has(request)) {
+        throw new TypeError(`asks: the kernel's request ${request} is not among the incoming tags`);
+      }
+    }
     const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
     this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
     this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
     this.#pending = new PendingRequests(tunnel._clock);
+    this.#answering = new Answering(
+      {
+        clock: tunnel._clock,
+        stats: this.stats,
+        tagField: this.#tagField,
+        encode: (msg) => this.#encode(msg),
+        reply: (version, text) => !this.tunnel.closed && this.tunnel._sendKind(version, text, 1 /* Reply */, false),
+        failed: (version, tag, error) => this.#handlerFailed(version, tag, error),
+        noHandler: (version, tag) => this.#noHandler(version, tag)
+      },
+      asks
+    );
     tunnel._onReceiveKind((version, text, kind) => this.#receive(version, text, kind));
-    tunnel._onClose((error) => this.#pending.rejectAll(error));
+    tunnel._onClose((error) => {
+      this.#pending.rejectAll(error);
+      this.#answering.close(error);
+    });
   }
   #spec;
   #tagField;
   #handlers;
   #pending;
+  #answering;
   #latestRequest;
   #requestOfReply;
   #incomingTags;
@@ -1536,10 +1785,18 @@ var TypedTunnel = class {
   send_msg(msg) {
     return this.tunnel.send_msg(msg);
   }
-  /** Registers the handler for one message type; it replaces any previous one. */
+  /**
+   * Registers the handler for one message type; it replaces any previous one. The handler of a
+   * request the kernel sends returns the reply (or a promise of it) and gets an AbortSignal,
+   * which aborts when a newer request of the type comes or the kernel cancels this one.
+   */
   on(tag, handler) {
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
+    }
+    if (this.#answering.isRequest(tag)) {
+      this.#answering.register(tag, handler);
+      return;
     }
     this.#handlers.set(tag, handler);
     const waiting = this.#waiting.get(tag) ?? [];
@@ -1550,7 +1807,7 @@ var TypedTunnel = class {
   onPlain(handler) {
     this.#plain = handler;
   }
-  /** Receives errors the kernel reports about messages sent from here. */
+  /** Receives errors the kernel reports about messages and replies sent from here. */
   onError(handler) {
     this.#onError = handler;
   }
@@ -1568,7 +1825,8 @@ var TypedTunnel = class {
       return Promise.reject(error);
     }
     this.#latestRequest.set(tag, version);
-    return this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    const reply = this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    return reply;
   }
   #encode(msg) {
     const issue = this.#spec.validateOutgoing(msg);
@@ -1576,7 +1834,10 @@ var TypedTunnel = class {
     return JSON.stringify(msg);
   }
   #receive(version, text, kind) {
-    if (kind === 3 /* Cancel */) return;
+    if (kind === 3 /* Cancel */) {
+      this.#answering.cancel(version, text);
+      return;
+    }
     if (kind === 2 /* Error */) {
       this.#receivedError(readWireError(version, text));
       return;
@@ -1597,16 +1858,30 @@ var TypedTunnel = class {
     if (kind === 1 /* Reply */) {
       const pending = this.#pending.take(version);
       if (pending !== void 0) {
-        pending.resolve(msg);
+        this.#resolveReply(pending, version, tag, msg);
         return;
       }
       const request = this.#requestOfReply.get(tag);
-      if (request !== void 0 && version < (this.#latestRequest.get(request) ?? 0)) {
+      if (request !== void 0 && version < (this.#latestRequest.get(request) ?? 0) || this.#answering.isRequest(tag)) {
         this.stats.staleReplies += 1;
         return;
       }
+    } else if (this.#answering.isRequest(tag)) {
+      this.#answering.arrived(version, tag, msg);
+      return;
     }
     this.#deliver(version, tag, msg);
+  }
+  #resolveReply(pending, version, tag, msg) {
+    const expected = this.#spec.replies[pending.tag];
+    if (tag === expected) {
+      pending.resolve(msg);
+      return;
+    }
+    const reason = `expected a ${expected ?? "declared"} reply to ${pending.tag}, got ${tag}`;
+    pending.reject(new MessageValidationError(reason, "$"));
+    this.stats.rejected += 1;
+    this.#sendError(version, "validation", reason, "$", pending.tag);
   }
   #deliver(version, tag, msg) {
     const handler = this.#handlers.get(tag);
@@ -1624,10 +1899,21 @@ var TypedTunnel = class {
     try {
       handler(version, msg);
     } catch (error) {
-      this.stats.handlerErrors += 1;
-      this.#reporter.report(`the handler for ${tag} threw`, error);
-      this.#sendError(version, "handler_exception", `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`, null, tag);
+      this.#handlerFailed(version, tag, error);
     }
+  }
+  #handlerFailed(version, tag, error) {
+    this.stats.handlerErrors += 1;
+    this.#reporter.report(`the handler for ${tag} threw`, error);
+    const { name, message } = typeof error === "object" && error !== null ? error : {};
+    const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
+    this.#sendError(version, "handler_exception", text, null, tag);
+  }
+  #noHandler(version, tag) {
+    const seconds = NO_HANDLER_GRACE_MS / 1e3;
+    this.#warnings.report(`no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`);
+    const message = `the page has no handler for ${tag} requests (register one with on("${tag}", handler))`;
+    this.#sendError(version, "no_handler", message, null, tag);
   }
   #reject(version, text, tag, issue, kind) {
     if (tag === null && this.#plain !== null) {
@@ -1655,7 +1941,9 @@ var TypedTunnel = class {
   }
   #receivedError(error) {
     this.stats.errorsReceived += 1;
-    const pending = this.#pending.take(error.version);
+    const subject = this.#answering.subjectOf(error);
+    if (subject === "late-reply") return;
+    const pending = subject === "message" ? this.#pending.take(error.version, error.type) : void 0;
     if (pending !== void 0) {
       pending.reject(error);
       return;
@@ -2268,6 +2556,8 @@ function typedFromSchema(tunnel, text) {
     validateOutgoing: compile(schema.toKernel, bundle),
     validateIncoming: compile(schema.toBrowser, bundle),
     replies: schema.replies,
+    // Own keys only: an absent "asks" must not be looked up on Object.prototype.
+    asks: Object.hasOwn(schema, "asks") ? schema.asks ?? {} : {},
     incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
     tagField
   });
@@ -2340,6 +2630,7 @@ var index_default = { initialize, render };
 export {
   KernelRestartedError,
   MessageValidationError,
+  RequestCancelledError,
   RequestTimeoutError,
   SupersededError,
   Tunnel,

@@ -51,8 +51,9 @@ class Asking:
         self._lock = threading.Lock()
         self._pending: dict[int, Pending] = {}
         self._by_tag: dict[str, Pending] = {}
-        # version -> True when answered (later answers are dropped quietly), False when given up.
-        self._finished: OrderedDict[int, bool] = OrderedDict()
+        # version -> "answered" or "superseded" (later answers are dropped quietly: another page
+        # answered, or the page answered before it learnt of the newer request), or "given up".
+        self._finished: OrderedDict[int, str] = OrderedDict()
         self.superseded = 0
         self.duplicate_replies = 0
 
@@ -74,7 +75,7 @@ class Asking:
             self._pending[version] = pending
             self._by_tag[tag] = pending
             if older is not None:
-                self._finish(older, answered=False)
+                self._finish(older, "superseded")
                 self.superseded += 1
         if older is not None:
             older.settle(None, SupersededError(tag, older.version, version))
@@ -85,7 +86,7 @@ class Asking:
         with self._lock:
             if self._pending.get(pending.version) is not pending:
                 return
-            self._finish(pending, answered=False)
+            self._finish(pending, "given up")
         if not self._tunnel.closed:
             self._tunnel._send_kind(pending.version, reason, CANCEL, drop_stale=False)
 
@@ -95,13 +96,13 @@ class Asking:
             pending = self._pending.get(version)
             finished = self._finished.get(version)
             if pending is not None:
-                self._finish(pending, answered=True)
-            elif finished:
+                self._finish(pending, "answered")
+            elif finished in ("answered", "superseded"):
                 self.duplicate_replies += 1
         if pending is None:
-            if finished:
-                return None  # another page answered first
-            state = "finished, timed out or was cancelled" if finished is False else "is unknown"
+            if finished in ("answered", "superseded"):
+                return None
+            state = "timed out or was cancelled" if finished else "is unknown"
             return TunnelError(
                 version, "unknown_request", f"no request with version {version} waits: it {state}"
             )
@@ -127,12 +128,21 @@ class Asking:
         return None
 
     def error(self, error: TunnelError) -> bool:
-        """An error report from the page: True if it ended a waiting request."""
+        """An error report from the page: True if it ended a waiting request.
+
+        The page's own requests count their versions apart from this side's, so an error about a
+        reply this side sent may carry a waiting request's version: only an error that names the
+        request's type (or none) and is not about an unknown request ends it.
+        """
         with self._lock:
             pending = self._pending.get(error.version)
-            if pending is None:
+            if (
+                pending is None
+                or error.code == "unknown_request"
+                or error.type not in (None, pending.tag)
+            ):
                 return False
-            self._finish(pending, answered=False)
+            self._finish(pending, "given up")
         pending.settle(None, error)
         return True
 
@@ -140,7 +150,7 @@ class Asking:
         with self._lock:
             waiting = list(self._pending.values())
             for pending in waiting:
-                self._finish(pending, answered=False)
+                self._finish(pending, "given up")
         for pending in waiting:
             pending.settle(None, error)
 
@@ -149,11 +159,11 @@ class Asking:
         with self._lock:
             return len(self._pending)
 
-    def _finish(self, pending: Pending, *, answered: bool) -> None:
+    def _finish(self, pending: Pending, how: str) -> None:
         self._pending.pop(pending.version, None)
         if self._by_tag.get(pending.tag) is pending:
             del self._by_tag[pending.tag]
-        self._finished[pending.version] = answered
+        self._finished[pending.version] = how
         while len(self._finished) > _REMEMBERED:
             self._finished.popitem(last=False)
 

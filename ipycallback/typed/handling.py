@@ -230,9 +230,18 @@ class Handling:
 
     def _reply(self, cls: type, version: int, result: Any, view: str) -> None:
         if result is None:
+            if cls in self._replies:
+                # The page's request() would otherwise wait for its timeout.
+                needed = self._replies[cls].__name__
+                missing = TypeError(f"the handler returned None; a {needed} reply was expected")
+                self._failed(version, cls, missing, view)
             return
-        if self._out.tag(type(result)) is None:
-            bad = TypeError(f"the handler returned {type(result).__name__}, not a declared message")
+        expected = self._replies.get(cls)
+        if self._out.tag(type(result)) is None or (
+            expected is not None and type(result) is not expected
+        ):
+            wanted = expected.__name__ if expected else "a declared message"
+            bad = TypeError(f"the handler returned {type(result).__name__}, not {wanted}")
             self._failed(version, cls, bad, view)
             return
         try:

@@ -10,12 +10,13 @@ export interface RequestOptions {
 
 /** How a waiting request ends from the outside. */
 export interface Settle {
+  /** The request's tag, to check that the reply is the declared one. */
+  readonly tag: string;
   resolve(msg: unknown): void;
   reject(error: unknown): void;
 }
 
 interface Pending extends Settle {
-  tag: string;
   version: number;
   cleanup(): void;
 }
@@ -72,10 +73,14 @@ export class PendingRequests {
     });
   }
 
-  /** Stops waiting for request `version` and returns how to settle it, if it was waiting. */
-  take(version: number): Settle | undefined {
+  /**
+   * Stops waiting for request `version` and returns how to settle it, if it was waiting. With
+   * `tag`, only a request of that type is taken: an error report names the type it is about.
+   */
+  take(version: number, tag: string | null = null): Settle | undefined {
     const pending = this.#byVersion.get(version);
-    pending?.cleanup();
+    if (pending === undefined || (tag !== null && pending.tag !== tag)) return undefined;
+    pending.cleanup();
     return pending;
   }
 

@@ -1,57 +1,33 @@
 import { wellFormed } from "../tunnel/checks";
-import { RateLimitedReporter } from "../tunnel/rate-limited-reporter";
+import { describeError, RateLimitedReporter } from "../tunnel/rate-limited-reporter";
 import type { Tunnel } from "../tunnel/tunnel";
 import { Kind } from "../tunnel/wire";
-import { MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
-import { PendingRequests, type RequestOptions } from "./pending-requests";
-import type { ValidationIssue, Validator } from "./validate";
-
-/** A message of a declared set: an object whose tag field names its type. */
-export type Tagged<K extends string = "type"> = { readonly [P in K]: string };
-export type OfTag<U, K extends string, T> = Extract<U, { readonly [P in K]: T }>;
-
-export interface TypedSpec {
-  /** Validates what this side sends (browser to kernel). */
-  validateOutgoing: Validator;
-  /** Validates what this side receives (kernel to browser). */
-  validateIncoming: Validator;
-  /** Request tag to reply tag. */
-  replies: Readonly<Record<string, string>>;
-  /** The tags this side may receive: anything else is an unknown type, not a bad message. */
-  incomingTags: readonly string[];
-  /** The field that names a message's type; "type" by default, as in msgspec. */
-  tagField?: string;
-}
+import { Answering, NO_HANDLER_GRACE_MS, type RequestHandler, tagOf } from "./answering";
+import { type ErrorCode, MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
+import { PendingRequests, type RequestOptions, type Settle } from "./pending-requests";
+import { type TypedSpec, type TypedStats, zeroStats } from "./spec";
+import type { HandlerFor, ReplyOf, RequestOf, Tagged } from "./tags";
+import type { ValidationIssue } from "./validate";
 
 export type { RequestOptions } from "./pending-requests";
-
-export interface TypedStats {
-  received: number;
-  handled: number;
-  staleReplies: number;
-  rejected: number;
-  handlerErrors: number;
-  errorsReceived: number;
-}
+export type { TypedSpec, TypedStats } from "./spec";
+export type { HandlerFor, OfTag, Tagged } from "./tags";
 
 const MAX_WAITING = 10_000;
 
-function tagOf(value: unknown, field: string): string | null {
-  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
-  const tag = (value as Record<string, unknown>)[field];
-  return typeof tag === "string" ? tag : null;
-}
-
 /**
  * Typed messages over a Tunnel. `Out` is the union this side sends, `In` the union it receives,
- * and `Replies` maps a request's tag to its reply's tag. Messages are validated before they are
- * sent and before any handler sees them; a reply older than the latest request of its type is
- * dropped, and a newer request rejects the older pending one with a SupersededError.
+ * `Replies` maps the tag of a request this side sends to its reply's tag, and `Asks` the tag of
+ * a request the kernel sends to the tag of the reply this side returns. Messages are validated
+ * before they are sent and before any handler sees them. A newer request of a type replaces the
+ * older one both ways: here, its pending promise rejects with a SupersededError and a late reply
+ * is dropped; in a handler of the kernel's requests, its AbortSignal aborts and no reply is sent.
  */
 export class TypedTunnel<
   Out extends Tagged<K>,
   In extends Tagged<K>,
   Replies extends { [T in Out[K]]?: In[K] } = Record<never, never>,
+  Asks extends { [T in In[K]]?: Out[K] } = Record<never, never>,
   K extends string = "type",
 > {
   readonly tunnel: Tunnel;
@@ -59,6 +35,7 @@ export class TypedTunnel<
   readonly #tagField: string;
   readonly #handlers = new Map<string, (version: number, msg: never) => void>();
   readonly #pending: PendingRequests;
+  readonly #answering: Answering;
   readonly #latestRequest = new Map<string, number>();
   readonly #requestOfReply = new Map<string, string>();
   readonly #incomingTags: ReadonlySet<string>;
@@ -69,14 +46,7 @@ export class TypedTunnel<
   // Handler errors and unhandled error reports can come by the thousand: summarised.
   readonly #reporter: RateLimitedReporter;
   readonly #warnings: RateLimitedReporter;
-  readonly stats: TypedStats = {
-    received: 0,
-    handled: 0,
-    staleReplies: 0,
-    rejected: 0,
-    handlerErrors: 0,
-    errorsReceived: 0,
-  };
+  readonly stats: TypedStats = zeroStats();
 
   constructor(tunnel: Tunnel, spec: TypedSpec) {
     this.tunnel = tunnel;
@@ -86,14 +56,35 @@ export class TypedTunnel<
     for (const [request, reply] of Object.entries(spec.replies)) {
       this.#requestOfReply.set(reply, request);
     }
+    const asks = spec.asks ?? {};
+    for (const request of Object.keys(asks)) {
+      if (!this.#incomingTags.has(request)) {
+        throw new TypeError(`asks: the kernel's request ${request} is not among the incoming tags`);
+      }
+    }
     const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
     this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
     this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
     this.#pending = new PendingRequests(tunnel._clock);
+    this.#answering = new Answering(
+      {
+        clock: tunnel._clock,
+        stats: this.stats,
+        tagField: this.#tagField,
+        encode: (msg) => this.#encode(msg as Out),
+        reply: (version, text) => !this.tunnel.closed && this.tunnel._sendKind(version, text, Kind.Reply, false),
+        failed: (version, tag, error) => this.#handlerFailed(version, tag, error),
+        noHandler: (version, tag) => this.#noHandler(version, tag),
+      },
+      asks,
+    );
     tunnel._onReceiveKind((version, text, kind) => this.#receive(version, text, kind));
-    // No reply can come any more: every pending request fails at once, with the close error
-    // (a KernelRestartedError after a restart).
-    tunnel._onClose((error) => this.#pending.rejectAll(error));
+    // No reply can come or go any more: every pending request fails at once, and every handler
+    // of a kernel request is aborted, with the close error (a KernelRestartedError after a restart).
+    tunnel._onClose((error) => {
+      this.#pending.rejectAll(error);
+      this.#answering.close(error);
+    });
   }
 
   /** Validates and sends `msg`; returns its version. Throws MessageValidationError. */
@@ -106,10 +97,18 @@ export class TypedTunnel<
     return this.tunnel.send_msg(msg);
   }
 
-  /** Registers the handler for one message type; it replaces any previous one. */
-  on<T extends In[K]>(tag: T, handler: (version: number, msg: OfTag<In, K, T>) => void): void {
+  /**
+   * Registers the handler for one message type; it replaces any previous one. The handler of a
+   * request the kernel sends returns the reply (or a promise of it) and gets an AbortSignal,
+   * which aborts when a newer request of the type comes or the kernel cancels this one.
+   */
+  on<T extends In[K]>(tag: T, handler: HandlerFor<Out, In, Asks, K, T>): void {
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
+    }
+    if (this.#answering.isRequest(tag)) {
+      this.#answering.register(tag, handler as RequestHandler);
+      return;
     }
     this.#handlers.set(tag, handler as (version: number, msg: never) => void);
     const waiting = this.#waiting.get(tag) ?? [];
@@ -122,16 +121,13 @@ export class TypedTunnel<
     this.#plain = handler;
   }
 
-  /** Receives errors the kernel reports about messages sent from here. */
+  /** Receives errors the kernel reports about messages and replies sent from here. */
   onError(handler: ((error: TunnelError) => void) | null): void {
     this.#onError = handler;
   }
 
   /** Sends a request; resolves with its reply, or rejects (superseded, timeout, abort, error). */
-  request<M extends Out>(
-    msg: M,
-    options: RequestOptions = {},
-  ): Promise<OfTag<In, K, Replies[M[K] & keyof Replies]>> {
+  request<M extends RequestOf<Out, Replies, K>>(msg: M, options: RequestOptions = {}): Promise<ReplyOf<In, Replies, K, M>> {
     const tag = tagOf(msg, this.#tagField) ?? "";
     if (!Object.hasOwn(this.#spec.replies, tag)) {
       return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
@@ -144,9 +140,8 @@ export class TypedTunnel<
       return Promise.reject(error);
     }
     this.#latestRequest.set(tag, version);
-    return this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason)) as Promise<
-      OfTag<In, K, Replies[M[K] & keyof Replies]>
-    >;
+    const reply = this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    return reply as Promise<ReplyOf<In, Replies, K, M>>;
   }
 
   #encode(msg: Out): string {
@@ -156,9 +151,10 @@ export class TypedTunnel<
   }
 
   #receive(version: number, text: string, kind: Kind): void {
-    // The kernel withdrew a request it sent here: handlers here run to completion at once, so
-    // there is nothing left to stop.
-    if (kind === Kind.Cancel) return;
+    if (kind === Kind.Cancel) {
+      this.#answering.cancel(version, text);
+      return;
+    }
     if (kind === Kind.Error) {
       this.#receivedError(readWireError(version, text));
       return;
@@ -181,16 +177,34 @@ export class TypedTunnel<
     if (kind === Kind.Reply) {
       const pending = this.#pending.take(version);
       if (pending !== undefined) {
-        pending.resolve(msg);
+        this.#resolveReply(pending, version, tag, msg);
         return;
       }
       const request = this.#requestOfReply.get(tag);
-      if (request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) {
-        this.stats.staleReplies += 1; // the seed's rule: a reply older than the latest request
+      // The seed's rule: a reply older than the latest request is stale. A reply can never be
+      // a request of the kernel's either (only messages are).
+      if ((request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) || this.#answering.isRequest(tag)) {
+        this.stats.staleReplies += 1;
         return;
       }
+    } else if (this.#answering.isRequest(tag)) {
+      this.#answering.arrived(version, tag, msg);
+      return;
     }
     this.#deliver(version, tag, msg);
+  }
+
+  #resolveReply(pending: Settle, version: number, tag: string, msg: unknown): void {
+    const expected = this.#spec.replies[pending.tag];
+    if (tag === expected) {
+      pending.resolve(msg);
+      return;
+    }
+    // Valid, but not the declared reply: as the kernel does, a validation error both ways.
+    const reason = `expected a ${expected ?? "declared"} reply to ${pending.tag}, got ${tag}`;
+    pending.reject(new MessageValidationError(reason, "$"));
+    this.stats.rejected += 1;
+    this.#sendError(version, "validation", reason, "$", pending.tag);
   }
 
   #deliver(version: number, tag: string, msg: unknown): void {
@@ -209,10 +223,24 @@ export class TypedTunnel<
     try {
       handler(version, msg as never);
     } catch (error) {
-      this.stats.handlerErrors += 1;
-      this.#reporter.report(`the handler for ${tag} threw`, error);
-      this.#sendError(version, "handler_exception", `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}`, null, tag);
+      this.#handlerFailed(version, tag, error);
     }
+  }
+
+  #handlerFailed(version: number, tag: string, error: unknown): void {
+    this.stats.handlerErrors += 1;
+    this.#reporter.report(`the handler for ${tag} threw`, error);
+    // Duck-typed: an error from another realm (an iframe) is no instance of this page's Error.
+    const { name, message } = (typeof error === "object" && error !== null ? error : {}) as Partial<Error>;
+    const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
+    this.#sendError(version, "handler_exception", text, null, tag);
+  }
+
+  #noHandler(version: number, tag: string): void {
+    const seconds = NO_HANDLER_GRACE_MS / 1000;
+    this.#warnings.report(`no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`);
+    const message = `the page has no handler for ${tag} requests (register one with on("${tag}", handler))`;
+    this.#sendError(version, "no_handler", message, null, tag);
   }
 
   #reject(version: number, text: string, tag: string | null, issue: ValidationIssue | null, kind: Kind): void {
@@ -234,7 +262,7 @@ export class TypedTunnel<
     }
   }
 
-  #sendError(version: number, code: "validation" | "unknown_type" | "handler_exception", message: string, path: string | null, type: string | null): void {
+  #sendError(version: number, code: ErrorCode, message: string, path: string | null, type: string | null): void {
     // The text may quote what the handler or validator saw. JSON escapes a lone surrogate, but
     // the kernel would decode it back into a string it cannot print: U+FFFD instead.
     const report = wireError(code, wellFormed(message), path, type === null ? null : wellFormed(type));
@@ -248,7 +276,11 @@ export class TypedTunnel<
 
   #receivedError(error: TunnelError): void {
     this.stats.errorsReceived += 1;
-    const pending = this.#pending.take(error.version);
+    // A report on a reply sent from here carries the kernel's version: it must not settle a
+    // request of this page that happens to have the same version (nor one of another type).
+    const subject = this.#answering.subjectOf(error);
+    if (subject === "late-reply") return; // the kernel had stopped waiting, as this page knows
+    const pending = subject === "message" ? this.#pending.take(error.version, error.type) : undefined;
     if (pending !== undefined) {
       pending.reject(error);
       return;
