@@ -93,6 +93,29 @@ def test_acks_are_cumulative_delayed_and_ride_on_data(
     assert len(frames(recorder)) == 2, "no ack is sent twice"
 
 
+def test_an_ack_that_says_nothing_new_is_sent_only_as_an_answer(
+    tunnel: SlowTunnelWidget, clock: FakeClock
+) -> None:
+    # The page takes an ack that arrives while its probe is unanswered as the answer: an old ack
+    # repeated while the pieces of a large entry trickle in made it send every piece again.
+    got = received(tunnel)
+    recorder = comm_of(tunnel)
+    view = recorder.view()
+    view.send([[1, "small"]])
+    clock.advance(0.2)
+    assert frames(recorder) == [{"a": {"view1": 1}}]
+    for index in range(2):
+        view.frame(s=2, k=[index, 3], b=[[2, "part"]])
+        clock.advance(0.5)
+    assert frames(recorder) == [{"a": {"view1": 1}}], "nothing new: no ack"
+    view.frame(w=2)  # the page's probe is answered, new or not
+    assert frames(recorder)[-1] == {"a": {"view1": 1}}
+    view.frame(s=2, k=[2, 3], b=[[2, "part"]])
+    clock.advance(0.2)
+    assert frames(recorder)[-1] == {"a": {"view1": 2}}
+    assert got == [(1, "small"), (2, "partpartpart")]
+
+
 def test_a_gap_is_nacked_and_filled_by_the_resend(
     tunnel: SlowTunnelWidget, clock: FakeClock
 ) -> None:

@@ -115,10 +115,14 @@ export class FakeNet {
     }
   }
 
-  /** A TCP cut: frames in flight and sent meanwhile are lost; JupyterLab says "connecting". */
-  cut(view: NetView): void {
+  /**
+   * A TCP cut: frames in flight and sent meanwhile are lost; JupyterLab says "connecting". With
+   * `noticed: false` it is a black hole the page has not noticed yet: the connection still says
+   * "connected" (as during a real network drop, until the connection is reset).
+   */
+  cut(view: NetView, { noticed = true }: { noticed?: boolean } = {}): void {
     view.cut = true;
-    view.connection.setConnection("connecting");
+    if (noticed) view.connection.setConnection("connecting");
   }
 
   /** JupyterLab reconnected the websocket by itself. */

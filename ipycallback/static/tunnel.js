@@ -447,6 +447,11 @@ function kernelOf(model) {
   const kernel = member(manager, "kernel");
   return typeof kernel === "object" && kernel !== null ? kernel : null;
 }
+function linkUp(kernel) {
+  if (kernel === null) return true;
+  const status = member(kernel, "connectionStatus");
+  return typeof status !== "string" || status === "connected";
+}
 function capsOf(kernel) {
   const caps = { subshells: null };
   if (kernel === null) return caps;
@@ -1320,6 +1325,7 @@ var Tunnel = class {
     );
   }
   #transmit(frame) {
+    if (!linkUp(this.#kernel)) return;
     try {
       this.#model.send(frame);
     } catch (error) {

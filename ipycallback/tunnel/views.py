@@ -37,6 +37,8 @@ class View:
     peer: str
     reorder: Reorder = field(default_factory=Reorder)
     acked: int = 0
+    # The highest ack told to this view: a delayed ack that says nothing new is not sent again.
+    ack_told: int = 0
     heard: float = 0.0
     received_version: int = 0
     greeted: bool = False
@@ -102,15 +104,16 @@ class Views:
                         f"{view.reorder.lost - before} message(s) from the page {view.peer} "
                         "were lost before they arrived (the page no longer had them)."
                     )
+                self._ack(view, ACK_DELAY)
             if frame.seq is not None:
                 if frame.piece is None:
                     ready += view.reorder.accept(frame.seq, frame.entries)
                 else:
                     ready += view.reorder.accept_piece(frame.seq, *frame.piece, frame.entries[0])
-                self._outbox.control("a", view.reorder.received_through, view.peer, ACK_DELAY)
+                self._ack(view, ACK_DELAY)
                 self._watch_gap(view)
             if frame.probe is not None:
-                self._outbox.control("a", view.reorder.received_through, view.peer)
+                self._ack(view, answer=True)
             self._release()
             if ready:
                 for version, _, kind in ready:
@@ -156,7 +159,17 @@ class Views:
         # Every hello gets its answer (the first may have been lost), with the ack at once, so
         # the view learns what to send again.
         self._outbox.control("h", view.base, view.peer)
-        self._outbox.control("a", view.reorder.received_through, view.peer)
+        self._ack(view, answer=True)
+
+    def _ack(self, view: View, delay: float = 0.0, *, answer: bool = False) -> None:
+        """Queue this view's ack. A delayed ack goes only when it says something new: the page
+        takes an ack that arrives while its probe or hello is unanswered as the answer, and an
+        old ack still repeated while, say, the pieces of a large entry trickle in would make it
+        send them all again while they are still on their way."""
+        through = view.reorder.received_through
+        if answer or through > view.ack_told:
+            view.ack_told = max(view.ack_told, through)
+            self._outbox.control("a", through, view.peer, delay)
 
     def _mark_resend(self, view: View, seq: int) -> None:
         view.resent_from, view.resent_at = seq, self._clock.now()

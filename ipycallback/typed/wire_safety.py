@@ -3,7 +3,7 @@
 Integers beyond +-(2**53 - 1) lose precision in a JS number, msgspec encodes NaN and Infinity
 as null, and a naive datetime has no offset for JS to read. The typed layer refuses such values
 at the sender. Checkers are built from the declared types and cover only what validation by
-decoding cannot see, so a message set without ints, nullable floats or datetimes pays nothing:
+decoding cannot see, so a message set without ints, nullable fields or datetimes pays nothing:
 a NaN in a plain float field encodes as null, which decoding already rejects.
 """
 
@@ -35,6 +35,12 @@ def _float(value: Any) -> Issue | None:
     if isinstance(value, float) and not math.isfinite(value):
         return "", f"{value} is not a finite number; JSON would turn it into null"
     return _int(value)
+
+
+def _finite(value: Any) -> Issue | None:
+    if type(value) is float and not math.isfinite(value):
+        return "", f"{value} is not a finite number; JSON would turn it into null"
+    return None
 
 
 def _datetime(value: Any) -> Issue | None:
@@ -154,9 +160,13 @@ class _Planner:
             key, value = self.plan(info.key_type), self.plan(info.value_type)
             return _anything if key or value else None
         if isinstance(info, mi.UnionType):
-            nullable_float = self._sending and any(isinstance(t, mi.FloatType) for t in info.types)
-            if nullable_float or any(self.plan(t) is not None for t in info.types):
+            has_float = any(isinstance(t, mi.FloatType) for t in info.types)
+            if (self._sending and has_float) or any(self.plan(t) for t in info.types):
                 return _anything
+            if self._sending and any(isinstance(t, mi.NoneType) for t in info.types):
+                # A NaN or infinity set by mistake (`count: int | None = math.inf`) encodes as
+                # null, which the field accepts.
+                return _finite
             return None
         if isinstance(info, mi.AnyType):
             return _anything

@@ -48,6 +48,21 @@ export function kernelOf(model: object): KernelLike | null {
   return typeof kernel === "object" && kernel !== null ? kernel : null;
 }
 
+/**
+ * Whether frames handed to the host now leave at once. While JupyterLab's kernel websocket is
+ * reconnecting, what is sent waits in the connection's queue; after the reconnect that queue is
+ * sent only once JupyterLab's own kernel_info request has been answered, and that request waits
+ * in the same queue behind it, so everything (the tunnel's hello included) stalls for
+ * `kernelInfoTimeout` (3 s). A tunnel sends nothing while the link is down instead: what it
+ * keeps goes again after the hello that follows the reconnect. Where the host does not say, the
+ * link is up.
+ */
+export function linkUp(kernel: KernelLike | null): boolean {
+  if (kernel === null) return true;
+  const status = member(kernel, "connectionStatus");
+  return typeof status !== "string" || status === "connected";
+}
+
 /** The hello's `caps`: JupyterLab's comms-over-subshells setting, where it says. */
 export function capsOf(kernel: KernelLike | null): Caps {
   const caps: Caps = { subshells: null };

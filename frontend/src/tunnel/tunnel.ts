@@ -2,7 +2,7 @@ import { checkMsg, checkVersion } from "./checks";
 import type { Clock } from "./clock";
 import { KernelRestartedError, TunnelClosedError } from "./closed-errors";
 import { Delivery, type Handler, type KindHandler, type YieldTask } from "./delivery";
-import { capsOf, type KernelLike, kernelOf, reportKernelGone, watchKernel } from "./kernel-link";
+import { capsOf, type KernelLike, kernelOf, linkUp, reportKernelGone, watchKernel } from "./kernel-link";
 import type { TunnelModel } from "./model";
 import { watchPage } from "./page-lifecycle";
 import { RateLimitedReporter } from "./rate-limited-reporter";
@@ -269,6 +269,9 @@ export class Tunnel {
   }
 
   #transmit(frame: unknown): void {
+    // Lost, as in a network cut: the entries stay kept, and the hello after the reconnect has
+    // both sides send again what the other lacks (see linkUp).
+    if (!linkUp(this.#kernel)) return;
     try {
       this.#model.send(frame);
     } catch (error) {
