@@ -7,15 +7,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
-LINT_PATHS := ipycallback tests $(wildcard benchmarks)
+LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
+# Both distributions, editable: the runtime (with its test tools) and the code generator.
+INSTALL_BOTH := -e ".[test]" -e ./codegen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet $(INSTALL_BOTH)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -26,8 +28,11 @@ chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+# The runtime's bundle (ipycallback/static/tunnel.js) and the generator's Node helper
+# (codegen/ipycallback_codegen/node/ajv_standalone.cjs); both are committed.
 build: node_modules/.installed
 	npm run build
+	npm run build:codegen
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab examples/
@@ -67,10 +72,10 @@ browser-test: $(VENV)/.installed $(RTC_VENV)/.installed chromium
 OLDEST_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.10.*/bin/python3.10))
 OLDEST_VENV := .venv-oldest
 
-$(OLDEST_VENV)/.installed: pyproject.toml
+$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
 	$(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[test]"
+	$(OLDEST_VENV)/bin/python -m pip install --quiet $(INSTALL_BOTH)
 	touch $@
 
 unit-oldest: node_modules/.installed
@@ -85,7 +90,7 @@ endif
 test: lint frontend-test unit unit-oldest browser-test
 
 $(VENV)/.bench-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
 	touch $@
 
 bench: $(VENV)/.bench-installed node_modules/.installed chromium

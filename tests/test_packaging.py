@@ -1,4 +1,6 @@
-"""A wheel built without Node carries the bundle and enables the server extension."""
+"""Both distributions build without Node: the runtime wheel carries the bundle and enables the
+server extension, and no generator; the generator's wheel carries the generator, pinned to the
+runtime of the same version."""
 
 from __future__ import annotations
 
@@ -9,12 +11,17 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 import ipycallback
 
 ROOT = Path(__file__).resolve().parents[1]
+VERSION = ipycallback.__version__
 
 
-def test_a_wheel_builds_without_node_and_ships_everything(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, zipfile.ZipFile]:
+    tmp_path = tmp_path_factory.mktemp("wheels")
     source = tmp_path / "src"
     # Only what git tracks, as a user's checkout or an sdist would have it.
     tracked = subprocess.run(
@@ -27,28 +34,63 @@ def test_a_wheel_builds_without_node_and_ships_everything(tmp_path: Path) -> Non
     env = {**os.environ, "PATH": f"{python_dir}:/usr/bin:/bin"}
     env["PATH"] = ":".join(p for p in env["PATH"].split(":") if not (Path(p) / "node").exists())
     assert shutil.which("node", path=env["PATH"]) is None
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"), "."],
-        cwd=source,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = (tmp_path / "dist").glob("ipycallback-*.whl")
-    assert wheel.name.startswith(f"ipycallback-{ipycallback.__version__}-")
-    names = zipfile.ZipFile(wheel).namelist()
+    for project in (".", "./codegen"):
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"),
+             project],
+            cwd=source,
+            env=env,
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+    (runtime,) = (tmp_path / "dist").glob("ipycallback-*.whl")
+    (codegen,) = (tmp_path / "dist").glob("ipycallback_codegen-*.whl")
+    return {"runtime": zipfile.ZipFile(runtime), "codegen": zipfile.ZipFile(codegen)}
+
+
+def read(wheel: zipfile.ZipFile, suffix: str) -> str:
+    return wheel.read(next(n for n in wheel.namelist() if n.endswith(suffix))).decode()
+
+
+def test_the_runtime_wheel_ships_the_runtime_and_no_generator(
+    wheels: dict[str, zipfile.ZipFile],
+) -> None:
+    wheel = wheels["runtime"]
+    assert Path(str(wheel.filename)).name.startswith(f"ipycallback-{VERSION}-")
+    names = wheel.namelist()
     assert "ipycallback/static/tunnel.js" in names
     assert "ipycallback/_server_extension.py" in names
-    # The code generator ships too: users generate their own message sets.
-    for name in ("node/ajv_standalone.mjs", "node/ts_to_schema.mjs", "support.ts", "cli.py"):
-        assert f"ipycallback/codegen/{name}" in names
     assert "ipycallback/py.typed" in names
-    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert (
-        "ipycallback = ipycallback.codegen.cli:main"
-        in zipfile.ZipFile(wheel).read(entry_points).decode()
-    )
+    assert "ipycallback/schema.py" in names  # the API the generator builds on
+    generator = [n for n in names if "codegen" in n or n.endswith((".mjs", ".ts"))]
+    assert generator == []
+    # The `ipycallback` command is the runtime's dispatcher, which finds `codegen` if installed.
+    assert "ipycallback = ipycallback._cli:main" in read(wheel, ".dist-info/entry_points.txt")
     config = [n for n in names if n.endswith("jupyter_server_config.d/ipycallback.json")]
     assert config and config[0].split(".data/data/")[1] == (
         "etc/jupyter/jupyter_server_config.d/ipycallback.json"
     )
+
+
+def test_the_generator_wheel_ships_the_generator_pinned_to_the_runtime(
+    wheels: dict[str, zipfile.ZipFile],
+) -> None:
+    wheel = wheels["codegen"]
+    assert Path(str(wheel.filename)).name.startswith(f"ipycallback_codegen-{VERSION}-")
+    names = wheel.namelist()
+    for name in ("cli.py", "emit/support.ts", "node/ts_to_schema.mjs"):
+        assert f"ipycallback_codegen/{name}" in names
+    # The Node helper with ajv inside, and the licences of what it bundles; not its source.
+    bundle = "ipycallback_codegen/node/ajv_standalone.cjs"
+    assert bundle in names and f"{bundle}.LICENSES.txt" in names
+    assert wheel.read(bundle) == (ROOT / "codegen" / bundle).read_bytes()
+    assert not [n for n in names if n.endswith("ajv_standalone.mjs")]
+    assert not [n for n in names if n.startswith("ipycallback/")]
+    metadata = read(wheel, ".dist-info/METADATA")
+    assert f"Version: {VERSION}\n" in metadata
+    assert f"Requires-Dist: ipycallback=={VERSION}\n" in metadata  # pip refuses a mismatch
+    assert "requires-dist: pyyaml>=6" in metadata.lower()
+    entry_points = read(wheel, ".dist-info/entry_points.txt")
+    assert "[ipycallback.commands]\ncodegen = ipycallback_codegen.cli:main" in entry_points
+    assert "console_scripts" not in entry_points  # `ipycallback` is the runtime's

@@ -172,3 +172,22 @@ def test_the_twin_agrees_with_the_thorough_check(changes: dict[str, Any]) -> Non
     except MessageValidationError:
         twin_verdict = False
     assert twin_verdict == thorough_verdict(shape), changes
+
+
+class Sparse(msgspec.Struct, tag=True):
+    """Optional fields without a default: absent from the JSON while unset."""
+
+    limit: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
+    note: str | msgspec.UnsetType = msgspec.UNSET
+
+
+def test_unset_fields_are_left_out_and_checked_when_set() -> None:
+    assert strict_decoder(Sparse) is not None  # the twin knows UNSET
+    messages = MessageSet([Sparse], "test")
+    assert messages.encode(Sparse()) == '{"type":"Sparse"}'
+    assert messages.encode(Sparse(limit=3, note="n")) == '{"type":"Sparse","limit":3,"note":"n"}'
+    with pytest.raises(MessageValidationError, match="limit"):
+        messages.encode(Sparse(limit=0))
+    with pytest.raises(MessageValidationError, match="limit"):
+        messages.encode(Sparse(limit=2**53))
+    assert messages.decode('{"type": "Sparse"}') == Sparse()

@@ -6,18 +6,27 @@ import json
 import os
 import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 import ipycallback
+import ipycallback_codegen
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_python_and_npm_versions_match() -> None:
+def test_runtime_generator_and_npm_versions_match() -> None:
+    # ipycallback/_version.py is the one source: the generator's build reads it
+    # (codegen/hatch_build.py), package.json repeats it.
     package = json.loads((ROOT / "package.json").read_text())
     assert package["version"] == ipycallback.__version__
+    assert metadata.version("ipycallback") == ipycallback.__version__
+    assert metadata.version("ipycallback-codegen") == ipycallback.__version__
+    assert ipycallback_codegen.__version__ == ipycallback.__version__
+    requires = metadata.requires("ipycallback-codegen") or []
+    assert f"ipycallback=={ipycallback.__version__}" in requires
 
 
 def test_the_shipped_bundle_names_the_same_version() -> None:

@@ -101,7 +101,7 @@ export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "typ
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// safe integers and formats (see codegen/node/ajv_standalone.mjs). In ajv's code,
 // a key counts only if it is the object's own: where the object's prototype is Object.prototype
 // and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
 // already says so; otherwise ajv's hasOwnProperty call decides.
@@ -299,10 +299,10 @@ function checkFingerprint(shipped: string, expected: string): void {
 
 const ajvToKernel: any = validate11;
 
-const schema14: any = {"enum":["prefix","substring"]};
+const schema15: any = {"enum":["prefix","substring"]};
 const func0: any = Object.prototype.hasOwnProperty;
 
-function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate13(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -310,14 +310,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if((((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")) || (((data.text === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("text" in Object.prototype) || func0.call(data, "text"))))) && (missing0 = "text"))){
-validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate13.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
 const _errs2: any = errors;
 if("Query" !== data.type){
-validate12.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Query"}}];
+validate13.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Query"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -329,7 +329,7 @@ if(valid0){
 if(data.text !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("text" in Object.prototype) || func0.call(data, "text"))){
 const _errs3: any = errors;
 if(typeof data.text !== "string"){
-validate12.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs3 === errors;
@@ -342,23 +342,23 @@ if(data.limit !== undefined && (Object.getPrototypeOf(data) === Object.prototype
 let data2: any = data.limit;
 const _errs5: any = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate12.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"}}];
+validate13.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 50 || isNaN(data2)){
-validate12.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50}}];
+validate13.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "\u003c=", limit: 50}}];
 return false;
 }
 else {
 if(data2 < 1 || isNaN(data2)){
-validate12.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
+validate13.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 else {
 if(!Number.isSafeInteger(data2)){
-validate12.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate13.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -375,7 +375,7 @@ if(data.mode !== undefined && (Object.getPrototypeOf(data) === Object.prototype 
 let data3: any = data.mode;
 const _errs7: any = errors;
 if(!((data3 === "prefix") || (data3 === "substring"))){
-validate12.errors = [{instancePath:instancePath+"/mode",schemaPath:"#/$defs/SearchMode/enum",keyword:"enum",params:{allowedValues: schema14.enum}}];
+validate13.errors = [{instancePath:instancePath+"/mode",schemaPath:"#/$defs/SearchMode/enum",keyword:"enum",params:{allowedValues: schema15.enum}}];
 return false;
 }
 var valid0: any = _errs7 === errors;
@@ -389,11 +389,87 @@ var valid0: any = true;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
+if("Query" !== data.type){
+validate12.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Query"}}];
+return false;
+}
+}
+}
+}
+}
 validate12.errors = vErrors;
+return errors === 0;
+}
+
+function validate15(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+const _errs0: any = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")){
+validate15.errors = [{instancePath,schemaPath:"#/$defs/Stop/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
+if("Stop" !== data.type){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/Stop/properties/type/const",keyword:"const",params:{allowedValue: "Stop"}}];
+return false;
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/$defs/Stop/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1: any;
+if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing1 = "type")){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
+if("Stop" !== data.type){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Stop"}}];
+return false;
+}
+}
+}
+}
+}
+validate15.errors = vErrors;
 return errors === 0;
 }
 
@@ -412,27 +488,9 @@ errors = vErrors.length;
 }
 }
 else if(tag0 === "Stop"){
-const _errs4: any = errors;
-if(errors === _errs4){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0: any;
-if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Stop/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
-if("Stop" !== data.type){
-validate11.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/Stop/properties/type/const",keyword:"const",params:{allowedValue: "Stop"}}];
-return false;
-}
-}
-}
-}
-else {
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Stop/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
 }
 }
 else {
@@ -454,9 +512,9 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const ajvToBrowser: any = validate14;
+const ajvToBrowser: any = validate18;
 
-function validate15(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate20(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -464,14 +522,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((((((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")) || (((data.query === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("query" in Object.prototype) || func0.call(data, "query"))))) && (missing0 = "query"))) || (((data.hits === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("hits" in Object.prototype) || func0.call(data, "hits"))))) && (missing0 = "hits"))) || (((data.total === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("total" in Object.prototype) || func0.call(data, "total"))))) && (missing0 = "total"))) || (((data.took_ms === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("took_ms" in Object.prototype) || func0.call(data, "took_ms"))))) && (missing0 = "took_ms"))){
-validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
 const _errs2: any = errors;
 if("QueryResult" !== data.type){
-validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "QueryResult"}}];
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "QueryResult"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -483,7 +541,7 @@ if(valid0){
 if(data.query !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("query" in Object.prototype) || func0.call(data, "query"))){
 const _errs3: any = errors;
 if(typeof data.query !== "string"){
-validate15.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs3 === errors;
@@ -507,14 +565,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1: any;
 if((((data3.title === undefined) || (!((Object.getPrototypeOf(data3) === Object.prototype && !("title" in Object.prototype) || func0.call(data3, "title"))))) && (missing1 = "title")) || (((data3.score === undefined) || (!((Object.getPrototypeOf(data3) === Object.prototype && !("score" in Object.prototype) || func0.call(data3, "score"))))) && (missing1 = "score"))){
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0,schemaPath:"#/$defs/Hit/required",keyword:"required",params:{missingProperty: missing1}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0,schemaPath:"#/$defs/Hit/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data3.title !== undefined && (Object.getPrototypeOf(data3) === Object.prototype && !("title" in Object.prototype) || func0.call(data3, "title"))){
 const _errs11: any = errors;
 if(typeof data3.title !== "string"){
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/title",schemaPath:"#/$defs/Hit/properties/title/type",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/title",schemaPath:"#/$defs/Hit/properties/title/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3: any = _errs11 === errors;
@@ -529,18 +587,18 @@ const _errs13: any = errors;
 if(errors === _errs13){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 1 || isNaN(data5)){
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/maximum",keyword:"maximum",params:{comparison: "\u003c=", limit: 1}}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/type",keyword:"type",params:{type: "number"}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/score",schemaPath:"#/$defs/Hit/properties/score/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -560,7 +618,7 @@ const len1: any = data6.length;
 for(let i1=0; i1<len1; i1++){
 const _errs17: any = errors;
 if(typeof data6[i1] !== "string"){
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/tags/" + i1,schemaPath:"#/$defs/Hit/properties/tags/items/type",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/tags/" + i1,schemaPath:"#/$defs/Hit/properties/tags/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4: any = _errs17 === errors;
@@ -570,7 +628,7 @@ break;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0+"/tags",schemaPath:"#/$defs/Hit/properties/tags/type",keyword:"type",params:{type: "array"}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0+"/tags",schemaPath:"#/$defs/Hit/properties/tags/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -584,7 +642,7 @@ var valid3: any = true;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/hits/" + i0,schemaPath:"#/$defs/Hit/type",keyword:"type",params:{type: "object"}}];
+validate20.errors = [{instancePath:instancePath+"/hits/" + i0,schemaPath:"#/$defs/Hit/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -595,7 +653,7 @@ break;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/hits",schemaPath:"#/properties/hits/type",keyword:"type",params:{type: "array"}}];
+validate20.errors = [{instancePath:instancePath+"/hits",schemaPath:"#/properties/hits/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -609,18 +667,18 @@ if(data.total !== undefined && (Object.getPrototypeOf(data) === Object.prototype
 let data8: any = data.total;
 const _errs19: any = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate15.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"}}];
+validate20.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs19){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
-validate15.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate20.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 else {
 if(!Number.isSafeInteger(data8)){
-validate15.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate20.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -638,12 +696,12 @@ const _errs21: any = errors;
 if(errors === _errs21){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 0 || isNaN(data9)){
-validate15.errors = [{instancePath:instancePath+"/took_ms",schemaPath:"#/properties/took_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate20.errors = [{instancePath:instancePath+"/took_ms",schemaPath:"#/properties/took_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/took_ms",schemaPath:"#/properties/took_ms/type",keyword:"type",params:{type: "number"}}];
+validate20.errors = [{instancePath:instancePath+"/took_ms",schemaPath:"#/properties/took_ms/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -659,15 +717,44 @@ var valid0: any = true;
 }
 }
 else {
-validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate15.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-function validate14(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate19(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate20(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.type === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))))) && (missing0 = "type")){
+validate19.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.type !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("type" in Object.prototype) || func0.call(data, "type"))){
+if("QueryResult" !== data.type){
+validate19.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "QueryResult"}}];
+return false;
+}
+}
+}
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+function validate18(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -676,31 +763,34 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0: any = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "QueryResult"){
-if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate19(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0}}];
+validate18.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0}}];
+validate18.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
+validate13.errors = null as AjvErrors;
 validate12.errors = null as AjvErrors;
-validate11.errors = null as AjvErrors;
 validate15.errors = null as AjvErrors;
-validate14.errors = null as AjvErrors;
+validate11.errors = null as AjvErrors;
+validate20.errors = null as AjvErrors;
+validate19.errors = null as AjvErrors;
+validate18.errors = null as AjvErrors;

@@ -7,14 +7,13 @@ from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import msgspec
-import msgspec.inspect as mi
 
+from ..schema import schema_components
 from .errors import MessageValidationError
 from .send_validator import strict_decoder
 from .wire_safety import Check, build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
-REF_TEMPLATE = "#/$defs/{name}"
 _NO_TAG = "\x00ipycallback:no-message"
 
 
@@ -160,9 +159,8 @@ def browser_schema(
     the browser's reply (left out when empty).
     """
     types = to_kernel.types + to_browser.types
-    refs, components = msgspec.json.schema_components(types, ref_template=REF_TEMPLATE)
+    refs, components = schema_components(types)
     ref_of = {cls: ref["$ref"] for cls, ref in zip(types, refs, strict=True)}
-    _mark_datetimes(types, components)
 
     def union(messages: MessageSet) -> dict[str, Any]:
         mapping = {tag: ref_of[cls] for tag, cls in messages.by_tag.items()}
@@ -183,54 +181,3 @@ def browser_schema(
         },
         sort_keys=True,
     )
-
-
-def _mark_datetimes(types: Sequence[type[msgspec.Struct]], components: dict[str, Any]) -> None:
-    """msgspec describes a datetime as a plain string; say "date-time" so the browser requires
-    an offset, as the sender does (naive datetimes are refused both ways)."""
-
-    def mark(info: mi.Type, schema: dict[str, Any]) -> None:
-        if isinstance(info, mi.DateTimeType) and info.tz is not False:
-            schema["format"] = "date-time"
-        elif isinstance(info, mi.UnionType):
-            options = schema.get("anyOf", [])
-            for member in info.types:
-                if isinstance(member, mi.DateTimeType):
-                    plain = [o for o in options if o.get("type") == "string" and "format" not in o]
-                    if plain:
-                        mark(member, plain[0])
-        elif isinstance(info, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)):
-            mark(info.item_type, schema.get("items", {}))
-        elif isinstance(info, mi.TupleType):
-            for item, part in zip(info.item_types, schema.get("prefixItems", []), strict=False):
-                mark(item, part)
-        elif isinstance(info, mi.DictType):
-            mark(info.value_type, schema.get("additionalProperties", {}))
-
-    seen: set[type] = set()
-
-    def visit(info: mi.Type) -> None:
-        if isinstance(info, mi.StructType) and info.cls not in seen:
-            seen.add(info.cls)
-            component = components.get(info.cls.__name__, {})
-            for field in info.fields:
-                if field.encode_name in component.get("properties", {}):
-                    mark(field.type, component["properties"][field.encode_name])
-                visit(field.type)
-        for child in _children(info):
-            visit(child)
-
-    for info in mi.multi_type_info(list(types)):
-        visit(info)
-
-
-def _children(info: mi.Type) -> list[mi.Type]:
-    if isinstance(info, mi.UnionType):
-        return list(info.types)
-    if isinstance(info, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)):
-        return [info.item_type]
-    if isinstance(info, mi.TupleType):
-        return list(info.item_types)
-    if isinstance(info, mi.DictType):
-        return [info.key_type, info.value_type]
-    return []

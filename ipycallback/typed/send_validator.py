@@ -126,13 +126,19 @@ class _TwinBuilder:
         self._building.add(cls)
         fields: list[tuple[str, Any, Any]] = []
         for field in info.fields:
+            kind = self.twin(field.type)
             if field.required:
                 spec = msgspec.field(name=field.encode_name)
             elif field.default_factory is not msgspec.NODEFAULT:
                 spec = msgspec.field(default_factory=field.default_factory, name=field.encode_name)
+            elif field.default is msgspec.NODEFAULT:
+                # `x: T | UnsetType = UNSET`, which msgspec.inspect reports as T without a
+                # default: absent from the JSON while unset.
+                kind = Union[kind, msgspec.UnsetType]  # noqa: UP007
+                spec = msgspec.field(default=msgspec.UNSET, name=field.encode_name)
             else:
                 spec = msgspec.field(default=field.default, name=field.encode_name)
-            fields.append((field.name, self.twin(field.type), spec))
+            fields.append((field.name, kind, spec))
         config = cls.__struct_config__
         twin = msgspec.defstruct(
             cls.__name__,

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import msgspec
 
-from ipycallback.codegen.ir import canonical_json, load_declaration
+from ipycallback_codegen.declaration import load_declaration
+from ipycallback_codegen.ir import canonical_json
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from ipycallback.codegen.errors import CodegenError
-from ipycallback.codegen.ir import IR, canonical_json, check_ir, fingerprint, load_declaration
+from ipycallback_codegen.check import check_ir
+from ipycallback_codegen.declaration import load_declaration
+from ipycallback_codegen.errors import CodegenError
+from ipycallback_codegen.ir import IR, canonical_json, fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
@@ -70,6 +72,15 @@ def test_parsing_twice_gives_the_same_bytes(path: Path) -> None:
 def test_every_shared_construct_agrees_across_formats(path: Path) -> None:
     expected = canonical_json(load_declaration(FIXTURES / "coverage.schema.json"))
     assert canonical_json(load_declaration(path)) == expected
+
+
+@pytest.mark.parametrize("path", formats("optional", FIXTURES, ".schema.json", ".py", ".ts"))
+def test_an_optional_property_without_a_default_is_absent_when_unset(path: Path) -> None:
+    # JSON Schema's and TypeScript's most common optional field: neither required nor
+    # defaulted in the IR (msgspec.UNSET in Python, `text?: string` in TypeScript).
+    query = load_declaration(path)["$defs"]["Query"]
+    assert query["properties"]["text"] == {"type": "string"}
+    assert query["required"] == ["type"]
 
 
 def test_the_ir_reads_back_as_itself() -> None:
@@ -155,7 +166,6 @@ TS_REFUSALS = [
     ("bad_unknown_reference.ts", "Cannot find name 'Hit'"),
     ("bad_duplicate_tag.ts", "duplicate tag 'Query'"),
     ("bad_duplicate_name.ts", "duplicate name Query"),
-    ("bad_optional_without_default.ts", "an optional property needs a default"),
     ("bad_jsdoc_tag.ts", "unsupported JSDoc tag @examples"),
     ("bad_proto_property.ts", "cannot represent the property '__proto__'"),
 ]
@@ -176,10 +186,9 @@ JSON_REFUSALS = [
     ("bad_duplicate_tag.schema.json", "/$defs/Again/x-tag", "duplicate tag 'Query'"),
     ("bad_duplicate_name.schema.json", "/$defs/Query", "duplicate key 'Query'"),
     ("bad_keyword.schema.json", "/$defs/Query/properties/labels/patternProperties", "keyword"),
-    ("bad_optional_without_default.schema.json", "/$defs/Query/properties/text", "default"),
 ]
 YAML_REFUSALS = [
-    ("bad_keyword.schema.yaml", "/$defs/Query/properties/text/allOf", "unsupported keyword"),
+    ("bad_keyword.schema.yaml", "/$defs/Query/properties/text/not", "unsupported keyword"),
     ("bad_duplicate_name.schema.yaml", "/$defs/Query", "duplicate key 'Query'"),
 ]
 
@@ -252,6 +261,15 @@ def test_typescript_without_typescript_json_schema_says_how_to_install(
     monkeypatch.chdir(tmp_path)
     error = refusal(path)
     assert "npm install --save-dev typescript-json-schema@0.68.0" in error.message
+    # Another version is refused too: the reader is pinned.
+    package = tmp_path / "node_modules" / "typescript-json-schema" / "package.json"
+    package.parent.mkdir(parents=True)
+    package.write_text('{"version": "0.67.0"}', encoding="utf-8")
+    error = refusal(path)
+    assert "found typescript-json-schema 0.67.0" in error.message
+    assert "pinned to 0.68.0: run `npm install --save-dev typescript-json-schema@0.68.0`" in (
+        error.message
+    )
 
 
 def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
@@ -293,6 +311,11 @@ def _required_backwards(ir: IR) -> None:
     ir["$defs"]["QueryResult"]["required"].reverse()
 
 
+def _required_with_default(ir: IR) -> None:
+    query = ir["$defs"]["Query"]
+    query["required"] = [p for p in query["properties"] if p in (*query["required"], "limit")]
+
+
 def _tag_not_first(ir: IR) -> None:
     props = ir["$defs"]["Query"]["properties"]
     ir["$defs"]["Query"]["properties"] = {"text": props.pop("text"), **props}
@@ -321,7 +344,7 @@ BROKEN: list[tuple[str, Breakage, str]] = [
     ("required order", _required_backwards, "/$defs/QueryResult"),
     ("tag not first", _tag_not_first, "/$defs/Query/properties"),
     ("duplicate tag", _duplicate_tag, "/$defs/Stop/x-tag"),
-    ("no default", _delete(f"{LIMIT}/default"), f"/{LIMIT}"),
+    ("required and default", _required_with_default, f"/{LIMIT}"),
     ("default type", _set(f"{LIMIT}/default", "5"), f"/{LIMIT}/default"),
     ("default bounds", _set(f"{LIMIT}/default", 99), f"/{LIMIT}/default"),
     ("keyword", _set(f"{TITLE}/allOf", []), f"/{TITLE}/allOf"),

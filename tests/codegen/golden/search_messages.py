@@ -48,8 +48,15 @@ class Hit(msgspec.Struct):
     tags: list[str] = msgspec.field(default_factory=list)
 
 
+class _QueryResultTagRequired(QueryResult, tag="\x00QueryResult"):
+    """Never decoded: beside QueryResult it makes the tag required."""
+
+    def __post_init__(self) -> None:
+        raise ValueError("not a message")
+
+
 ToKernel: TypeAlias = Query | Stop
-ToBrowser: TypeAlias = QueryResult
+ToBrowser: TypeAlias = QueryResult | _QueryResultTagRequired
 
 REPLIES: dict[type[msgspec.Struct], type[msgspec.Struct]] = {Query: QueryResult}
 

@@ -44,13 +44,17 @@ class Draw(msgspec.Struct, tag="draw", tag_field="kind", kw_only=True):
         list[Annotated[list[float], msgspec.Meta(min_length=2, max_length=2)]],
         msgspec.Meta(min_length=1),
     ]
-    meta: Annotated[dict[str, Circle | None], msgspec.Meta(min_length=1, max_length=3)] = (
-        msgspec.field(
-            default_factory=lambda: msgspec.convert({"a": None}, type=dict[str, Circle | None])
-        )
+    meta: Annotated[
+        dict[str, Circle | _CircleTagRequired | None], msgspec.Meta(min_length=1, max_length=3)
+    ] = msgspec.field(
+        default_factory=lambda: msgspec.convert(
+            {"a": None}, type=dict[str, Circle | _CircleTagRequired | None]
+        ),
     )
-    origin: Square = msgspec.field(
-        default_factory=lambda: msgspec.convert({"kind": "square", "side": 1.5}, type=Square)
+    origin: Square | _SquareTagRequired = msgspec.field(
+        default_factory=lambda: msgspec.convert(
+            {"kind": "square", "side": 1.5}, type=Square | _SquareTagRequired
+        ),
     )
     priority: Priority = Priority.VALUE_2
     when: Annotated[datetime.datetime, msgspec.Meta(tz=True)] | None = msgspec.field(
@@ -82,6 +86,20 @@ class Node(msgspec.Struct):
     """Recursive through a named object."""
 
     children: list[Node] = msgspec.field(default_factory=list)
+
+
+class _CircleTagRequired(Circle, tag="\x00circle"):
+    """Never decoded: beside Circle it makes the tag required."""
+
+    def __post_init__(self) -> None:
+        raise ValueError("not a message")
+
+
+class _SquareTagRequired(Square, tag="\x00square"):
+    """Never decoded: beside Square it makes the tag required."""
+
+    def __post_init__(self) -> None:
+        raise ValueError("not a message")
 
 
 ToKernel: TypeAlias = Draw | Clear | Circle | Square

@@ -121,7 +121,7 @@ export class ShapesV2Tunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "k
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// safe integers and formats (see codegen/node/ajv_standalone.mjs). In ajv's code,
 // a key counts only if it is the object's own: where the object's prototype is Object.prototype
 // and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
 // already says so; otherwise ajv's hasOwnProperty call decides.
@@ -319,14 +319,184 @@ function checkFingerprint(shipped: string, expected: string): void {
 
 const ajvToKernel: any = validate11;
 
-const schema13: any = {"type":"object","properties":{"kind":{"const":"draw"},"color":{"$ref":"#/$defs/Color"},"shape":{"type":"object","oneOf":[{"$ref":"#/$defs/Circle"},{"$ref":"#/$defs/Square"}],"discriminator":{"propertyName":"kind"}},"layer":{"type":"integer","exclusiveMinimum":-1,"exclusiveMaximum":10,"multipleOf":2,"x-safe-integer":true},"opacity":{"type":"number","exclusiveMinimum":0,"maximum":1},"label":{"anyOf":[{"type":"string","minLength":1,"maxLength":3,"pattern":"^[a-z]+$"},{"type":"null"}]},"at":{"type":"string","x-date-time":true},"day":{"type":"string","x-date":true},"clock":{"type":"string","x-time":true},"id":{"type":"string","x-uuid":true},"style":{"enum":["solid","dashed",3,true]},"version":{"const":2},"visible":{"type":"boolean"},"points":{"type":"array","items":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"minItems":1},"meta":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"minProperties":1,"maxProperties":3},"origin":{"$ref":"#/$defs/Square"},"priority":{"$ref":"#/$defs/Priority"},"when":{"anyOf":[{"type":"string","x-date-time":true},{"type":"null"}]}},"required":["kind","shape","layer","label","at","clock","id","points"],"additionalProperties":true};
-const schema14: any = {"enum":["red","green"]};
-const schema19: any = {"enum":[1,2,3]};
+const schema14: any = {"type":"object","properties":{"kind":{"const":"draw"},"color":{"$ref":"#/$defs/Color"},"shape":{"type":"object","oneOf":[{"$ref":"#/$defs/-message-Circle"},{"$ref":"#/$defs/-message-Square"}],"discriminator":{"propertyName":"kind"}},"layer":{"type":"integer","exclusiveMinimum":-1,"exclusiveMaximum":10,"multipleOf":2,"x-safe-integer":true},"opacity":{"type":"number","exclusiveMinimum":0,"maximum":1},"label":{"anyOf":[{"type":"string","minLength":1,"maxLength":3,"pattern":"^[a-z]+$"},{"type":"null"}]},"at":{"type":"string","x-date-time":true},"day":{"type":"string","x-date":true},"clock":{"type":"string","x-time":true},"id":{"type":"string","x-uuid":true},"style":{"enum":["solid","dashed",3,true]},"version":{"const":2},"visible":{"type":"boolean"},"points":{"type":"array","items":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"minItems":1},"meta":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#/$defs/Circle"},{"type":"null"}]},"minProperties":1,"maxProperties":3},"origin":{"$ref":"#/$defs/Square"},"priority":{"$ref":"#/$defs/Priority"},"when":{"anyOf":[{"type":"string","x-date-time":true},{"type":"null"}]}},"required":["kind","shape","layer","label","at","clock","id","points"],"additionalProperties":true};
+const schema15: any = {"enum":["red","green"]};
+
+const schema22: any = {"enum":[1,2,3]};
 const func0: any = Object.prototype.hasOwnProperty;
-const func67: any = codePointLength;
+const func71: any = codePointLength;
+
+function validate14(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+const _errs0: any = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.radius === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))))) && (missing0 = "radius"))){
+validate14.errors = [{instancePath,schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs2: any = errors;
+for(const key0 of Object.keys(data)){
+if(!((key0 === "kind") || (key0 === "radius"))){
+validate14.errors = [{instancePath,schemaPath:"#/$defs/Circle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+const _errs3: any = errors;
+if("circle" !== data.kind){
+validate14.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
+return false;
+}
+var valid1: any = _errs3 === errors;
+}
+else {
+var valid1: any = true;
+}
+if(valid1){
+if(data.radius !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))){
+let data1: any = data.radius;
+const _errs4: any = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate14.errors = [{instancePath:instancePath+"/radius",schemaPath:"#/$defs/Circle/properties/radius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/radius",schemaPath:"#/$defs/Circle/properties/radius/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid1: any = _errs4 === errors;
+}
+else {
+var valid1: any = true;
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"#/$defs/Circle/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing1 = "kind")){
+validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("circle" !== data.kind){
+validate14.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
+return false;
+}
+}
+}
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+function validate15(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+const _errs0: any = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.side === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))))) && (missing0 = "side"))){
+validate15.errors = [{instancePath,schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs2: any = errors;
+for(const key0 of Object.keys(data)){
+if(!((key0 === "kind") || (key0 === "side"))){
+validate15.errors = [{instancePath,schemaPath:"#/$defs/Square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+const _errs3: any = errors;
+if("square" !== data.kind){
+validate15.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
+return false;
+}
+var valid1: any = _errs3 === errors;
+}
+else {
+var valid1: any = true;
+}
+if(valid1){
+if(data.side !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))){
+let data1: any = data.side;
+const _errs4: any = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate15.errors = [{instancePath:instancePath+"/side",schemaPath:"#/$defs/Square/properties/side/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/side",schemaPath:"#/$defs/Square/properties/side/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid1: any = _errs4 === errors;
+}
+else {
+var valid1: any = true;
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/$defs/Square/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing1 = "kind")){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("square" !== data.kind){
+validate15.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
+return false;
+}
+}
+}
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
 const pattern0: any = new RegExp("^[a-z]+$", "u");
 
-function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate13(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -334,14 +504,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if((((((((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.shape === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("shape" in Object.prototype) || func0.call(data, "shape"))))) && (missing0 = "shape"))) || (((data.layer === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("layer" in Object.prototype) || func0.call(data, "layer"))))) && (missing0 = "layer"))) || (((data.label === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("label" in Object.prototype) || func0.call(data, "label"))))) && (missing0 = "label"))) || (((data.at === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("at" in Object.prototype) || func0.call(data, "at"))))) && (missing0 = "at"))) || (((data.clock === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("clock" in Object.prototype) || func0.call(data, "clock"))))) && (missing0 = "clock"))) || (((data.id === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("id" in Object.prototype) || func0.call(data, "id"))))) && (missing0 = "id"))) || (((data.points === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("points" in Object.prototype) || func0.call(data, "points"))))) && (missing0 = "points"))){
-validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate13.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs2: any = errors;
 if("draw" !== data.kind){
-validate12.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "draw"}}];
+validate13.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "draw"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -354,7 +524,7 @@ if(data.color !== undefined && (Object.getPrototypeOf(data) === Object.prototype
 let data1: any = data.color;
 const _errs3: any = errors;
 if(!((data1 === "red") || (data1 === "green"))){
-validate12.errors = [{instancePath:instancePath+"/color",schemaPath:"#/$defs/Color/enum",keyword:"enum",params:{allowedValues: schema14.enum}}];
+validate13.errors = [{instancePath:instancePath+"/color",schemaPath:"#/$defs/Color/enum",keyword:"enum",params:{allowedValues: schema15.enum}}];
 return false;
 }
 var valid0: any = _errs3 === errors;
@@ -371,139 +541,29 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const tag0: any = data2.kind;
 if(typeof tag0 == "string"){
 if(tag0 === "circle"){
-const _errs9: any = errors;
-if(errors === _errs9){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing1: any;
-if((((data2.kind === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))))) && (missing1 = "kind")) || (((data2.radius === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("radius" in Object.prototype) || func0.call(data2, "radius"))))) && (missing1 = "radius"))){
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs11: any = errors;
-for(const key0 of Object.keys(data2)){
-if(!((key0 === "kind") || (key0 === "radius"))){
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Circle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs11 === errors){
-if(data2.kind !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))){
-const _errs12: any = errors;
-if("circle" !== data2.kind){
-validate12.errors = [{instancePath:instancePath+"/shape/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
-return false;
-}
-var valid5: any = _errs12 === errors;
-}
-else {
-var valid5: any = true;
-}
-if(valid5){
-if(data2.radius !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("radius" in Object.prototype) || func0.call(data2, "radius"))){
-let data4: any = data2.radius;
-const _errs13: any = errors;
-if(errors === _errs13){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate12.errors = [{instancePath:instancePath+"/shape/radius",schemaPath:"#/$defs/Circle/properties/radius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/shape/radius",schemaPath:"#/$defs/Circle/properties/radius/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid5: any = _errs13 === errors;
-}
-else {
-var valid5: any = true;
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Circle/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate14(data2, {instancePath:instancePath+"/shape",parentData:data,parentDataProperty:"shape",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
 }
 }
 else if(tag0 === "square"){
-const _errs16: any = errors;
-if(errors === _errs16){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2: any;
-if((((data2.kind === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))))) && (missing2 = "kind")) || (((data2.side === undefined) || (!((Object.getPrototypeOf(data2) === Object.prototype && !("side" in Object.prototype) || func0.call(data2, "side"))))) && (missing2 = "side"))){
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate15(data2, {instancePath:instancePath+"/shape",parentData:data,parentDataProperty:"shape",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
 }
 else {
-const _errs18: any = errors;
-for(const key1 of Object.keys(data2)){
-if(!((key1 === "kind") || (key1 === "side"))){
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs18 === errors){
-if(data2.kind !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("kind" in Object.prototype) || func0.call(data2, "kind"))){
-const _errs19: any = errors;
-if("square" !== data2.kind){
-validate12.errors = [{instancePath:instancePath+"/shape/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
-return false;
-}
-var valid8: any = _errs19 === errors;
-}
-else {
-var valid8: any = true;
-}
-if(valid8){
-if(data2.side !== undefined && (Object.getPrototypeOf(data2) === Object.prototype && !("side" in Object.prototype) || func0.call(data2, "side"))){
-let data6: any = data2.side;
-const _errs20: any = errors;
-if(errors === _errs20){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate12.errors = [{instancePath:instancePath+"/shape/side",schemaPath:"#/$defs/Square/properties/side/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "kind", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/shape/side",schemaPath:"#/$defs/Square/properties/side/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid8: any = _errs20 === errors;
-}
-else {
-var valid8: any = true;
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/$defs/Square/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "kind", tagValue: tag0}}];
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/discriminator",keyword:"discriminator",params:{error: "tag", tag: "kind", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/discriminator",keyword:"discriminator",params:{error: "tag", tag: "kind", tagValue: tag0}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/properties/shape/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -514,32 +574,32 @@ var valid0: any = true;
 }
 if(valid0){
 if(data.layer !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("layer" in Object.prototype) || func0.call(data, "layer"))){
-let data7: any = data.layer;
-const _errs22: any = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate12.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/type",keyword:"type",params:{type: "integer"}}];
+let data3: any = data.layer;
+const _errs10: any = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs22){
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 >= 10 || isNaN(data7)){
-validate12.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 10}}];
+if(errors === _errs10){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 >= 10 || isNaN(data3)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "\u003c", limit: 10}}];
 return false;
 }
 else {
-if(data7 <= -1 || isNaN(data7)){
-validate12.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: -1}}];
+if(data3 <= -1 || isNaN(data3)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: -1}}];
 return false;
 }
 else {
 let res0: any;
-if(((2 as number) === 0 || (res0 = data7/2, res0 !== parseInt(res0)))){
-validate12.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/multipleOf",keyword:"multipleOf",params:{multipleOf: 2}}];
+if(((2 as number) === 0 || (res0 = data3/2, res0 !== parseInt(res0)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/multipleOf",keyword:"multipleOf",params:{multipleOf: 2}}];
 return false;
 }
 else {
-if(!Number.isSafeInteger(data7)){
-validate12.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+if(!Number.isSafeInteger(data3)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/properties/layer/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -547,48 +607,48 @@ return false;
 }
 }
 }
-var valid0: any = _errs22 === errors;
+var valid0: any = _errs10 === errors;
 }
 else {
 var valid0: any = true;
 }
 if(valid0){
 if(data.opacity !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("opacity" in Object.prototype) || func0.call(data, "opacity"))){
-let data8: any = data.opacity;
-const _errs24: any = errors;
-if(errors === _errs24){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 1 || isNaN(data8)){
-validate12.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}}];
+let data4: any = data.opacity;
+const _errs12: any = errors;
+if(errors === _errs12){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+validate13.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/maximum",keyword:"maximum",params:{comparison: "\u003c=", limit: 1}}];
 return false;
 }
 else {
-if(data8 <= 0 || isNaN(data8)){
-validate12.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
+if(data4 <= 0 || isNaN(data4)){
+validate13.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/type",keyword:"type",params:{type: "number"}}];
+validate13.errors = [{instancePath:instancePath+"/opacity",schemaPath:"#/properties/opacity/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
-var valid0: any = _errs24 === errors;
+var valid0: any = _errs12 === errors;
 }
 else {
 var valid0: any = true;
 }
 if(valid0){
 if(data.label !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("label" in Object.prototype) || func0.call(data, "label"))){
-let data9: any = data.label;
-const _errs26: any = errors;
-const _errs27: any = errors;
-let valid9: any = false;
-const _errs28: any = errors;
-if(errors === _errs28){
-if(typeof data9 === "string"){
-if(func67(data9) > 3){
+let data5: any = data.label;
+const _errs14: any = errors;
+const _errs15: any = errors;
+let valid5: any = false;
+const _errs16: any = errors;
+if(errors === _errs16){
+if(typeof data5 === "string"){
+if(func71(data5) > 3){
 const err0: any = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3}};
 if(vErrors === null){
 vErrors = [err0];
@@ -599,7 +659,7 @@ vErrors.push(err0);
 errors++;
 }
 else {
-if(func67(data9) < 1){
+if(func71(data5) < 1){
 const err1: any = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/anyOf/0/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err1];
@@ -610,7 +670,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern0.test(data9)){
+if(!pattern0.test(data5)){
 const err2: any = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]+$"}};
 if(vErrors === null){
 vErrors = [err2];
@@ -634,11 +694,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-var _valid0: any = _errs28 === errors;
-valid9 = valid9 || _valid0;
-if(!valid9){
-const _errs30: any = errors;
-if(data9 !== null){
+var _valid0: any = _errs16 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const _errs18: any = errors;
+if(data5 !== null){
 const err4: any = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err4];
@@ -648,10 +708,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid0: any = _errs30 === errors;
-valid9 = valid9 || _valid0;
+var _valid0: any = _errs18 === errors;
+valid5 = valid5 || _valid0;
 }
-if(!valid9){
+if(!valid5){
 const err5: any = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err5];
@@ -660,18 +720,102 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return false;
 }
 else {
-errors = _errs27;
+errors = _errs15;
 if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
+if(_errs15){
+vErrors.length = _errs15;
 }
 else {
 vErrors = null;
 }
+}
+}
+var valid0: any = _errs14 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.at !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("at" in Object.prototype) || func0.call(data, "at"))){
+let data6: any = data.at;
+const _errs20: any = errors;
+if(errors === _errs20){
+if(typeof data6 === "string"){
+if(!isDateTime(data6)){
+validate13.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/x-date-time",keyword:"x-date-time",params:{}}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0: any = _errs20 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.day !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("day" in Object.prototype) || func0.call(data, "day"))){
+let data7: any = data.day;
+const _errs22: any = errors;
+if(errors === _errs22){
+if(typeof data7 === "string"){
+if(!isDate(data7)){
+validate13.errors = [{instancePath:instancePath+"/day",schemaPath:"#/properties/day/x-date",keyword:"x-date",params:{}}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/day",schemaPath:"#/properties/day/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0: any = _errs22 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.clock !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("clock" in Object.prototype) || func0.call(data, "clock"))){
+let data8: any = data.clock;
+const _errs24: any = errors;
+if(errors === _errs24){
+if(typeof data8 === "string"){
+if(!isTime(data8)){
+validate13.errors = [{instancePath:instancePath+"/clock",schemaPath:"#/properties/clock/x-time",keyword:"x-time",params:{}}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/clock",schemaPath:"#/properties/clock/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0: any = _errs24 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.id !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("id" in Object.prototype) || func0.call(data, "id"))){
+let data9: any = data.id;
+const _errs26: any = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(!isUuid(data9)){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/x-uuid",keyword:"x-uuid",params:{}}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
 }
 var valid0: any = _errs26 === errors;
@@ -680,18 +824,101 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.at !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("at" in Object.prototype) || func0.call(data, "at"))){
-let data10: any = data.at;
+if(data.style !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("style" in Object.prototype) || func0.call(data, "style"))){
+let data10: any = data.style;
+const _errs28: any = errors;
+if(!((((data10 === "solid") || (data10 === "dashed")) || (data10 === 3)) || (data10 === true))){
+validate13.errors = [{instancePath:instancePath+"/style",schemaPath:"#/properties/style/enum",keyword:"enum",params:{allowedValues: schema14.properties.style.enum}}];
+return false;
+}
+var valid0: any = _errs28 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.version !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("version" in Object.prototype) || func0.call(data, "version"))){
+const _errs29: any = errors;
+if(2 !== data.version){
+validate13.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 2}}];
+return false;
+}
+var valid0: any = _errs29 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.visible !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("visible" in Object.prototype) || func0.call(data, "visible"))){
+const _errs30: any = errors;
+if(typeof data.visible !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/visible",schemaPath:"#/properties/visible/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid0: any = _errs30 === errors;
+}
+else {
+var valid0: any = true;
+}
+if(valid0){
+if(data.points !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("points" in Object.prototype) || func0.call(data, "points"))){
+let data13: any = data.points;
 const _errs32: any = errors;
 if(errors === _errs32){
-if(typeof data10 === "string"){
-if(!isDateTime(data10)){
-validate12.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/x-date-time",keyword:"x-date-time",params:{}}];
+if(Array.isArray(data13)){
+if(data13.length < 1){
+validate13.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}}];
 return false;
+}
+else {
+var valid6: any = true;
+const len0: any = data13.length;
+for(let i0=0; i0<len0; i0++){
+let data14: any = data13[i0];
+const _errs34: any = errors;
+if(errors === _errs34){
+if(Array.isArray(data14)){
+if(data14.length > 2){
+validate13.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/maxItems",keyword:"maxItems",params:{limit: 2}}];
+return false;
+}
+else {
+if(data14.length < 2){
+validate13.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/minItems",keyword:"minItems",params:{limit: 2}}];
+return false;
+}
+else {
+var valid7: any = true;
+const len1: any = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15: any = data14[i1];
+const _errs36: any = errors;
+if(!((typeof data15 == "number") && (isFinite(data15)))){
+validate13.errors = [{instancePath:instancePath+"/points/" + i0+"/" + i1,schemaPath:"#/properties/points/items/items/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid7: any = _errs36 === errors;
+if(!valid7){
+break;
+}
+}
+}
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid6: any = _errs34 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -701,200 +928,33 @@ else {
 var valid0: any = true;
 }
 if(valid0){
-if(data.day !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("day" in Object.prototype) || func0.call(data, "day"))){
-let data11: any = data.day;
-const _errs34: any = errors;
-if(errors === _errs34){
-if(typeof data11 === "string"){
-if(!isDate(data11)){
-validate12.errors = [{instancePath:instancePath+"/day",schemaPath:"#/properties/day/x-date",keyword:"x-date",params:{}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/day",schemaPath:"#/properties/day/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0: any = _errs34 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.clock !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("clock" in Object.prototype) || func0.call(data, "clock"))){
-let data12: any = data.clock;
-const _errs36: any = errors;
-if(errors === _errs36){
-if(typeof data12 === "string"){
-if(!isTime(data12)){
-validate12.errors = [{instancePath:instancePath+"/clock",schemaPath:"#/properties/clock/x-time",keyword:"x-time",params:{}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/clock",schemaPath:"#/properties/clock/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0: any = _errs36 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.id !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("id" in Object.prototype) || func0.call(data, "id"))){
-let data13: any = data.id;
+if(data.meta !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("meta" in Object.prototype) || func0.call(data, "meta"))){
+let data16: any = data.meta;
 const _errs38: any = errors;
 if(errors === _errs38){
-if(typeof data13 === "string"){
-if(!isUuid(data13)){
-validate12.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/x-uuid",keyword:"x-uuid",params:{}}];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(Object.keys(data16).length > 3){
+validate13.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 3}}];
 return false;
 }
-}
 else {
-validate12.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+if(Object.keys(data16).length < 1){
+validate13.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1}}];
 return false;
 }
-}
-var valid0: any = _errs38 === errors;
-}
 else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.style !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("style" in Object.prototype) || func0.call(data, "style"))){
-let data14: any = data.style;
-const _errs40: any = errors;
-if(!((((data14 === "solid") || (data14 === "dashed")) || (data14 === 3)) || (data14 === true))){
-validate12.errors = [{instancePath:instancePath+"/style",schemaPath:"#/properties/style/enum",keyword:"enum",params:{allowedValues: schema13.properties.style.enum}}];
-return false;
-}
-var valid0: any = _errs40 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.version !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("version" in Object.prototype) || func0.call(data, "version"))){
+for(const key0 of Object.keys(data16)){
+let data17: any = data16[key0];
 const _errs41: any = errors;
-if(2 !== data.version){
-validate12.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 2}}];
-return false;
-}
-var valid0: any = _errs41 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.visible !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("visible" in Object.prototype) || func0.call(data, "visible"))){
 const _errs42: any = errors;
-if(typeof data.visible !== "boolean"){
-validate12.errors = [{instancePath:instancePath+"/visible",schemaPath:"#/properties/visible/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid0: any = _errs42 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.points !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("points" in Object.prototype) || func0.call(data, "points"))){
-let data17: any = data.points;
+let valid9: any = false;
+const _errs43: any = errors;
 const _errs44: any = errors;
 if(errors === _errs44){
-if(Array.isArray(data17)){
-if(data17.length < 1){
-validate12.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid10: any = true;
-const len0: any = data17.length;
-for(let i0=0; i0<len0; i0++){
-let data18: any = data17[i0];
-const _errs46: any = errors;
-if(errors === _errs46){
-if(Array.isArray(data18)){
-if(data18.length > 2){
-validate12.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/maxItems",keyword:"maxItems",params:{limit: 2}}];
-return false;
-}
-else {
-if(data18.length < 2){
-validate12.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/minItems",keyword:"minItems",params:{limit: 2}}];
-return false;
-}
-else {
-var valid11: any = true;
-const len1: any = data18.length;
-for(let i1=0; i1<len1; i1++){
-let data19: any = data18[i1];
-const _errs48: any = errors;
-if(!((typeof data19 == "number") && (isFinite(data19)))){
-validate12.errors = [{instancePath:instancePath+"/points/" + i0+"/" + i1,schemaPath:"#/properties/points/items/items/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid11: any = _errs48 === errors;
-if(!valid11){
-break;
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid10: any = _errs46 === errors;
-if(!valid10){
-break;
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0: any = _errs44 === errors;
-}
-else {
-var valid0: any = true;
-}
-if(valid0){
-if(data.meta !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("meta" in Object.prototype) || func0.call(data, "meta"))){
-let data20: any = data.meta;
-const _errs50: any = errors;
-if(errors === _errs50){
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(Object.keys(data20).length > 3){
-validate12.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 3}}];
-return false;
-}
-else {
-if(Object.keys(data20).length < 1){
-validate12.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1}}];
-return false;
-}
-else {
-for(const key2 of Object.keys(data20)){
-let data21: any = data20[key2];
-const _errs53: any = errors;
-const _errs54: any = errors;
-let valid13: any = false;
-const _errs55: any = errors;
-const _errs56: any = errors;
-if(errors === _errs56){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-let missing3: any;
-if((((data21.kind === undefined) || (!((Object.getPrototypeOf(data21) === Object.prototype && !("kind" in Object.prototype) || func0.call(data21, "kind"))))) && (missing3 = "kind")) || (((data21.radius === undefined) || (!((Object.getPrototypeOf(data21) === Object.prototype && !("radius" in Object.prototype) || func0.call(data21, "radius"))))) && (missing3 = "radius"))){
-const err6: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing3}};
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+let missing1: any;
+if((((data17.kind === undefined) || (!((Object.getPrototypeOf(data17) === Object.prototype && !("kind" in Object.prototype) || func0.call(data17, "kind"))))) && (missing1 = "kind")) || (((data17.radius === undefined) || (!((Object.getPrototypeOf(data17) === Object.prototype && !("radius" in Object.prototype) || func0.call(data17, "radius"))))) && (missing1 = "radius"))){
+const err6: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing1}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -904,10 +964,10 @@ vErrors.push(err6);
 errors++;
 }
 else {
-const _errs58: any = errors;
-for(const key3 of Object.keys(data21)){
-if(!((key3 === "kind") || (key3 === "radius"))){
-const err7: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};
+const _errs46: any = errors;
+for(const key1 of Object.keys(data17)){
+if(!((key1 === "kind") || (key1 === "radius"))){
+const err7: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -918,11 +978,11 @@ errors++;
 break;
 }
 }
-if(_errs58 === errors){
-if(data21.kind !== undefined && (Object.getPrototypeOf(data21) === Object.prototype && !("kind" in Object.prototype) || func0.call(data21, "kind"))){
-const _errs59: any = errors;
-if("circle" !== data21.kind){
-const err8: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}};
+if(_errs46 === errors){
+if(data17.kind !== undefined && (Object.getPrototypeOf(data17) === Object.prototype && !("kind" in Object.prototype) || func0.call(data17, "kind"))){
+const _errs47: any = errors;
+if("circle" !== data17.kind){
+const err8: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -931,19 +991,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid15: any = _errs59 === errors;
+var valid11: any = _errs47 === errors;
 }
 else {
-var valid15: any = true;
+var valid11: any = true;
 }
-if(valid15){
-if(data21.radius !== undefined && (Object.getPrototypeOf(data21) === Object.prototype && !("radius" in Object.prototype) || func0.call(data21, "radius"))){
-let data23: any = data21.radius;
-const _errs60: any = errors;
-if(errors === _errs60){
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-const err9: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/radius",schemaPath:"#/$defs/Circle/properties/radius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(valid11){
+if(data17.radius !== undefined && (Object.getPrototypeOf(data17) === Object.prototype && !("radius" in Object.prototype) || func0.call(data17, "radius"))){
+let data19: any = data17.radius;
+const _errs48: any = errors;
+if(errors === _errs48){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err9: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/radius",schemaPath:"#/$defs/Circle/properties/radius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -954,7 +1014,7 @@ errors++;
 }
 }
 else {
-const err10: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/radius",schemaPath:"#/$defs/Circle/properties/radius/type",keyword:"type",params:{type: "number"}};
+const err10: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/radius",schemaPath:"#/$defs/Circle/properties/radius/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -964,17 +1024,17 @@ vErrors.push(err10);
 errors++;
 }
 }
-var valid15: any = _errs60 === errors;
+var valid11: any = _errs48 === errors;
 }
 else {
-var valid15: any = true;
+var valid11: any = true;
 }
 }
 }
 }
 }
 else {
-const err11: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/type",keyword:"type",params:{type: "object"}};
+const err11: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Circle/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -984,12 +1044,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-var _valid1: any = _errs55 === errors;
-valid13 = valid13 || _valid1;
-if(!valid13){
-const _errs62: any = errors;
-if(data21 !== null){
-const err12: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/meta/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "null"}};
+var _valid1: any = _errs43 === errors;
+valid9 = valid9 || _valid1;
+if(!valid9){
+const _errs50: any = errors;
+if(data17 !== null){
+const err12: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/meta/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -998,11 +1058,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-var _valid1: any = _errs62 === errors;
-valid13 = valid13 || _valid1;
+var _valid1: any = _errs50 === errors;
+valid9 = valid9 || _valid1;
 }
-if(!valid13){
-const err13: any = {instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/meta/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(!valid9){
+const err13: any = {instancePath:instancePath+"/meta/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/meta/additionalProperties/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1010,22 +1070,22 @@ else {
 vErrors.push(err13);
 }
 errors++;
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return false;
 }
 else {
-errors = _errs54;
+errors = _errs42;
 if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
+if(_errs42){
+vErrors.length = _errs42;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid12: any = _errs53 === errors;
-if(!valid12){
+var valid8: any = _errs41 === errors;
+if(!valid8){
 break;
 }
 }
@@ -1033,106 +1093,106 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid0: any = _errs50 === errors;
+var valid0: any = _errs38 === errors;
 }
 else {
 var valid0: any = true;
 }
 if(valid0){
 if(data.origin !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("origin" in Object.prototype) || func0.call(data, "origin"))){
-let data24: any = data.origin;
-const _errs64: any = errors;
-const _errs65: any = errors;
-if(errors === _errs65){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-let missing4: any;
-if((((data24.kind === undefined) || (!((Object.getPrototypeOf(data24) === Object.prototype && !("kind" in Object.prototype) || func0.call(data24, "kind"))))) && (missing4 = "kind")) || (((data24.side === undefined) || (!((Object.getPrototypeOf(data24) === Object.prototype && !("side" in Object.prototype) || func0.call(data24, "side"))))) && (missing4 = "side"))){
-validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing4}}];
+let data20: any = data.origin;
+const _errs52: any = errors;
+const _errs53: any = errors;
+if(errors === _errs53){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing2: any;
+if((((data20.kind === undefined) || (!((Object.getPrototypeOf(data20) === Object.prototype && !("kind" in Object.prototype) || func0.call(data20, "kind"))))) && (missing2 = "kind")) || (((data20.side === undefined) || (!((Object.getPrototypeOf(data20) === Object.prototype && !("side" in Object.prototype) || func0.call(data20, "side"))))) && (missing2 = "side"))){
+validate13.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-const _errs67: any = errors;
-for(const key4 of Object.keys(data24)){
-if(!((key4 === "kind") || (key4 === "side"))){
-validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}}];
+const _errs55: any = errors;
+for(const key2 of Object.keys(data20)){
+if(!((key2 === "kind") || (key2 === "side"))){
+validate13.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
 }
-if(_errs67 === errors){
-if(data24.kind !== undefined && (Object.getPrototypeOf(data24) === Object.prototype && !("kind" in Object.prototype) || func0.call(data24, "kind"))){
-const _errs68: any = errors;
-if("square" !== data24.kind){
-validate12.errors = [{instancePath:instancePath+"/origin/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
+if(_errs55 === errors){
+if(data20.kind !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("kind" in Object.prototype) || func0.call(data20, "kind"))){
+const _errs56: any = errors;
+if("square" !== data20.kind){
+validate13.errors = [{instancePath:instancePath+"/origin/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
 return false;
 }
-var valid17: any = _errs68 === errors;
+var valid13: any = _errs56 === errors;
 }
 else {
-var valid17: any = true;
+var valid13: any = true;
 }
-if(valid17){
-if(data24.side !== undefined && (Object.getPrototypeOf(data24) === Object.prototype && !("side" in Object.prototype) || func0.call(data24, "side"))){
-let data26: any = data24.side;
-const _errs69: any = errors;
-if(errors === _errs69){
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 < 0 || isNaN(data26)){
-validate12.errors = [{instancePath:instancePath+"/origin/side",schemaPath:"#/$defs/Square/properties/side/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/origin/side",schemaPath:"#/$defs/Square/properties/side/type",keyword:"type",params:{type: "number"}}];
+if(valid13){
+if(data20.side !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("side" in Object.prototype) || func0.call(data20, "side"))){
+let data22: any = data20.side;
+const _errs57: any = errors;
+if(errors === _errs57){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+validate13.errors = [{instancePath:instancePath+"/origin/side",schemaPath:"#/$defs/Square/properties/side/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-var valid17: any = _errs69 === errors;
-}
 else {
-var valid17: any = true;
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath:instancePath+"/origin/side",schemaPath:"#/$defs/Square/properties/side/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
-var valid0: any = _errs64 === errors;
+var valid13: any = _errs57 === errors;
+}
+else {
+var valid13: any = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/$defs/Square/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid0: any = _errs52 === errors;
 }
 else {
 var valid0: any = true;
 }
 if(valid0){
 if(data.priority !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("priority" in Object.prototype) || func0.call(data, "priority"))){
-let data27: any = data.priority;
-const _errs71: any = errors;
-if(!(((data27 === 1) || (data27 === 2)) || (data27 === 3))){
-validate12.errors = [{instancePath:instancePath+"/priority",schemaPath:"#/$defs/Priority/enum",keyword:"enum",params:{allowedValues: schema19.enum}}];
+let data23: any = data.priority;
+const _errs59: any = errors;
+if(!(((data23 === 1) || (data23 === 2)) || (data23 === 3))){
+validate13.errors = [{instancePath:instancePath+"/priority",schemaPath:"#/$defs/Priority/enum",keyword:"enum",params:{allowedValues: schema22.enum}}];
 return false;
 }
-var valid0: any = _errs71 === errors;
+var valid0: any = _errs59 === errors;
 }
 else {
 var valid0: any = true;
 }
 if(valid0){
 if(data.when !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("when" in Object.prototype) || func0.call(data, "when"))){
-let data28: any = data.when;
-const _errs73: any = errors;
-const _errs74: any = errors;
-let valid19: any = false;
-const _errs75: any = errors;
-if(errors === _errs75){
-if(typeof data28 === "string"){
-if(!isDateTime(data28)){
+let data24: any = data.when;
+const _errs61: any = errors;
+const _errs62: any = errors;
+let valid15: any = false;
+const _errs63: any = errors;
+if(errors === _errs63){
+if(typeof data24 === "string"){
+if(!isDateTime(data24)){
 const err14: any = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/anyOf/0/x-date-time",keyword:"x-date-time",params:{}};
 if(vErrors === null){
 vErrors = [err14];
@@ -1154,11 +1214,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-var _valid2: any = _errs75 === errors;
-valid19 = valid19 || _valid2;
-if(!valid19){
-const _errs77: any = errors;
-if(data28 !== null){
+var _valid2: any = _errs63 === errors;
+valid15 = valid15 || _valid2;
+if(!valid15){
+const _errs65: any = errors;
+if(data24 !== null){
 const err16: any = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err16];
@@ -1168,10 +1228,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid2: any = _errs77 === errors;
-valid19 = valid19 || _valid2;
+var _valid2: any = _errs65 === errors;
+valid15 = valid15 || _valid2;
 }
-if(!valid19){
+if(!valid15){
 const err17: any = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err17];
@@ -1180,21 +1240,21 @@ else {
 vErrors.push(err17);
 }
 errors++;
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return false;
 }
 else {
-errors = _errs74;
+errors = _errs62;
 if(vErrors !== null){
-if(_errs74){
-vErrors.length = _errs74;
+if(_errs62){
+vErrors.length = _errs62;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0: any = _errs73 === errors;
+var valid0: any = _errs61 === errors;
 }
 else {
 var valid0: any = true;
@@ -1219,11 +1279,87 @@ var valid0: any = true;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("draw" !== data.kind){
+validate12.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "draw"}}];
+return false;
+}
+}
+}
+}
+}
 validate12.errors = vErrors;
+return errors === 0;
+}
+
+function validate19(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+const _errs0: any = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
+validate19.errors = [{instancePath,schemaPath:"#/$defs/Clear/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("clear" !== data.kind){
+validate19.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Clear/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
+return false;
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"#/$defs/Clear/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing1 = "kind")){
+validate19.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("clear" !== data.kind){
+validate19.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
+return false;
+}
+}
+}
+}
+}
+validate19.errors = vErrors;
 return errors === 0;
 }
 
@@ -1242,149 +1378,21 @@ errors = vErrors.length;
 }
 }
 else if(tag0 === "clear"){
-const _errs4: any = errors;
-if(errors === _errs4){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0: any;
-if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Clear/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
-if("clear" !== data.kind){
-validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Clear/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
-return false;
-}
-}
-}
-}
-else {
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Clear/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate19(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+errors = vErrors.length;
 }
 }
 else if(tag0 === "circle"){
-const _errs9: any = errors;
-if(errors === _errs9){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1: any;
-if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing1 = "kind")) || (((data.radius === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))))) && (missing1 = "radius"))){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Circle/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs11: any = errors;
-for(const key0 of Object.keys(data)){
-if(!((key0 === "kind") || (key0 === "radius"))){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Circle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs11 === errors){
-if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
-const _errs12: any = errors;
-if("circle" !== data.kind){
-validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Circle/properties/kind/const",keyword:"const",params:{allowedValue: "circle"}}];
-return false;
-}
-var valid7: any = _errs12 === errors;
-}
-else {
-var valid7: any = true;
-}
-if(valid7){
-if(data.radius !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("radius" in Object.prototype) || func0.call(data, "radius"))){
-let data2: any = data.radius;
-const _errs13: any = errors;
-if(errors === _errs13){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate11.errors = [{instancePath:instancePath+"/radius",schemaPath:"#/$defs/Circle/properties/radius/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate11.errors = [{instancePath:instancePath+"/radius",schemaPath:"#/$defs/Circle/properties/radius/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid7: any = _errs13 === errors;
-}
-else {
-var valid7: any = true;
-}
-}
-}
-}
-}
-else {
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Circle/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
 }
 }
 else if(tag0 === "square"){
-const _errs16: any = errors;
-if(errors === _errs16){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2: any;
-if((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing2 = "kind")) || (((data.side === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))))) && (missing2 = "side"))){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Square/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-const _errs18: any = errors;
-for(const key1 of Object.keys(data)){
-if(!((key1 === "kind") || (key1 === "side"))){
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs18 === errors){
-if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
-const _errs19: any = errors;
-if("square" !== data.kind){
-validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Square/properties/kind/const",keyword:"const",params:{allowedValue: "square"}}];
-return false;
-}
-var valid10: any = _errs19 === errors;
-}
-else {
-var valid10: any = true;
-}
-if(valid10){
-if(data.side !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("side" in Object.prototype) || func0.call(data, "side"))){
-let data4: any = data.side;
-const _errs20: any = errors;
-if(errors === _errs20){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate11.errors = [{instancePath:instancePath+"/side",schemaPath:"#/$defs/Square/properties/side/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate11.errors = [{instancePath:instancePath+"/side",schemaPath:"#/$defs/Square/properties/side/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid10: any = _errs20 === errors;
-}
-else {
-var valid10: any = true;
-}
-}
-}
-}
-}
-else {
-validate11.errors = [{instancePath,schemaPath:"#/$defs/Square/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
 }
 }
 else {
@@ -1406,11 +1414,11 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const ajvToBrowser: any = validate14;
+const ajvToBrowser: any = validate24;
 
-const wrapper0: any = {validate: validate16};
+const wrapper0: any = {validate: validate27};
 
-function validate16(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate27(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -1436,22 +1444,22 @@ break;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/children",schemaPath:"#/properties/children/type",keyword:"type",params:{type: "array"}}];
+validate27.errors = [{instancePath:instancePath+"/children",schemaPath:"#/properties/children/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
 }
 }
 else {
-validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-function validate15(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate26(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -1459,14 +1467,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")) || (((data.count === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("count" in Object.prototype) || func0.call(data, "count"))))) && (missing0 = "count"))) || (((data.tree === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("tree" in Object.prototype) || func0.call(data, "tree"))))) && (missing0 = "tree"))){
-validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
 const _errs2: any = errors;
 if("drawn" !== data.kind){
-validate15.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "drawn"}}];
+validate26.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "drawn"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -1479,13 +1487,13 @@ if(data.count !== undefined && (Object.getPrototypeOf(data) === Object.prototype
 let data1: any = data.count;
 const _errs3: any = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate15.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"}}];
+validate26.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(!Number.isSafeInteger(data1)){
-validate15.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate26.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -1501,13 +1509,13 @@ let data2: any = data.note;
 const _errs5: any = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
-if(func67(data2) > 2){
-validate15.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 2}}];
+if(func71(data2) > 2){
+validate26.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 2}}];
 return false;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"}}];
+validate26.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1519,8 +1527,8 @@ var valid0: any = true;
 if(valid0){
 if(data.tree !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("tree" in Object.prototype) || func0.call(data, "tree"))){
 const _errs7: any = errors;
-if(!(validate16(data.tree, {instancePath:instancePath+"/tree",parentData:data,parentDataProperty:"tree",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate27(data.tree, {instancePath:instancePath+"/tree",parentData:data,parentDataProperty:"tree",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 var valid0: any = _errs7 === errors;
@@ -1534,15 +1542,44 @@ var valid0: any = true;
 }
 }
 else {
-validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate15.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
-function validate14(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate25(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
+if("drawn" !== data.kind){
+validate25.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "drawn"}}];
+return false;
+}
+}
+}
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+function validate24(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -1551,56 +1588,43 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0: any = data.kind;
 if(typeof tag0 == "string"){
 if(tag0 === "drawn"){
-if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "clear"){
-const _errs4: any = errors;
-if(errors === _errs4){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0: any;
-if(((data.kind === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))))) && (missing0 = "kind")){
-validate14.errors = [{instancePath,schemaPath:"#/$defs/Clear/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.kind !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("kind" in Object.prototype) || func0.call(data, "kind"))){
-if("clear" !== data.kind){
-validate14.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/$defs/Clear/properties/kind/const",keyword:"const",params:{allowedValue: "clear"}}];
-return false;
-}
-}
+if(!(validate19(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+errors = vErrors.length;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/$defs/Clear/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-else {
-validate14.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "kind", tagValue: tag0}}];
+validate24.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "kind", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "kind", tagValue: tag0}}];
+validate24.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "kind", tagValue: tag0}}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-validate12.errors = null as AjvErrors;
-validate11.errors = null as AjvErrors;
-validate16.errors = null as AjvErrors;
-validate15.errors = null as AjvErrors;
 validate14.errors = null as AjvErrors;
+validate15.errors = null as AjvErrors;
+validate13.errors = null as AjvErrors;
+validate12.errors = null as AjvErrors;
+validate19.errors = null as AjvErrors;
+validate11.errors = null as AjvErrors;
+validate27.errors = null as AjvErrors;
+validate26.errors = null as AjvErrors;
+validate25.errors = null as AjvErrors;
+validate24.errors = null as AjvErrors;

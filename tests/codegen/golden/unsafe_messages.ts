@@ -15,7 +15,7 @@ export const FINGERPRINT = "sha256:629e3fc948fb5ca55eb9f2cc1cd815703841a4f6be23b
 /**
  * Ends a comment *\/ and a docstring """ here;
  * a backslash \ and \n (not a newline);
- * ${x} template, </script> tag, tab\x09here,
+ * ${x} template, <\/script> tag, tab\x09here,
  * CR
  * here, LS
  * here, quote at the end"
@@ -68,7 +68,7 @@ export interface __proto__ {
   prototype?: string;
 }
 
-export interface constructor {
+export interface constructor_ {
   "msg type": "constructor";
   "__proto__": string;
   str: str;
@@ -93,9 +93,9 @@ export interface msgspec {
 export type Promise_ = 1 | 2 | -3;
 
 /** What the browser sends to the kernel. */
-export type ToKernel = class_ | constructor;
+export type ToKernel = class_ | constructor_;
 /** What the kernel sends to the browser. */
-export type ToBrowser = constructor | ToKernel_;
+export type ToBrowser = constructor_ | ToKernel_;
 
 /** The reply type of each request type, by tag. */
 export interface Replies {
@@ -142,7 +142,7 @@ export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "msg
 // What the validators need besides ajv's code, identical in every generated module. ajv
 // reports the first failure as a keyword and a JSON pointer; this turns it into the runtime's
 // ValidationIssue ({path: "$.hits[0].score", message}) and adds the checks ajv leaves to us:
-// safe integers and formats (see ipycallback/codegen/node/ajv_standalone.mjs). In ajv's code,
+// safe integers and formats (see codegen/node/ajv_standalone.mjs). In ajv's code,
 // a key counts only if it is the object's own: where the object's prototype is Object.prototype
 // and that has no such key (V8 then compiles both tests to constants), `data.key !== undefined`
 // already says so; otherwise ajv's hasOwnProperty call decides.
@@ -339,14 +339,15 @@ function checkFingerprint(shipped: string, expected: string): void {
 // ---- the validators, compiled by ajv 8.20.0 (standalone code) ----
 
 const ajvToKernel: any = validate11;
-const schema12: any = {"type":"object","required":["msg type"],"properties":{"msg type":{"enum":["cla\"ss","constructor"]}},"allOf":[{"if":{"properties":{"msg type":{"const":"cla\"ss"}}},"then":{"$ref":"#/$defs/class"}},{"if":{"properties":{"msg type":{"const":"constructor"}}},"then":{"$ref":"#/$defs/constructor"}}]};
+const schema12: any = {"type":"object","allOf":[{"required":["msg type"],"properties":{"msg type":{"type":"string","enum":["cla\"ss","constructor"]}}},{"if":{"properties":{"msg type":{"const":"cla\"ss"}}},"then":{"$ref":"#/$defs/-message-class"}},{"if":{"properties":{"msg type":{"const":"constructor"}}},"then":{"$ref":"#/$defs/-message-constructor"}}]};
 const func0: any = Object.prototype.hasOwnProperty;
-const schema13: any = {"type":"object","properties":{"msg type":{"const":"cla\"ss"},"class":{"type":"string"},"default":{"$ref":"#/$defs/default"},"constructor":{"type":"integer","x-safe-integer":true},"from":{"type":"boolean"},"with 'quotes'":{"type":"string"},"has space":{"type":"number"},"has_space":{"type":"number"},"None":{"anyOf":[{"type":"string"},{"type":"null"}]},"self":{"type":"string"},"str":{"type":"string"},"list":{"type":"array","items":{"type":"integer","x-safe-integer":true}},"toString":{"type":"string"},"0digit":{"type":"integer","x-safe-integer":true},"ünïcode":{"type":"string"},"$dollar":{"type":"string"},"_private":{"type":"string"},"dict":{"type":"object","additionalProperties":{"type":"integer","x-safe-integer":true}}},"patternProperties":{"^__proto__$":{"$ref":"#/$defs/__proto__"}},"required":["msg type","class","default","__proto__","constructor","from","with 'quotes'","has space","has_space"],"additionalProperties":false};
-const schema14: any = {"enum":["a b","*/","with \"quote\"","__proto__","constructor","None","1abc","","A_B","a-b"]};
+
+const schema14: any = {"type":"object","properties":{"msg type":{"const":"cla\"ss"},"class":{"type":"string"},"default":{"$ref":"#/$defs/default"},"constructor":{"type":"integer","x-safe-integer":true},"from":{"type":"boolean"},"with 'quotes'":{"type":"string"},"has space":{"type":"number"},"has_space":{"type":"number"},"None":{"anyOf":[{"type":"string"},{"type":"null"}]},"self":{"type":"string"},"str":{"type":"string"},"list":{"type":"array","items":{"type":"integer","x-safe-integer":true}},"toString":{"type":"string"},"0digit":{"type":"integer","x-safe-integer":true},"ünïcode":{"type":"string"},"$dollar":{"type":"string"},"_private":{"type":"string"},"dict":{"type":"object","additionalProperties":{"type":"integer","x-safe-integer":true}}},"patternProperties":{"^__proto__$":{"$ref":"#/$defs/__proto__"}},"required":["msg type","class","default","__proto__","constructor","from","with 'quotes'","has space","has_space"],"additionalProperties":false};
+const schema15: any = {"enum":["a b","*/","with \"quote\"","__proto__","constructor","None","1abc","","A_B","a-b"]};
 
 const pattern0: any = new RegExp("^__proto__$", "u");
 
-function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate13(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -354,14 +355,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((((((((((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")) || (((data.class === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("class" in Object.prototype) || func0.call(data, "class"))))) && (missing0 = "class"))) || (((data.default === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("default" in Object.prototype) || func0.call(data, "default"))))) && (missing0 = "default"))) || (((data.__proto__ === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("__proto__" in Object.prototype) || func0.call(data, "__proto__"))))) && (missing0 = "__proto__"))) || (((data.constructor === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data, "constructor"))))) && (missing0 = "constructor"))) || (((data.from === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("from" in Object.prototype) || func0.call(data, "from"))))) && (missing0 = "from"))) || (((data["with 'quotes'"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("with 'quotes'" in Object.prototype) || func0.call(data, "with 'quotes'"))))) && (missing0 = "with 'quotes'"))) || (((data["has space"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("has space" in Object.prototype) || func0.call(data, "has space"))))) && (missing0 = "has space"))) || (((data.has_space === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("has_space" in Object.prototype) || func0.call(data, "has_space"))))) && (missing0 = "has_space"))){
-validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate13.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1: any = errors;
 for(const key0 of Object.keys(data)){
-if(!((func0.call(schema13.properties, key0)) || (pattern0.test(key0)))){
-validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!((func0.call(schema14.properties, key0)) || (pattern0.test(key0)))){
+validate13.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -370,7 +371,7 @@ if(_errs1 === errors){
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("cla\"ss" !== data["msg type"]){
-validate12.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "cla\"ss"}}];
+validate13.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "cla\"ss"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -382,7 +383,7 @@ if(valid0){
 if(data.class !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("class" in Object.prototype) || func0.call(data, "class"))){
 const _errs3: any = errors;
 if(typeof data.class !== "string"){
-validate12.errors = [{instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs3 === errors;
@@ -395,7 +396,7 @@ if(data.default !== undefined && (Object.getPrototypeOf(data) === Object.prototy
 let data2: any = data.default;
 const _errs5: any = errors;
 if(!((((((((((data2 === "a b") || (data2 === "*/")) || (data2 === "with \"quote\"")) || (data2 === "__proto__")) || (data2 === "constructor")) || (data2 === "None")) || (data2 === "1abc")) || (data2 === "")) || (data2 === "A_B")) || (data2 === "a-b"))){
-validate12.errors = [{instancePath:instancePath+"/default",schemaPath:"#/$defs/default/enum",keyword:"enum",params:{allowedValues: schema14.enum}}];
+validate13.errors = [{instancePath:instancePath+"/default",schemaPath:"#/$defs/default/enum",keyword:"enum",params:{allowedValues: schema15.enum}}];
 return false;
 }
 var valid0: any = _errs5 === errors;
@@ -408,13 +409,13 @@ if(data.constructor !== undefined && (Object.getPrototypeOf(data) === Object.pro
 let data3: any = data.constructor;
 const _errs7: any = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate12.errors = [{instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/type",keyword:"type",params:{type: "integer"}}];
+validate13.errors = [{instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(!Number.isSafeInteger(data3)){
-validate12.errors = [{instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate13.errors = [{instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -428,7 +429,7 @@ if(valid0){
 if(data.from !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("from" in Object.prototype) || func0.call(data, "from"))){
 const _errs9: any = errors;
 if(typeof data.from !== "boolean"){
-validate12.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "boolean"}}];
+validate13.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0: any = _errs9 === errors;
@@ -440,7 +441,7 @@ if(valid0){
 if(data["with 'quotes'"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("with 'quotes'" in Object.prototype) || func0.call(data, "with 'quotes'"))){
 const _errs11: any = errors;
 if(typeof data["with 'quotes'"] !== "string"){
-validate12.errors = [{instancePath:instancePath+"/with 'quotes'",schemaPath:"#/properties/with%20'quotes'/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/with 'quotes'",schemaPath:"#/properties/with%20'quotes'/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs11 === errors;
@@ -453,7 +454,7 @@ if(data["has space"] !== undefined && (Object.getPrototypeOf(data) === Object.pr
 let data6: any = data["has space"];
 const _errs13: any = errors;
 if(!((typeof data6 == "number") && (isFinite(data6)))){
-validate12.errors = [{instancePath:instancePath+"/has space",schemaPath:"#/properties/has%20space/type",keyword:"type",params:{type: "number"}}];
+validate13.errors = [{instancePath:instancePath+"/has space",schemaPath:"#/properties/has%20space/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0: any = _errs13 === errors;
@@ -466,7 +467,7 @@ if(data.has_space !== undefined && (Object.getPrototypeOf(data) === Object.proto
 let data7: any = data.has_space;
 const _errs15: any = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate12.errors = [{instancePath:instancePath+"/has_space",schemaPath:"#/properties/has_space/type",keyword:"type",params:{type: "number"}}];
+validate13.errors = [{instancePath:instancePath+"/has_space",schemaPath:"#/properties/has_space/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0: any = _errs15 === errors;
@@ -517,7 +518,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return false;
 }
 else {
@@ -540,7 +541,7 @@ if(valid0){
 if(data.self !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("self" in Object.prototype) || func0.call(data, "self"))){
 const _errs23: any = errors;
 if(typeof data.self !== "string"){
-validate12.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs23 === errors;
@@ -552,7 +553,7 @@ if(valid0){
 if(data.str !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))){
 const _errs25: any = errors;
 if(typeof data.str !== "string"){
-validate12.errors = [{instancePath:instancePath+"/str",schemaPath:"#/properties/str/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/str",schemaPath:"#/properties/str/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs25 === errors;
@@ -572,13 +573,13 @@ for(let i0=0; i0<len0; i0++){
 let data12: any = data11[i0];
 const _errs29: any = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate12.errors = [{instancePath:instancePath+"/list/" + i0,schemaPath:"#/properties/list/items/type",keyword:"type",params:{type: "integer"}}];
+validate13.errors = [{instancePath:instancePath+"/list/" + i0,schemaPath:"#/properties/list/items/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs29){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(!Number.isSafeInteger(data12)){
-validate12.errors = [{instancePath:instancePath+"/list/" + i0,schemaPath:"#/properties/list/items/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate13.errors = [{instancePath:instancePath+"/list/" + i0,schemaPath:"#/properties/list/items/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -590,7 +591,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/list",schemaPath:"#/properties/list/type",keyword:"type",params:{type: "array"}}];
+validate13.errors = [{instancePath:instancePath+"/list",schemaPath:"#/properties/list/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -603,7 +604,7 @@ if(valid0){
 if(data.toString !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("toString" in Object.prototype) || func0.call(data, "toString"))){
 const _errs31: any = errors;
 if(typeof data.toString !== "string"){
-validate12.errors = [{instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs31 === errors;
@@ -616,13 +617,13 @@ if(data["0digit"] !== undefined && (Object.getPrototypeOf(data) === Object.proto
 let data14: any = data["0digit"];
 const _errs33: any = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate12.errors = [{instancePath:instancePath+"/0digit",schemaPath:"#/properties/0digit/type",keyword:"type",params:{type: "integer"}}];
+validate13.errors = [{instancePath:instancePath+"/0digit",schemaPath:"#/properties/0digit/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs33){
 if((typeof data14 == "number") && (isFinite(data14))){
 if(!Number.isSafeInteger(data14)){
-validate12.errors = [{instancePath:instancePath+"/0digit",schemaPath:"#/properties/0digit/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate13.errors = [{instancePath:instancePath+"/0digit",schemaPath:"#/properties/0digit/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -636,7 +637,7 @@ if(valid0){
 if(data["ünïcode"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("ünïcode" in Object.prototype) || func0.call(data, "ünïcode"))){
 const _errs35: any = errors;
 if(typeof data["ünïcode"] !== "string"){
-validate12.errors = [{instancePath:instancePath+"/ünïcode",schemaPath:"#/properties/%C3%BCn%C3%AFcode/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/ünïcode",schemaPath:"#/properties/%C3%BCn%C3%AFcode/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs35 === errors;
@@ -648,7 +649,7 @@ if(valid0){
 if(data.$dollar !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("$dollar" in Object.prototype) || func0.call(data, "$dollar"))){
 const _errs37: any = errors;
 if(typeof data.$dollar !== "string"){
-validate12.errors = [{instancePath:instancePath+"/$dollar",schemaPath:"#/properties/%24dollar/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/$dollar",schemaPath:"#/properties/%24dollar/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs37 === errors;
@@ -660,7 +661,7 @@ if(valid0){
 if(data._private !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("_private" in Object.prototype) || func0.call(data, "_private"))){
 const _errs39: any = errors;
 if(typeof data._private !== "string"){
-validate12.errors = [{instancePath:instancePath+"/_private",schemaPath:"#/properties/_private/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/_private",schemaPath:"#/properties/_private/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0: any = _errs39 === errors;
@@ -678,13 +679,13 @@ for(const key1 of Object.keys(data18)){
 let data19: any = data18[key1];
 const _errs44: any = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate12.errors = [{instancePath:instancePath+"/dict/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dict/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
+validate13.errors = [{instancePath:instancePath+"/dict/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dict/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs44){
 if((typeof data19 == "number") && (isFinite(data19))){
 if(!Number.isSafeInteger(data19)){
-validate12.errors = [{instancePath:instancePath+"/dict/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dict/additionalProperties/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate13.errors = [{instancePath:instancePath+"/dict/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dict/additionalProperties/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -696,7 +697,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/dict",schemaPath:"#/properties/dict/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath:instancePath+"/dict",schemaPath:"#/properties/dict/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -716,14 +717,14 @@ if(errors === _errs47){
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 let missing1: any;
 if(((data20.constructor === undefined) || (!((Object.getPrototypeOf(data20) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data20, "constructor"))))) && (missing1 = "constructor")){
-validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/required",keyword:"required",params:{missingProperty: missing1}}];
+validate13.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs49: any = errors;
 for(const key3 of Object.keys(data20)){
 if(!((key3 === "constructor") || (key3 === "prototype"))){
-validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}}];
+validate13.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}}];
 return false;
 break;
 }
@@ -732,7 +733,7 @@ if(_errs49 === errors){
 if(data20.constructor !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("constructor" in Object.prototype) || func0.call(data20, "constructor"))){
 const _errs50: any = errors;
 if(typeof data20.constructor !== "string"){
-validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/constructor",schemaPath:"#/$defs/__proto__/properties/constructor/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/constructor",schemaPath:"#/$defs/__proto__/properties/constructor/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid7: any = _errs50 === errors;
@@ -744,7 +745,7 @@ if(valid7){
 if(data20.prototype !== undefined && (Object.getPrototypeOf(data20) === Object.prototype && !("prototype" in Object.prototype) || func0.call(data20, "prototype"))){
 const _errs52: any = errors;
 if(typeof data20.prototype !== "string"){
-validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/prototype",schemaPath:"#/$defs/__proto__/properties/prototype/type",keyword:"type",params:{type: "string"}}];
+validate13.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/prototype",schemaPath:"#/$defs/__proto__/properties/prototype/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid7: any = _errs52 === errors;
@@ -757,7 +758,7 @@ var valid7: any = true;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/__proto__/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -789,15 +790,44 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+function validate12(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate13(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
+if("cla\"ss" !== data["msg type"]){
+validate12.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "cla\"ss"}}];
+return false;
+}
+}
+}
 }
 }
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-function validate15(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate18(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -805,7 +835,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((data.msgspec === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msgspec" in Object.prototype) || func0.call(data, "msgspec"))))) && (missing0 = "msgspec")){
-validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate18.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -816,7 +846,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1: any;
 if(((data0.x === undefined) || (!((Object.getPrototypeOf(data0) === Object.prototype && !("x" in Object.prototype) || func0.call(data0, "x"))))) && (missing1 = "x")){
-validate15.errors = [{instancePath:instancePath+"/msgspec",schemaPath:"#/$defs/msgspec/required",keyword:"required",params:{missingProperty: missing1}}];
+validate18.errors = [{instancePath:instancePath+"/msgspec",schemaPath:"#/$defs/msgspec/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
@@ -824,13 +854,13 @@ if(data0.x !== undefined && (Object.getPrototypeOf(data0) === Object.prototype &
 let data1: any = data0.x;
 const _errs6: any = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate15.errors = [{instancePath:instancePath+"/msgspec/x",schemaPath:"#/$defs/msgspec/properties/x/type",keyword:"type",params:{type: "integer"}}];
+validate18.errors = [{instancePath:instancePath+"/msgspec/x",schemaPath:"#/$defs/msgspec/properties/x/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs6){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(!Number.isSafeInteger(data1)){
-validate15.errors = [{instancePath:instancePath+"/msgspec/x",schemaPath:"#/$defs/msgspec/properties/x/x-safe-integer",keyword:"x-safe-integer",params:{}}];
+validate18.errors = [{instancePath:instancePath+"/msgspec/x",schemaPath:"#/$defs/msgspec/properties/x/x-safe-integer",keyword:"x-safe-integer",params:{}}];
 return false;
 }
 }
@@ -839,7 +869,7 @@ return false;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/msgspec",schemaPath:"#/$defs/msgspec/type",keyword:"type",params:{type: "object"}}];
+validate18.errors = [{instancePath:instancePath+"/msgspec",schemaPath:"#/$defs/msgspec/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -847,15 +877,15 @@ return false;
 }
 }
 else {
-validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate15.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-function validate14(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate17(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -863,14 +893,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")) || (((data.__proto__ === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("__proto__" in Object.prototype) || func0.call(data, "__proto__"))))) && (missing0 = "__proto__"))) || (((data.str === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))))) && (missing0 = "str"))){
-validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("constructor" !== data["msg type"]){
-validate14.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "constructor"}}];
+validate17.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "constructor"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -881,8 +911,8 @@ var valid0: any = true;
 if(valid0){
 if(data.str !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("str" in Object.prototype) || func0.call(data, "str"))){
 const _errs3: any = errors;
-if(!(validate15(data.str, {instancePath:instancePath+"/str",parentData:data,parentDataProperty:"str",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate18(data.str, {instancePath:instancePath+"/str",parentData:data,parentDataProperty:"str",rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid0: any = _errs3 === errors;
@@ -896,7 +926,7 @@ for(const key0 of Object.keys(data)){
 if(pattern0.test(key0)){
 const _errs4: any = errors;
 if(typeof data[key0] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E__proto__%24/type",keyword:"type",params:{type: "string"}}];
+validate17.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E__proto__%24/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid1: any = _errs4 === errors;
@@ -910,11 +940,40 @@ break;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+function validate16(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(validate17(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
+if("constructor" !== data["msg type"]){
+validate16.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "constructor"}}];
+return false;
+}
+}
+}
+}
+}
+validate16.errors = vErrors;
 return errors === 0;
 }
 
@@ -922,10 +981,37 @@ function validate11(data: any, {instancePath="", parentData, parentDataProperty,
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 const _errs1: any = errors;
-const _errs2: any = errors;
-let valid1: any = true;
-const _errs3: any = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
+validate11.errors = [{instancePath,schemaPath:"#/allOf/0/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
+let data0: any = data["msg type"];
+if(typeof data0 !== "string"){
+validate11.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/allOf/0/properties/msg%20type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "cla\"ss") || (data0 === "constructor"))){
+validate11.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/allOf/0/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema12.allOf[0].properties["msg type"].enum}}];
+return false;
+}
+}
+}
+}
+var valid0: any = _errs1 === errors;
+if(valid0){
+const _errs4: any = errors;
+const _errs5: any = errors;
+let valid2: any = true;
+const _errs6: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("cla\"ss" !== data["msg type"]){
@@ -940,27 +1026,27 @@ errors++;
 }
 }
 }
-var _valid0: any = _errs3 === errors;
-errors = _errs2;
+var _valid0: any = _errs6 === errors;
+errors = _errs5;
 if(vErrors !== null){
-if(_errs2){
-vErrors.length = _errs2;
+if(_errs5){
+vErrors.length = _errs5;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid0){
-const _errs5: any = errors;
+const _errs8: any = errors;
 if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
-var _valid0: any = _errs5 === errors;
-valid1 = _valid0;
+var _valid0: any = _errs8 === errors;
+valid2 = _valid0;
 }
-if(!valid1){
-const err1: any = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"}};
+if(!valid2){
+const err1: any = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -971,12 +1057,12 @@ errors++;
 validate11.errors = vErrors;
 return false;
 }
-var valid0: any = _errs1 === errors;
+var valid0: any = _errs4 === errors;
 if(valid0){
-const _errs6: any = errors;
-const _errs7: any = errors;
-let valid3: any = true;
-const _errs8: any = errors;
+const _errs9: any = errors;
+const _errs10: any = errors;
+let valid4: any = true;
+const _errs11: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("constructor" !== data["msg type"]){
@@ -991,27 +1077,27 @@ errors++;
 }
 }
 }
-var _valid1: any = _errs8 === errors;
-errors = _errs7;
+var _valid1: any = _errs11 === errors;
+errors = _errs10;
 if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
+if(_errs10){
+vErrors.length = _errs10;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid1){
-const _errs10: any = errors;
-if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+const _errs13: any = errors;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
-var _valid1: any = _errs10 === errors;
-valid3 = _valid1;
+var _valid1: any = _errs13 === errors;
+valid4 = _valid1;
 }
-if(!valid3){
-const err3: any = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"}};
+if(!valid4){
+const err3: any = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1022,40 +1108,19 @@ errors++;
 validate11.errors = vErrors;
 return false;
 }
-var valid0: any = _errs6 === errors;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0: any;
-if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
-validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
-let data2: any = data["msg type"];
-if(!((data2 === "cla\"ss") || (data2 === "constructor"))){
-validate11.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema12.properties["msg type"].enum}}];
-return false;
-}
-}
-}
-}
-else {
-validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
+var valid0: any = _errs9 === errors;
 }
 }
 validate11.errors = vErrors;
 return errors === 0;
 }
 
-const ajvToBrowser: any = validate18;
-const schema19: any = {"type":"object","required":["msg type"],"properties":{"msg type":{"enum":["constructor","__proto__"]}},"allOf":[{"if":{"properties":{"msg type":{"const":"constructor"}}},"then":{"$ref":"#/$defs/constructor"}},{"if":{"properties":{"msg type":{"const":"__proto__"}}},"then":{"$ref":"#/$defs/ToKernel"}}]};
+const ajvToBrowser: any = validate22;
+const schema21: any = {"type":"object","allOf":[{"required":["msg type"],"properties":{"msg type":{"type":"string","enum":["constructor","__proto__"]}}},{"if":{"properties":{"msg type":{"const":"constructor"}}},"then":{"$ref":"#/$defs/-message-constructor"}},{"if":{"properties":{"msg type":{"const":"__proto__"}}},"then":{"$ref":"#/$defs/-message-ToKernel"}}]};
 
-const schema21: any = {"enum":[1,2,-3]};
+const schema24: any = {"enum":[1,2,-3]};
 
-function validate20(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate25(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
@@ -1063,14 +1128,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0: any;
 if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 const _errs2: any = errors;
 if("__proto__" !== data["msg type"]){
-validate20.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "__proto__"}}];
+validate25.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "__proto__"}}];
 return false;
 }
 var valid0: any = _errs2 === errors;
@@ -1083,7 +1148,7 @@ if(data.Promise !== undefined && (Object.getPrototypeOf(data) === Object.prototy
 let data1: any = data.Promise;
 const _errs3: any = errors;
 if(!(((data1 === 1) || (data1 === 2)) || (data1 === -3))){
-validate20.errors = [{instancePath:instancePath+"/Promise",schemaPath:"#/$defs/Promise/enum",keyword:"enum",params:{allowedValues: schema21.enum}}];
+validate25.errors = [{instancePath:instancePath+"/Promise",schemaPath:"#/$defs/Promise/enum",keyword:"enum",params:{allowedValues: schema24.enum}}];
 return false;
 }
 var valid0: any = _errs3 === errors;
@@ -1095,22 +1160,78 @@ var valid0: any = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-function validate18(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+function validate24(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 void parentData; void parentDataProperty; void rootData;
 let vErrors: any = null;
 let errors: any = 0;
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
+if("__proto__" !== data["msg type"]){
+validate24.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/const",keyword:"const",params:{allowedValue: "__proto__"}}];
+return false;
+}
+}
+}
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+function validate22(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
+void parentData; void parentDataProperty; void rootData;
+let vErrors: any = null;
+let errors: any = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 const _errs1: any = errors;
-const _errs2: any = errors;
-let valid1: any = true;
-const _errs3: any = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0: any;
+if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
+validate22.errors = [{instancePath,schemaPath:"#/allOf/0/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
+let data0: any = data["msg type"];
+if(typeof data0 !== "string"){
+validate22.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/allOf/0/properties/msg%20type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "constructor") || (data0 === "__proto__"))){
+validate22.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/allOf/0/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema21.allOf[0].properties["msg type"].enum}}];
+return false;
+}
+}
+}
+}
+var valid0: any = _errs1 === errors;
+if(valid0){
+const _errs4: any = errors;
+const _errs5: any = errors;
+let valid2: any = true;
+const _errs6: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("constructor" !== data["msg type"]){
@@ -1125,27 +1246,27 @@ errors++;
 }
 }
 }
-var _valid0: any = _errs3 === errors;
-errors = _errs2;
+var _valid0: any = _errs6 === errors;
+errors = _errs5;
 if(vErrors !== null){
-if(_errs2){
-vErrors.length = _errs2;
+if(_errs5){
+vErrors.length = _errs5;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid0){
-const _errs5: any = errors;
-if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+const _errs8: any = errors;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
-var _valid0: any = _errs5 === errors;
-valid1 = _valid0;
+var _valid0: any = _errs8 === errors;
+valid2 = _valid0;
 }
-if(!valid1){
-const err1: any = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"}};
+if(!valid2){
+const err1: any = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1153,15 +1274,15 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate18.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
-var valid0: any = _errs1 === errors;
+var valid0: any = _errs4 === errors;
 if(valid0){
-const _errs6: any = errors;
-const _errs7: any = errors;
-let valid3: any = true;
-const _errs8: any = errors;
+const _errs9: any = errors;
+const _errs10: any = errors;
+let valid4: any = true;
+const _errs11: any = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
 if("__proto__" !== data["msg type"]){
@@ -1176,27 +1297,27 @@ errors++;
 }
 }
 }
-var _valid1: any = _errs8 === errors;
-errors = _errs7;
+var _valid1: any = _errs11 === errors;
+errors = _errs10;
 if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
+if(_errs10){
+vErrors.length = _errs10;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid1){
-const _errs10: any = errors;
-if(!(validate20(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+const _errs13: any = errors;
+if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
-var _valid1: any = _errs10 === errors;
-valid3 = _valid1;
+var _valid1: any = _errs13 === errors;
+valid4 = _valid1;
 }
-if(!valid3){
-const err3: any = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"}};
+if(!valid4){
+const err3: any = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1204,40 +1325,22 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate18.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
-var valid0: any = _errs6 === errors;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0: any;
-if(((data["msg type"] === undefined) || (!((Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))))) && (missing0 = "msg type")){
-validate18.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data["msg type"] !== undefined && (Object.getPrototypeOf(data) === Object.prototype && !("msg type" in Object.prototype) || func0.call(data, "msg type"))){
-let data2: any = data["msg type"];
-if(!((data2 === "constructor") || (data2 === "__proto__"))){
-validate18.errors = [{instancePath:instancePath+"/msg type",schemaPath:"#/properties/msg%20type/enum",keyword:"enum",params:{allowedValues: schema19.properties["msg type"].enum}}];
-return false;
+var valid0: any = _errs9 === errors;
 }
 }
-}
-}
-else {
-validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate18.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
+validate13.errors = null as AjvErrors;
 validate12.errors = null as AjvErrors;
-validate15.errors = null as AjvErrors;
-validate14.errors = null as AjvErrors;
-validate11.errors = null as AjvErrors;
-validate20.errors = null as AjvErrors;
 validate18.errors = null as AjvErrors;
+validate17.errors = null as AjvErrors;
+validate16.errors = null as AjvErrors;
+validate11.errors = null as AjvErrors;
+validate25.errors = null as AjvErrors;
+validate24.errors = null as AjvErrors;
+validate22.errors = null as AjvErrors;

@@ -1,0 +1,5 @@
+"""`python -m ipycallback_codegen ARGS` is `ipycallback codegen ARGS`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Numbers both languages hold alike. The IR's integers are JavaScript's safe integers, its
+numbers finite doubles; a bound or step outside what that allows either changes nothing (and
+the normaliser drops it) or would make msgspec refuse the declaration at import time, or the
+two sides disagree at run time: refused here, at the keyword."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..ir import MAX_SAFE_INT
+
+NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+
+
+def number_problem(schema: dict[str, Any]) -> tuple[str, str] | None:
+    """(keyword, reason) for the first numeric keyword of `schema` that cannot be, or None."""
+    integer = schema["type"] == "integer"
+    for key in NUMERIC:
+        if key not in schema:
+            continue
+        value = schema[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return key, f"{key} must be a number"
+        if not math.isfinite(value) or (key == "multipleOf" and value <= 0):
+            return key, f"{key} must be a finite number (> 0 for multipleOf)"
+        if integer and not isinstance(value, int):
+            # msgspec refuses a fractional bound or step on an int (at import); the normaliser
+            # has made every bound that means something an integer.
+            return key, f"{key} of an integer must be an integer"
+        if integer and abs(value) > MAX_SAFE_INT:
+            return key, f"{key} {value}: no integer within ±(2^53 - 1), the IR's, is beyond it"
+    low, high = _range(schema, integer)
+    if low > high or (not integer and low == high and _exclusive(schema)):
+        return "minimum" if "minimum" in schema else "exclusiveMinimum", "no value fits the bounds"
+    return None
+
+
+def _exclusive(schema: dict[str, Any]) -> bool:
+    return "exclusiveMinimum" in schema or "exclusiveMaximum" in schema
+
+
+def _range(schema: dict[str, Any], integer: bool) -> tuple[float, float]:
+    step = 1 if integer else 0
+    lows = [schema.get("minimum", -math.inf), schema.get("exclusiveMinimum", -math.inf) + step]
+    highs = [schema.get("maximum", math.inf), schema.get("exclusiveMaximum", math.inf) - step]
+    return max(lows), min(highs)
