@@ -127,7 +127,9 @@ def test_an_interrupt_stops_a_handler_on_the_main_thread(
     assert rec["frames"][i_int + 1] == frames_before, (rec["frames"], frames_before)
     log = kernel_json(page, "slow_log[-4:]")
     assert [m for m, _, _ in log] == ["slow:600", "a", "b", "c"]
-    assert {w for _, w, _ in log} == {"MainThread"}
+    # The interrupted handler ran on the main thread; the queued ones may run on the page's
+    # subshell, where they arrived while the main thread was busy.
+    assert log[0][1] == "MainThread"
     print(
         f"\ninterrupt, handler on {log[0][1]}: stopped {rec['at'][i_int] / 1000 - t0:.3f} s after "
         f"POST interrupt; the 3 queued messages handled {log[-1][2] - t0:.3f} s after it and "
@@ -191,7 +193,7 @@ def test_lone_surrogates_are_refused_and_nothing_else_is_lost(page: NotebookPage
     print(f"\nlone surrogates: kernel says {out.stdout.strip()!r}; page says {error[1]!r}")
 
     # Nothing bad reached the widget state: a reloaded page restores every tunnel.
-    ids = sorted(kernel_json(page, "sorted(__import__('ipycallback')._tunnel._LIVE)"))
+    ids = sorted(kernel_json(page, "sorted(__import__('ipycallback.tunnel.widget', fromlist=['_LIVE'])._LIVE)"))
     mark = console_mark(page)
     page.reload()
     page.wait_for_js("() => !!window.IPyCallback", timeout=60)  # defined by the first tunnel
