@@ -7,15 +7,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
-LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
-# Both distributions, editable: the runtime (with its test tools) and the code generator.
-INSTALL_BOTH := -e ".[test]" -e ./codegen
+LINT_PATHS := ipycallback codegen testing tests $(wildcard benchmarks)
+# Both distributions, editable: the runtime (with its test tools) and the code generator; and
+# the test tooling (testing/: the browser harness and its pytest plugin).
+INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint unit unit-oldest frontend-test browser-test bench bench-codegen build \
+.PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench bench-codegen build \
 	chromium clean
 
-$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(INSTALL_BOTH)
@@ -51,7 +52,21 @@ frontend-test: node_modules/.installed
 unit: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -m "not browser" -q
 
-browser-test: $(VENV)/.installed chromium
+# A second venv with jupyter-collaboration (real-time collaboration) for the browser tests that
+# need it: installed in .venv it would turn RTC on for every test. Pinned to the tested version.
+RTC_VENV := .venv-rtc
+JUPYTER_COLLABORATION := 5.0.4
+
+$(RTC_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RTC_VENV)
+	$(RTC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RTC_VENV)/bin/python -m pip install --quiet -e ".[test]" \
+	  jupyter-collaboration==$(JUPYTER_COLLABORATION)
+	touch $@
+
+rtc-venv: $(RTC_VENV)/.installed
+
+browser-test: $(VENV)/.installed $(RTC_VENV)/.installed chromium
 	$(PY) -m pytest -m browser -v
 
 # The oldest Python that pyproject.toml allows, where this machine has it (pyenv's 3.10.x):
@@ -59,7 +74,7 @@ browser-test: $(VENV)/.installed chromium
 OLDEST_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.10.*/bin/python3.10))
 OLDEST_VENV := .venv-oldest
 
-$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST_VENV)/bin/python -m pip install --quiet $(INSTALL_BOTH)
@@ -88,4 +103,4 @@ bench: $(VENV)/.bench-installed node_modules/.installed chromium bench-codegen
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST_VENV) node_modules build
+	rm -rf $(VENV) $(OLDEST_VENV) $(RTC_VENV) node_modules build

@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from _snippets import KERNEL_SETUP, MODELS_READY, PAGE_JS, RAW_BURST_CELL, TRAIT_BURST_CELL
-from jupyter_harness import NotebookPage
-from probes import summary
-from tunnel_page import kernel_json
+
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.probes import summary
+from ipycallback_testing.tunnel_page import kernel_json
 
 MECHANISMS = {
     "tunnel": "ipycallback tunnel",
@@ -156,10 +157,14 @@ def burst_to_browser(page: NotebookPage, kind: str, counts: Counts) -> Burst:
     return Burst(size, int(run["delivered"]), seconds, how)
 
 
-def measure_page(page: NotebookPage, server: str, counts: Counts) -> list[Result]:
+def measure_page(
+    page: NotebookPage, server: str, counts: Counts, kinds: tuple[str, ...] | None = None
+) -> list[Result]:
     prepare(page)
     results = []
     for kind, label in MECHANISMS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         log(f"[{server}] {label}: {WARM_UP}+{counts.round_trips} round trips")
         latency = round_trips(page, kind, counts.round_trips)
         settle(page)

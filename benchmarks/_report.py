@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from _measure import MECHANISMS, QUIET_MS, SETTLE_S, WARM_UP, Burst, Result
 
 WITH, WITHOUT = "with extension", "without extension"
+BASELINE = "protocol v1 (9a3ec19), with extension"
 
 
 @dataclass
@@ -126,10 +127,31 @@ def ratios(results: Sequence[Result]) -> list[tuple[str, float | None]]:
     return out
 
 
+def protocol_ratios(results: Sequence[Result]) -> list[tuple[str, float | None]]:
+    """What wire protocol v2 (sequence numbers, acks, resends) costs against v1, same run."""
+    now, before = _find(results, "tunnel", WITH), _find(results, "tunnel", BASELINE)
+    if now is None or before is None:
+        return []
+    return [
+        (
+            "protocol v2 / v1: RTT median",
+            _ratio(now.latency.median_ms, before.latency.median_ms),
+        ),
+        (
+            "protocol v2 / v1: browser→kernel msgs/s",
+            _ratio(now.to_kernel.per_second, before.to_kernel.per_second),
+        ),
+        (
+            "protocol v2 / v1: kernel→browser msgs/s",
+            _ratio(now.to_browser.per_second, before.to_browser.per_second),
+        ),
+    ]
+
+
 def ratio_lines(results: Sequence[Result]) -> str:
     return "\n".join(
         f"- {name}: {'n/a' if value is None else f'{value:.2f}×'}"
-        for name, value in ratios(results)
+        for name, value in ratios(results) + protocol_ratios(results)
     )
 
 
@@ -154,6 +176,7 @@ def interpretation(results: Sequence[Result], burst: int) -> list[str]:
         )
     said += _deliveries(results, burst)
     said += _lost_replies(results)
+    said += _protocol_cost(results)
     tunnel = _find(results, "tunnel", WITH)
     if tunnel and tunnel.to_kernel.seconds and tunnel.to_browser.seconds:
         said.append(
@@ -162,6 +185,19 @@ def interpretation(results: Sequence[Result], burst: int) -> list[str]:
             f"{tunnel.to_browser.seconds * 1000:.0f} ms kernel→browser."
         )
     return said
+
+
+def _protocol_cost(results: Sequence[Result]) -> list[str]:
+    now, before = _find(results, "tunnel", WITH), _find(results, "tunnel", BASELINE)
+    if now is None or before is None or not now.latency.median_ms or not before.latency.median_ms:
+        return []
+    return [
+        f"Against wire protocol v1 in the same run, the tunnel's median round trip was "
+        f"{now.latency.median_ms:.1f} ms (v2) and {before.latency.median_ms:.1f} ms (v1); of "
+        f"the {now.to_kernel.sent:,}-message bursts, v2 delivered {now.to_kernel.delivered:,} "
+        f"browser→kernel and {now.to_browser.delivered:,} kernel→browser, v1 "
+        f"{before.to_kernel.delivered:,} and {before.to_browser.delivered:,}."
+    ]
 
 
 def _lost_replies(results: Sequence[Result]) -> list[str]:
@@ -230,6 +266,9 @@ run with default settings (IOPub limit 1000 msgs/s over 3 s), and differ only in
   message, the others from one cell's loop); the browser counts arrivals until all came or none
   came for {quiet:g} s. msgs/s is messages received divided by the time to the last arrival.
 - Between measurements the benchmark waits for the kernel to be idle, then {settle:g} s more.
+- A third server, with the extension, runs the tunnel as of the last commit with wire protocol
+  v1 (no sequence numbers, acknowledgements or resends; its package unpacked from git and put
+  first on the kernel's `PYTHONPATH`), so that what v2's guarantees cost is a same-run ratio.
 """
 
 

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,18 +26,28 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
+import typed_browser
+import typed_python
+from _measure import Counts, Result, log, measure_page
+from _report import (
+    BASELINE,
+    WITH,
+    WITHOUT,
+    Context,
+    document,
+    ratio_lines,
+    table,
+)
+from playwright.sync_api import sync_playwright
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-import typed_browser  # noqa: E402
-import typed_python  # noqa: E402
-from _measure import Counts, Result, log, measure_page  # noqa: E402
-from _report import WITH, WITHOUT, Context, document, ratio_lines, table  # noqa: E402
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 FULL = Counts(round_trips=200, burst=10_000, burst_timeout_s=180)
 QUICK = Counts(round_trips=30, burst=2_000, burst_timeout_s=60)
+# The last commit with wire protocol v1 (no sequence numbers, no acknowledgements): its tunnel
+# runs on a third server in the same run, so the cost of v2's guarantees is a same-run ratio.
+BASELINE_REV = "9a3ec19"
 PACKAGES = ["jupyterlab", "jupyter_server", "notebook", "ipykernel", "ipywidgets", "anywidget"]
 
 
@@ -47,14 +58,30 @@ def extension_status(server: JupyterServer) -> str:
         return str(error.code)
 
 
-def start_servers(stack: ExitStack) -> dict[str, JupyterServer]:
+def baseline_tree(base: Path, rev: str) -> Path:
+    """The `ipycallback` package as of `rev`, unpacked for a kernel's PYTHONPATH."""
+    target = base / "baseline"
+    target.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "ipycallback"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def start_servers(stack: ExitStack, baseline: str | None) -> dict[str, JupyterServer]:
     base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ipycallback-bench-")))
     servers = {}
-    for label in (WITH, WITHOUT):
+    labels = [WITH, WITHOUT] + ([BASELINE] if baseline else [])
+    for label in labels:
         root = base / label.replace(" ", "-")
         root.mkdir()
         write_notebook(root / "bench.ipynb", ["import ipycallback"])
-        server = JupyterServer(root)
+        env = None
+        if label == BASELINE and baseline:
+            # Found before the installed package, by the server and by its kernels alike.
+            env = {"PYTHONPATH": str(baseline_tree(base, baseline))}
+        server = JupyterServer(root, env=env)
         if label == WITHOUT:
             server.disable_server_extension("ipycallback")
         log(f"starting JupyterLab {label}")
@@ -62,7 +89,7 @@ def start_servers(stack: ExitStack) -> dict[str, JupyterServer]:
     for label, server in servers.items():
         status = extension_status(server)
         print(f"GET /ipycallback/status on the server {label}: {status}")
-        if status.startswith("200") != (label == WITH):
+        if status.startswith("200") != (label != WITHOUT):
             raise SystemExit(f"the server {label} answered {status}: the comparison would be void")
     return servers
 
@@ -83,7 +110,7 @@ def machine(chromium: str) -> list[tuple[str, str]]:
         ("Python", platform.python_version()),
     ]
     facts += [(name, metadata.version(name)) for name in PACKAGES]
-    return facts + [("ipycallback", metadata.version("ipycallback")), ("Chromium", chromium)]
+    return [*facts, ("ipycallback", metadata.version("ipycallback")), ("Chromium", chromium)]
 
 
 def typed_section(typed_py: dict[str, dict[str, float]], typed_js: dict[str, object]) -> str:
@@ -128,6 +155,11 @@ def main() -> None:
     # For development only: published figures use the default counts.
     parser.add_argument("--round-trips", type=int, help="override the number of round trips")
     parser.add_argument("--burst", type=int, help="override the burst size")
+    parser.add_argument(
+        "--baseline",
+        default=BASELINE_REV,
+        help="git revision whose tunnel (protocol v1) is measured beside this one ('' for none)",
+    )
     args = parser.parse_args()
     counts = replace(
         QUICK if args.quick else FULL,
@@ -145,14 +177,15 @@ def main() -> None:
     results: list[Result] = []
     chromium = "unknown"
     with ExitStack() as stack:
-        servers = start_servers(stack)
+        servers = start_servers(stack, args.baseline or None)
         with sync_playwright() as pw:
             for label, server in servers.items():
                 with launch_browser(pw) as browser:
                     if browser.browser is not None:
                         chromium = browser.browser.version
                     with NotebookPage(server, browser, "bench.ipynb") as page:
-                        results += measure_page(page, label, counts)
+                        kinds = ("tunnel",) if label == BASELINE else None
+                        results += measure_page(page, label, counts, kinds)
                         if label == WITH:
                             log("typed layer in the browser")
                             typed_js = typed_browser.measure(

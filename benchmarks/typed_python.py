@@ -15,8 +15,8 @@ from typing import Annotated, Any
 
 import msgspec
 
-from ipycallback._message_set import MessageSet
-from ipycallback._send_validator import strict_decoder
+from ipycallback.typed.message_set import MessageSet
+from ipycallback.typed.send_validator import strict_decoder
 
 ROUNDS = 7
 

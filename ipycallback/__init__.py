@@ -1,13 +1,14 @@
 """ipycallback: a fast, versioned message tunnel between a notebook's browser and its kernel."""
 
-from ._errors import MessageValidationError, TunnelError
-from ._tunnel import SlowTunnelWidget, TunnelClosedError, TunnelStats
-from ._typed import TypedStats, TypedTunnel
 from ._version import __version__
+from .tunnel.widget import SlowTunnelWidget, TunnelClosedError, TunnelStats
+from .typed.errors import MessageValidationError, SupersededError, TunnelError
+from .typed.typed_tunnel import TypedStats, TypedTunnel
 
 __all__ = [
     "MessageValidationError",
     "SlowTunnelWidget",
+    "SupersededError",
     "TunnelClosedError",
     "TunnelError",
     "TunnelStats",

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipycallback._message_set import MessageSet, browser_schema
+from ipycallback.typed.message_set import MessageSet, browser_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "build" / "tools" / "validate-stdin.mjs"

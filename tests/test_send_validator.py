@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipycallback import MessageValidationError
-from ipycallback._message_set import MessageSet
-from ipycallback._send_validator import strict_decoder
-from ipycallback._wire_safety import build_checks
+from ipycallback.typed.message_set import MessageSet
+from ipycallback.typed.send_validator import strict_decoder
+from ipycallback.typed.wire_safety import build_checks
 
 SAFE = 2**53 - 1
 UTC = datetime.timezone.utc
@@ -120,6 +120,7 @@ def test_an_array_like_twin_reads_the_array_layout() -> None:
         (Shape(1, [], count=2**53), "$.count", "outside JavaScript's safe range"),
         (Shape(1, [], extra={"a": -(2**60)}), "$.extra['a']", "outside JavaScript's safe range"),
         (Shape(1, [], opacity=math.nan), "$.opacity", "not a finite number"),
+        (Shape(1, [], count=math.inf), "$.count", "not a finite number"),  # type: ignore[arg-type]
         (Shape(1, [], anything=[math.inf]), "$.anything[0]", "not a finite number"),
         (Shape(1, [], when=datetime.datetime(2026, 1, 1)), "$.when", "naive datetime"),
         (Shape(1, [], color="green"), "$.color", "Invalid enum value 'green'"),  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import pytest
 from recording_comm import comm_of
 
 from ipycallback import SlowTunnelWidget, TunnelClosedError
-from ipycallback._pacing import BUDGET
+from ipycallback.tunnel.pacing import BUDGET
 
 
 def test_tunnel_id_defaults_to_a_fresh_uuid4() -> None:
@@ -27,7 +27,8 @@ def test_the_widget_state_carries_the_id_bundle_and_endpoints() -> None:
     state = data["state"]
     assert state["tunnel_id"] == "state"
     assert "IPyCallback" in state["_esm"]
-    assert state["py_endpoint"] == [0, ""] and state["js_endpoint"] == [0, ""]
+    assert state["py_endpoint"] == [0, ""]
+    assert state["js_endpoint"] == [0, ""]
 
 
 def test_send_msg_returns_consecutive_versions_and_delivers_in_order(
@@ -54,12 +55,13 @@ def test_a_burst_is_complete_ordered_and_batched(tunnel: SlowTunnelWidget) -> No
 
 
 def test_send_msg_with_version_drops_stale_replies(tunnel: SlowTunnelWidget) -> None:
-    comm_of(tunnel).from_browser({"b": [[4, "q1"], [5, "q2"]]})
+    comm_of(tunnel).view().send([[4, "q1"], [5, "q2"]])
     assert tunnel.send_msg_with_version(4, "reply to q1") is False
     assert tunnel.send_msg_with_version(5, "reply to q2") is True
     assert tunnel.send_msg("push") == 6
     tunnel.flush()
-    assert comm_of(tunnel).entries() == [[5, "reply to q2"], [6, "push"]]
+    # The reply goes to the page that asked (view1), the push to every page.
+    assert comm_of(tunnel).entries() == [[5, "reply to q2", 0, "view1"], [6, "push"]]
 
 
 @pytest.mark.parametrize(
@@ -83,14 +85,14 @@ def test_bad_arguments_raise_type_error(tunnel: SlowTunnelWidget, call, pattern:
 def test_out_of_range_versions_raise_value_error(tunnel: SlowTunnelWidget) -> None:
     with pytest.raises(ValueError, match="2\\*\\*53"):
         tunnel.send_msg_with_version(2**53, "x")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="-1"):
         tunnel.send_msg_with_version(-1, "x")
 
 
 def test_messages_queue_until_a_handler_is_attached(tunnel: SlowTunnelWidget) -> None:
     recorder = comm_of(tunnel)
-    recorder.from_browser({"b": [[1, "a"], [2, "b"]]})
-    recorder.from_browser({"b": [[3, "c"]]})
+    recorder.view().send([[1, "a"], [2, "b"]])
+    recorder.view().send([[3, "c"]])
     assert tunnel.stats.pending_in == 3
     got: list[tuple[int, str]] = []
     tunnel.on_receive(lambda v, m: got.append((v, m)))
@@ -102,9 +104,9 @@ def test_on_receive_replaces_the_previous_handler(tunnel: SlowTunnelWidget) -> N
     first: list[int] = []
     second: list[int] = []
     tunnel.on_receive(lambda v, m: first.append(v))
-    comm_of(tunnel).from_browser({"b": [[1, "a"]]})
+    comm_of(tunnel).view().send([[1, "a"]])
     tunnel.on_receive(lambda v, m: second.append(v))
-    comm_of(tunnel).from_browser({"b": [[2, "b"]]})
+    comm_of(tunnel).view().send([[2, "b"]])
     assert (first, second) == ([1], [2])
 
 
@@ -112,7 +114,7 @@ def test_the_pending_queue_is_bounded_and_overflow_reported(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     tunnel = SlowTunnelWidget(max_pending=3)
-    comm_of(tunnel).from_browser({"b": [[i, str(i)] for i in range(1, 6)]})
+    comm_of(tunnel).view().send([[i, str(i)] for i in range(1, 6)])
     assert "dropped the 2 oldest message(s)" in capsys.readouterr().err
     got: list[int] = []
     tunnel.on_receive(lambda v, m: got.append(v))
@@ -131,10 +133,11 @@ def test_a_raising_handler_is_reported_and_the_tunnel_keeps_working(
         got.append(msg)
 
     tunnel.on_receive(handler)
-    comm_of(tunnel).from_browser({"b": [[1, "boom"], [2, "after"]]})
-    comm_of(tunnel).from_browser({"b": [[3, "later"]]})
+    comm_of(tunnel).view().send([[1, "boom"], [2, "after"]])
+    comm_of(tunnel).view().send([[3, "later"]])
     err = capsys.readouterr().err
-    assert "raised on message version 1" in err and "RuntimeError: kaboom" in err
+    assert "raised on message version 1" in err
+    assert "RuntimeError: kaboom" in err
     assert got == ["after", "later"]
     assert tunnel.stats.handler_errors == 1
 
@@ -142,12 +145,14 @@ def test_a_raising_handler_is_reported_and_the_tunnel_keeps_working(
 def test_chunked_messages_are_reassembled(tunnel: SlowTunnelWidget) -> None:
     got: list[tuple[int, str]] = []
     tunnel.on_receive(lambda v, m: got.append((v, m)))
-    recorder = comm_of(tunnel)
-    recorder.from_browser({"b": [[1, "small"]]})
-    recorder.from_browser({"c": [2, "ab", False]})
-    recorder.from_browser({"c": [2, "cd", False]})
-    recorder.from_browser({"c": [2, "e", True]})
-    recorder.from_browser({"b": [[3, "next"]]})
+    view = comm_of(tunnel).view()
+    view.send([[1, "small"]])
+    # One entry (seq 2) in three pieces, the last arriving first (another kernel thread).
+    view.frame(s=2, k=[2, 3], b=[[2, "e"]])
+    view.frame(s=2, k=[0, 3], b=[[2, "ab"]])
+    view.frame(s=2, k=[1, 3], b=[[2, "cd"]])
+    view.next_seq = 3
+    view.send([[3, "next"]])
     assert got == [(1, "small"), (2, "abcde"), (3, "next")]
 
 
@@ -157,13 +162,17 @@ def test_malformed_frames_are_reported_and_skipped(
     got: list[int] = []
     tunnel.on_receive(lambda v, m: got.append(v))
     recorder = comm_of(tunnel)
+    view = recorder.view()
     recorder.from_browser("junk")
     recorder.from_browser({"x": 1})
-    recorder.from_browser({"b": [[1, "ok"], ["2", "bad version"], [3, 3], [4, "ok"]]})
-    recorder.from_browser({"c": [5, "piece"]})
+    # Bad entries keep their seq, so the good ones around them are still delivered in order.
+    view.send([[1, "ok"], ["2", "bad version"], [3, 3], [4, "ok"]])
+    view.frame(s=5, k=[3, 2], b=[[5, "piece"]])
+    view.send([[5, "ok"]])
     err = capsys.readouterr().err
-    assert err.count("ignored a malformed frame") == 5
-    assert got == [1, 4]
+    assert err.count("ignored a malformed frame") == 3
+    assert got == [1, 4, 5]
+    assert tunnel.stats.bad_frames == 5
 
 
 def test_closing_flushes_then_refuses_to_send() -> None:
@@ -184,14 +193,15 @@ def test_a_new_tunnel_with_the_same_id_replaces_the_old_one() -> None:
     old = SlowTunnelWidget(tunnel_id="x")
     old_comm = comm_of(old)
     new = SlowTunnelWidget(tunnel_id="x")
-    assert old.closed and not new.closed
+    assert old.closed
+    assert not new.closed
     assert old_comm.published[-1][0] == "comm_close"
     assert new.send_msg("hi") == 1
     new.close()
 
 
 def test_full_state_requests_carry_the_latest_endpoints(tunnel: SlowTunnelWidget) -> None:
-    comm_of(tunnel).from_browser({"b": [[7, "from js"]]})
+    comm_of(tunnel).view().send([[7, "from js"]])
     tunnel.send_msg("from py")
     tunnel.flush()
     recorder = comm_of(tunnel)

@@ -12,7 +12,7 @@ import pytest
 from recording_comm import RecordingComm, comm_of
 
 from ipycallback import MessageValidationError, SlowTunnelWidget, TunnelError, TypedTunnel
-from ipycallback._kinds import ERROR, REPLY
+from ipycallback.tunnel.kinds import ERROR, REPLY
 
 
 class Query(msgspec.Struct, tag=True):
@@ -48,7 +48,7 @@ def typed_tunnel() -> tuple[TypedTunnel, RecordingComm]:
 
 
 def sent(recorder: RecordingComm) -> list[list[object]]:
-    return [entry for frame in recorder.custom() for entry in frame["b"]]
+    return recorder.entries()
 
 
 def flush(typed: TypedTunnel) -> None:
@@ -61,7 +61,8 @@ def test_send_encodes_a_declared_message() -> None:
     flush(typed)
     assert version == 1
     (entry,) = sent(recorder)
-    assert entry[0] == 1 and len(entry) == 2
+    assert entry[0] == 1
+    assert len(entry) == 2
     assert json.loads(str(entry[1])) == {
         "type": "QueryResult",
         "query": "abc",
@@ -124,31 +125,31 @@ def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -
         seen.append((version, query))
         return QueryResult(query.text, [Hit(query.text.upper(), 1.0)])
 
-    recorder.from_browser({"b": [[7, '{"type": "Query", "text": "abc"}']]})
+    recorder.view().send([[7, '{"type": "Query", "text": "abc"}']])
     flush(typed)
     assert seen == [(7, Query("abc", 10))]
     (entry,) = sent(recorder)
-    assert entry[0] == 7 and entry[2] == REPLY
+    assert entry[0] == 7
+    assert entry[2] == REPLY
     assert msgspec.json.decode(str(entry[1]), type=QueryResult).hits[0].title == "ABC"
 
 
 def error_reports(recorder: RecordingComm) -> list[tuple[int, dict[str, object]]]:
-    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:] == [ERROR]]
+    # Errors go back to the page that sent the bad message.
+    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:3] == [ERROR]]
 
 
 def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_working() -> None:
     typed, recorder = typed_tunnel()
     got: list[int] = []
     typed.on(Stop, lambda version, msg: got.append(version))
-    recorder.from_browser(
-        {
-            "b": [
-                [1, '{"type": "Query", "text": "abc", "limit": -5}'],
-                [2, '{"type": "Nope"}'],
-                [3, "plain text"],
-                [4, '{"type": "Stop"}'],
-            ]
-        }
+    recorder.view().send(
+        [
+            [1, '{"type": "Query", "text": "abc", "limit": -5}'],
+            [2, '{"type": "Nope"}'],
+            [3, "plain text"],
+            [4, '{"type": "Stop"}'],
+        ]
     )
     flush(typed)
     reports = error_reports(recorder)
@@ -161,9 +162,12 @@ def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_wor
             "type": "Query",
         },
     )
-    assert reports[1][0] == 2 and reports[1][1]["code"] == "unknown_type"
-    assert reports[1][1]["path"] == "$.type" and "'Nope'" in str(reports[1][1]["message"])
-    assert reports[2][0] == 3 and reports[2][1]["code"] == "unknown_type"
+    assert reports[1][0] == 2
+    assert reports[1][1]["code"] == "unknown_type"
+    assert reports[1][1]["path"] == "$.type"
+    assert "'Nope'" in str(reports[1][1]["message"])
+    assert reports[2][0] == 3
+    assert reports[2][1]["code"] == "unknown_type"
     assert got == [4]
     assert typed.stats.rejected == 3
 
@@ -172,7 +176,7 @@ def test_plain_strings_reach_the_fallback_handler() -> None:
     typed, recorder = typed_tunnel()
     plain: list[tuple[int, str]] = []
     typed.on_plain(lambda version, text: plain.append((version, text)))
-    recorder.from_browser({"b": [[1, "hello"], [2, '{"not": "tagged"}']]})
+    recorder.view().send([[1, "hello"], [2, '{"not": "tagged"}']])
     assert plain == [(1, "hello"), (2, '{"not": "tagged"}')]
     assert typed.send_msg("plain back") == 1
 
@@ -184,7 +188,7 @@ def test_a_raising_handler_is_reported_to_the_sender(capsys: pytest.CaptureFixtu
     def stop(version: int, msg: Stop) -> None:
         raise RuntimeError("cannot stop")
 
-    recorder.from_browser({"b": [[5, '{"type": "Stop"}']]})
+    recorder.view().send([[5, '{"type": "Stop"}']])
     flush(typed)
     assert error_reports(recorder) == [
         (5, {"code": "handler_exception", "message": "RuntimeError: cannot stop", "type": "Stop"})
@@ -197,9 +201,15 @@ def test_errors_from_the_browser_reach_the_error_handler() -> None:
     errors: list[TunnelError] = []
     typed.on_error(errors.append)
     body = '{"code": "validation", "message": "expected integer", "path": "$.count"}'
-    recorder.from_browser({"b": [[3, body, ERROR]]})
+    recorder.view().send([[3, body, ERROR]])
     (error,) = errors
     assert (error.version, error.code, error.path) == (3, "validation", "$.count")
+
+
+async def settle() -> None:
+    """Let the callbacks that a finished handler scheduled run (no wall-clock wait)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
 
 
 def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() -> None:
@@ -209,7 +219,7 @@ def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() 
         typed.on(Query, lambda v, q: seen.append(q.text) or QueryResult(q.text, []))
         typed.on(Stop, lambda v, s: seen.append("stop"))
         batch = [[i, json.dumps({"type": "Query", "text": "abc"[:i]})] for i in range(1, 4)]
-        recorder.from_browser({"b": [*batch, [4, '{"type": "Stop"}']]})
+        recorder.view().send([*batch, [4, '{"type": "Stop"}']])
         await asyncio.sleep(0)
         return typed, recorder, seen
 
@@ -224,17 +234,22 @@ def test_a_newer_request_cancels_the_older_async_handler() -> None:
     async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
         typed, recorder = typed_tunnel()
         finished: list[str] = []
+        first_started, newest_done = asyncio.Event(), asyncio.Event()
 
         @typed.on(Query)
         async def search(version: int, query: Query) -> QueryResult:
-            await asyncio.sleep(0.05)
+            if query.text == "a":
+                first_started.set()
+                await asyncio.Event().wait()  # only the newer request's cancel ends it
             finished.append(query.text)
+            newest_done.set()
             return QueryResult(query.text, [])
 
-        recorder.from_browser({"b": [[1, '{"type": "Query", "text": "a"}']]})
-        await asyncio.sleep(0.01)
-        recorder.from_browser({"b": [[2, '{"type": "Query", "text": "ab"}']]})
-        await asyncio.sleep(0.2)
+        recorder.view().send([[1, '{"type": "Query", "text": "a"}']])
+        await asyncio.wait_for(first_started.wait(), 10)
+        recorder.view().send([[2, '{"type": "Query", "text": "ab"}']])
+        await asyncio.wait_for(newest_done.wait(), 10)
+        await settle()
         return typed, recorder, finished
 
     typed, recorder, finished = asyncio.run(scenario())
@@ -251,7 +266,7 @@ def test_a_one_type_set_still_requires_the_tag() -> None:
     got: list[int] = []
     typed.on(Stop, lambda version, msg: got.append(version))
     recorder = comm_of(tunnel)
-    recorder.from_browser({"b": [[1, "{}"], [2, '{"type": "Other"}'], [3, '{"type": "Stop"}']]})
+    recorder.view().send([[1, "{}"], [2, '{"type": "Other"}'], [3, '{"type": "Stop"}']])
     flush(typed)
     assert got == [3]
     assert [report[1]["code"] for report in error_reports(recorder)] == [

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, TypeAlias
+from typing import Annotated, NoReturn, TypeAlias
 
 import msgspec
 from ipycallback import SlowTunnelWidget, TypedTunnel
@@ -58,10 +58,10 @@ class _QueryResultTagRequired(QueryResult, tag="\x00QueryResult"):
 ToKernel: TypeAlias = Query | Stop
 ToBrowser: TypeAlias = QueryResult | _QueryResultTagRequired
 
-REPLIES: dict[type[msgspec.Struct], type[msgspec.Struct]] = {Query: QueryResult}
+REPLIES: dict[type[ToKernel], type[ToBrowser]] = {Query: QueryResult}
 
 
-class SearchTunnel(TypedTunnel):
+class SearchTunnel(TypedTunnel[ToKernel, ToBrowser, NoReturn]):
     """TypedTunnel for the 'search' message set.
 
     The browser sends ToKernel messages and this side sends ToBrowser ones; browser
@@ -76,7 +76,3 @@ class SearchTunnel(TypedTunnel):
             replies=REPLIES,
             fingerprint=FINGERPRINT,
         )
-
-    def send(self, msg: ToBrowser) -> int:  # type: ignore[override]
-        """Validate and send `msg`; return its version."""
-        return super().send(msg)

@@ -1,19 +1,30 @@
 // The anywidget front end of SlowTunnelWidget. The tunnel is registered when the model is
 // created (initialize), so it exists before and without display.
-import type { TunnelModel } from "./model";
-import { pageRegistry } from "./registry";
-import { Tunnel } from "./tunnel";
+import type { TunnelModel } from "./tunnel/model";
+import { pageRegistry } from "./tunnel/registry";
+import { Tunnel } from "./tunnel/tunnel";
+import { installTyped } from "./typed/page-api";
 
-export { TunnelRegistry } from "./registry";
-export { Tunnel, TunnelClosedError } from "./tunnel";
-export type { Handler } from "./delivery";
+export { TunnelRegistry } from "./tunnel/registry";
+export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel/tunnel";
+export type { Handler } from "./tunnel/delivery";
+export type { PageApi } from "./typed/page-api";
+export { typedSchemaOf } from "./typed/schema-watch";
 export {
+  type ErrorCode,
   MessageValidationError,
+  RequestCancelledError,
   RequestTimeoutError,
   SupersededError,
   TunnelError,
 } from "./typed/errors";
-export { TypedTunnel, type RequestOptions, type TypedSpec } from "./typed/typed-tunnel";
+export {
+  type HandlerFor,
+  type RequestOptions,
+  type TypedSpec,
+  type TypedStats,
+  TypedTunnel,
+} from "./typed/typed-tunnel";
 export { compile, type Validator, type ValidationIssue } from "./typed/validate";
 
 declare const __IPYCALLBACK_VERSION__: string;
@@ -27,14 +38,14 @@ interface InitializeProps {
 function initialize({ model, signal }: InitializeProps): () => void {
   const host = globalThis as unknown as Record<string, unknown>;
   const fresh = host.IPyCallback === undefined;
-  const registry = pageRegistry(host, VERSION);
+  const registry = installTyped(pageRegistry(host, VERSION));
   const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
   registry._register(tunnel);
+  // However the tunnel closes (the kernel closed it, restarted, or the model went away), the
+  // registry forgets it, so wait(id) waits for the tunnel a re-run cell creates.
+  tunnel._onClose(() => registry._unregister(tunnel));
   if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
-  const cleanup = (): void => {
-    tunnel._close();
-    registry._unregister(tunnel);
-  };
+  const cleanup = (): void => tunnel._close();
   signal?.addEventListener("abort", cleanup);
   return cleanup;
 }

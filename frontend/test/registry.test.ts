@@ -1,13 +1,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pageRegistry, TunnelRegistry } from "../src/registry";
-import { Tunnel } from "../src/tunnel";
-import { FakeModel } from "./fake-model";
+import widget, { KernelRestartedError } from "../src/index";
+import { pageRegistry, TunnelRegistry } from "../src/tunnel/registry";
+import { Tunnel } from "../src/tunnel/tunnel";
+import { FakeClock } from "./fake-clock";
+import { FakeKernelConnection } from "./fake-kernel-connection";
+import { capture, FakeModel, tick } from "./fake-model";
+
+const clock = new FakeClock();
+const tunnel = (id: string): Tunnel => new Tunnel(id, new FakeModel(), clock.options);
 
 test("get returns the newest tunnel for an id; unregistering the old one keeps it", () => {
-  const registry = new TunnelRegistry("0");
-  const old = new Tunnel("x", new FakeModel());
-  const fresh = new Tunnel("x", new FakeModel());
+  const registry = new TunnelRegistry("0", clock);
+  const old = tunnel("x");
+  const fresh = tunnel("x");
   registry._register(old);
   registry._register(fresh);
   registry._unregister(old);
@@ -17,17 +23,19 @@ test("get returns the newest tunnel for an id; unregistering the old one keeps i
 });
 
 test("wait resolves when the tunnel appears", async () => {
-  const registry = new TunnelRegistry("0");
+  const registry = new TunnelRegistry("0", clock);
   const pending = registry.wait("later", { timeoutMs: 1000 });
-  const tunnel = new Tunnel("later", new FakeModel());
-  registry._register(tunnel);
-  assert.equal(await pending, tunnel);
-  assert.equal(await registry.wait("later"), tunnel);
+  const later = tunnel("later");
+  registry._register(later);
+  assert.equal(await pending, later);
+  assert.equal(await registry.wait("later"), later);
 });
 
 test("wait rejects after its timeout with a clear error", async () => {
-  const registry = new TunnelRegistry("0");
-  await assert.rejects(registry.wait("never", { timeoutMs: 20 }), /no tunnel "never" appeared within 20 ms/);
+  const registry = new TunnelRegistry("0", clock);
+  const pending = registry.wait("never", { timeoutMs: 20 });
+  clock.advance(20);
+  await assert.rejects(pending, /no tunnel "never" appeared within 20 ms/);
 });
 
 test("the page registry is created once and shared by every copy of the module", () => {
@@ -35,4 +43,31 @@ test("the page registry is created once and shared by every copy of the module",
   const first = pageRegistry(host, "1");
   assert.equal(pageRegistry(host, "1"), first);
   assert.equal(host.IPyCallback, first);
+});
+
+test("after a kernel restart, wait(id) resolves with the tunnel the re-run cell creates", async () => {
+  const kernel = new FakeKernelConnection();
+  const cleanup = widget.initialize({ model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }) });
+  const registry = (globalThis as unknown as { IPyCallback: TunnelRegistry }).IPyCallback;
+  const old = registry.get("restart-me");
+  assert.ok(old !== undefined && !old.closed);
+  const warnings = capture("warn");
+  try {
+    kernel.setStatus("restarting");
+    await tick();
+  } finally {
+    warnings.restore();
+  }
+  assert.equal(old.closed, true);
+  assert.throws(() => old.send_msg("x"), KernelRestartedError);
+  assert.equal(registry.has("restart-me"), false, "the closed tunnel is no longer handed out");
+  const next = registry.wait("restart-me", { timeoutMs: 1_000 });
+  const cleanupNew = widget.initialize({ model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }) });
+  const fresh = await next;
+  assert.notEqual(fresh, old);
+  assert.equal(fresh.closed, false);
+  cleanup();
+  assert.equal(registry.get("restart-me"), fresh, "cleaning up the old model leaves the new tunnel");
+  cleanupNew();
+  assert.equal(registry.has("restart-me"), false);
 });

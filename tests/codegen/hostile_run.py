@@ -122,7 +122,8 @@ def script_unsafe(text: str) -> bool:
 def python_module(path: Path) -> ModuleType:
     name = f"hostile_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # msgspec resolves the lazy annotations through it
     spec.loader.exec_module(module)

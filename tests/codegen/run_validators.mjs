@@ -19,7 +19,7 @@ const results = input.cases.map(({ direction, json }) =>
 );
 
 function fakeTunnel(fingerprint) {
-  return { tunnel_id: "t", _onReceiveKind() {}, _whenTypedSchema: async () => JSON.stringify({ fingerprint }) };
+  return { tunnel_id: "t", _onReceiveKind() {}, _onClose() {}, _clock: { setTimeout() {}, clearTimeout() {} }, state: () => JSON.stringify({ fingerprint }), onStateChange() {} };
 }
 async function attempt(run) {
   try {

@@ -54,7 +54,7 @@ def emit_python(ir: dict[str, Any], *, source: str, fingerprint: str) -> str:
         if module in types.imports:
             out.line(statement)
     typing = sorted(n.split(".")[1] for n in types.imports if n.startswith("typing."))
-    out.line(f"from typing import {', '.join([*typing, 'TypeAlias'])}")
+    out.line(f"from typing import {', '.join(sorted({*typing, 'NoReturn', 'TypeAlias'}))}")
     out.blank()
     out.line("import msgspec")
     out.line("from ipycallback import SlowTunnelWidget, TypedTunnel")
@@ -140,7 +140,7 @@ def _field(
     if attr != key:
         args.append(f"name={py_string(key)}")
     value: Expr = ""
-    if args and (attr != key or default is not None and default[0] == "default_factory"):
+    if args and (attr != key or (default is not None and default[0] == "default_factory")):
         value = Group("msgspec.field(", args, ")")
     elif default:
         value = flat(default[1])
@@ -222,9 +222,10 @@ def _tunnel(p: Printer, tunnel: str, meta: dict[str, Any], types: PyTypes) -> No
     p.line(f"ToBrowser: TypeAlias = {union('toBrowser')}")
     p.blank()
     pairs = [f"{names[q]}: {names[r]}" for q, r in meta["replies"].items()]
-    p.group(Group("REPLIES: dict[type[msgspec.Struct], type[msgspec.Struct]] = {", pairs, "}"))
+    p.group(Group("REPLIES: dict[type[ToKernel], type[ToBrowser]] = {", pairs, "}"))
     p.blank(2)
-    with p.block(f"class {tunnel}(TypedTunnel):"):
+    # The third parameter is what this side may ask with request()/call(): nothing here.
+    with p.block(f"class {tunnel}(TypedTunnel[ToKernel, ToBrowser, NoReturn]):"):
         p.line(f'"""TypedTunnel for the {meta["name"]!r} message set.')
         p.blank()
         p.line("The browser sends ToKernel messages and this side sends ToBrowser ones; browser")
@@ -240,8 +241,3 @@ def _tunnel(p: Printer, tunnel: str, meta: dict[str, Any], types: PyTypes) -> No
                 "fingerprint=FINGERPRINT",
             ]
             p.group(Group("super().__init__(", args, ")"))
-        p.blank()
-        # TypedTunnel.send takes any Struct; narrowing it is the point of a generated class.
-        with p.block("def send(self, msg: ToBrowser) -> int:  # type: ignore[override]"):
-            p.line('"""Validate and send `msg`; return its version."""')
-            p.line("return super().send(msg)")

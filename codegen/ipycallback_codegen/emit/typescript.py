@@ -24,7 +24,7 @@ from .printer import (
 REF = "#/$defs/"
 _SCRIPT_UNSAFE = re.compile(r"</script|<!--", re.IGNORECASE)
 _IMPORTS = ["type Tunnel", "type TunnelRegistry", "TypedTunnel", "type TypedSpec"]
-_IMPORTS += ["type ValidationIssue", "type Validator"]
+_IMPORTS += ["typedSchemaOf", "type ValidationIssue", "type Validator"]
 
 
 def emit_typescript(
@@ -176,7 +176,7 @@ def _messages(
 
 
 def _tunnel_class(p: Printer, tunnel: str, meta: dict[str, Any]) -> None:
-    generics = f"ToKernel, ToBrowser, Replies, {ts_string(meta['tagField'])}"
+    generics = f"ToKernel, ToBrowser, Replies, Record<never, never>, {ts_string(meta['tagField'])}"
     p.line("/**")
     p.line(f" * A TypedTunnel for the {ts_string(meta['name'])} message set: `send` and `request`")
     p.line(" * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel")
@@ -192,5 +192,5 @@ def _tunnel_class(p: Printer, tunnel: str, meta: dict[str, Any]) -> None:
             p.line("const timeoutMs = options.timeoutMs ?? 10_000;")
             p.line("const registry = await pageRegistry(timeoutMs);")
             p.line("const tunnel = await registry.wait(tunnelId, { timeoutMs });")
-            p.line("checkFingerprint(await tunnel._whenTypedSchema(timeoutMs), FINGERPRINT);")
+            p.line("checkFingerprint(await typedSchemaOf(tunnel, timeoutMs), FINGERPRINT);")
             p.line(f"return new {tunnel}(tunnel);")

@@ -17,8 +17,21 @@ from . import Declaration, stem_name
 from .typescript_facts import facts
 
 _CONSTRAINTS = tuple(
-    "format minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
-    "multipleOf minItems maxItems minProperties maxProperties".split()
+    [
+        "format",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ]
 )
 _MEMBER_TAGS = {"default", *_CONSTRAINTS, *(f"items.{key}" for key in _CONSTRAINTS)}
 _DECL_TAGS = {"interface": {"additionalProperties"}, "enum": set(), "alias": set()}

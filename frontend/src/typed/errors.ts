@@ -1,6 +1,15 @@
-// Errors of the typed layer, shaped like their Python counterparts (ipycallback/_errors.py).
+// Errors of the typed layer, shaped like their Python counterparts (ipycallback/typed/errors.py).
 
-export type ErrorCode = "validation" | "unknown_type" | "handler_exception";
+/** The codes both sides send (CODES lists them at run time). */
+export const CODES = [
+  "validation", // the message breaks its declared type
+  "unknown_type", // no such message type
+  "handler_exception", // the handler threw, or returned what is not its reply
+  "no_handler", // nobody registered a handler for this request type within the grace period
+  "unknown_request", // a reply to a request nobody waits for (finished, timed out, cancelled)
+] as const;
+
+export type ErrorCode = (typeof CODES)[number];
 
 /** A message the receiver would reject; raised before sending. `path` is a JSON path. */
 export class MessageValidationError extends Error {
@@ -58,7 +67,24 @@ export class RequestTimeoutError extends Error {
   override name = "RequestTimeoutError";
 }
 
-const CODES: readonly string[] = ["validation", "unknown_type", "handler_exception"];
+/**
+ * The kernel no longer wants the answer to its request: the reason of a request handler's
+ * AbortSignal. `reason` is the kernel's word for it: "timeout", "cancelled", "interrupted",
+ * "answered" (another page answered first) or "superseded".
+ */
+export class RequestCancelledError extends Error {
+  override name = "RequestCancelledError";
+  readonly version: number;
+  readonly reason: string;
+
+  constructor(type: string, version: number, reason: string) {
+    super(`the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`);
+    this.version = version;
+    this.reason = reason;
+  }
+}
+
+const isCode = (code: unknown): code is ErrorCode => (CODES as readonly unknown[]).includes(code);
 
 /** Reads an ERROR-kind message body; never throws. */
 export function readWireError(version: number, text: string): TunnelError {
@@ -74,14 +100,14 @@ export function readWireError(version: number, text: string): TunnelError {
       : undefined;
   const code = get("code");
   const message = get("message");
-  if (typeof code !== "string" || !CODES.includes(code) || typeof message !== "string") {
+  if (!isCode(code) || typeof message !== "string") {
     return new TunnelError(version, "validation", `unreadable error report: ${text.slice(0, 200)}`);
   }
   const path = get("path");
   const type = get("type");
   return new TunnelError(
     version,
-    code as ErrorCode,
+    code,
     message,
     typeof path === "string" ? path : null,
     typeof type === "string" ? type : null,

@@ -1,16 +1,23 @@
 // Typed tunnels for notebook JavaScript with no build step: the validators are compiled from
 // the JSON Schema that the kernel's TypedTunnel put in the widget state.
-import type { Tunnel } from "../tunnel";
+import type { Tunnel } from "../tunnel/tunnel";
 import { TypedTunnel } from "./typed-tunnel";
 import { compile, type SchemaBundle } from "./validate";
 
 // biome-ignore lint: any message type goes in plain JavaScript
-type AnyTyped = TypedTunnel<any, any, any, string>;
+export type AnyTyped = TypedTunnel<any, any, any, any, string>;
+
+interface Union {
+  discriminator: { propertyName: string; mapping: Record<string, string> };
+}
 
 interface ShippedSchema {
-  toKernel: { discriminator: { propertyName: string; mapping: Record<string, string> } };
-  toBrowser: { discriminator: { propertyName: string; mapping: Record<string, string> } };
+  toKernel: Union;
+  toBrowser: Union;
+  /** The page's request tag to the kernel's reply tag. */
   replies: Record<string, string>;
+  /** The kernel's request tag to the page's reply tag; left out when the kernel asks nothing. */
+  asks?: Record<string, string>;
   $defs: Record<string, unknown>;
 }
 
@@ -29,6 +36,8 @@ export function typedFromSchema(tunnel: Tunnel, text: string): AnyTyped {
     validateOutgoing: compile(schema.toKernel, bundle),
     validateIncoming: compile(schema.toBrowser, bundle),
     replies: schema.replies,
+    // Own keys only: an absent "asks" must not be looked up on Object.prototype.
+    asks: Object.hasOwn(schema, "asks") ? (schema.asks ?? {}) : {},
     incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
     tagField,
   });

@@ -1,80 +1,41 @@
-import type { Tunnel } from "../tunnel";
-import { Kind } from "../wire";
-import {
-  MessageValidationError,
-  RequestTimeoutError,
-  SupersededError,
-  type TunnelError,
-  readWireError,
-  wireError,
-} from "./errors";
-import type { ValidationIssue, Validator } from "./validate";
+import { wellFormed } from "../tunnel/checks";
+import { describeError, RateLimitedReporter } from "../tunnel/rate-limited-reporter";
+import type { Tunnel } from "../tunnel/tunnel";
+import { Kind } from "../tunnel/wire";
+import { Answering, NO_HANDLER_GRACE_MS, type RequestHandler, tagOf } from "./answering";
+import { type ErrorCode, MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
+import { PendingRequests, type RequestOptions, type Settle } from "./pending-requests";
+import { type TypedSpec, type TypedStats, zeroStats } from "./spec";
+import type { HandlerFor, ReplyOf, RequestOf, Tagged } from "./tags";
+import type { ValidationIssue } from "./validate";
 
-/** A message of a declared set: an object whose tag field names its type. */
-export type Tagged<K extends string = "type"> = { readonly [P in K]: string };
-export type OfTag<U, K extends string, T> = Extract<U, { readonly [P in K]: T }>;
-
-export interface TypedSpec {
-  /** Validates what this side sends (browser to kernel). */
-  validateOutgoing: Validator;
-  /** Validates what this side receives (kernel to browser). */
-  validateIncoming: Validator;
-  /** Request tag to reply tag. */
-  replies: Readonly<Record<string, string>>;
-  /** The tags this side may receive: anything else is an unknown type, not a bad message. */
-  incomingTags: readonly string[];
-  /** The field that names a message's type; "type" by default, as in msgspec. */
-  tagField?: string;
-}
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
-
-export interface TypedStats {
-  received: number;
-  handled: number;
-  staleReplies: number;
-  rejected: number;
-  handlerErrors: number;
-  errorsReceived: number;
-}
-
-interface Pending {
-  tag: string;
-  version: number;
-  resolve: (msg: unknown) => void;
-  reject: (error: unknown) => void;
-  cleanup: () => void;
-}
+export type { RequestOptions } from "./pending-requests";
+export type { TypedSpec, TypedStats } from "./spec";
+export type { HandlerFor, OfTag, Tagged } from "./tags";
 
 const MAX_WAITING = 10_000;
 
-function tagOf(value: unknown, field: string): string | null {
-  if (typeof value !== "object" || value === null || !Object.hasOwn(value, field)) return null;
-  const tag = (value as Record<string, unknown>)[field];
-  return typeof tag === "string" ? tag : null;
-}
-
 /**
  * Typed messages over a Tunnel. `Out` is the union this side sends, `In` the union it receives,
- * and `Replies` maps a request's tag to its reply's tag. Messages are validated before they are
- * sent and before any handler sees them; a reply older than the latest request of its type is
- * dropped, and a newer request rejects the older pending one with a SupersededError.
+ * `Replies` maps the tag of a request this side sends to its reply's tag, and `Asks` the tag of
+ * a request the kernel sends to the tag of the reply this side returns. Messages are validated
+ * before they are sent and before any handler sees them. A newer request of a type replaces the
+ * older one both ways: here, its pending promise rejects with a SupersededError and a late reply
+ * is dropped; in a handler of the kernel's requests, its AbortSignal aborts and no reply is sent.
  */
 export class TypedTunnel<
   Out extends Tagged<K>,
   In extends Tagged<K>,
   Replies extends { [T in Out[K]]?: In[K] } = Record<never, never>,
+  Asks extends { [T in In[K]]?: Out[K] } = Record<never, never>,
   K extends string = "type",
 > {
   readonly tunnel: Tunnel;
   readonly #spec: TypedSpec;
   readonly #tagField: string;
   readonly #handlers = new Map<string, (version: number, msg: never) => void>();
-  readonly #pendingByVersion = new Map<number, Pending>();
-  readonly #pendingByTag = new Map<string, Pending>();
+  readonly #pending: PendingRequests;
+  readonly #answering: Answering;
   readonly #latestRequest = new Map<string, number>();
   readonly #requestOfReply = new Map<string, string>();
   readonly #incomingTags: ReadonlySet<string>;
@@ -82,14 +43,10 @@ export class TypedTunnel<
   readonly #waiting = new Map<string, [number, unknown][]>();
   #plain: ((version: number, msg: string) => void) | null = null;
   #onError: ((error: TunnelError) => void) | null = null;
-  readonly stats: TypedStats = {
-    received: 0,
-    handled: 0,
-    staleReplies: 0,
-    rejected: 0,
-    handlerErrors: 0,
-    errorsReceived: 0,
-  };
+  // Handler errors and unhandled error reports can come by the thousand: summarised.
+  readonly #reporter: RateLimitedReporter;
+  readonly #warnings: RateLimitedReporter;
+  readonly stats: TypedStats = zeroStats();
 
   constructor(tunnel: Tunnel, spec: TypedSpec) {
     this.tunnel = tunnel;
@@ -99,7 +56,35 @@ export class TypedTunnel<
     for (const [request, reply] of Object.entries(spec.replies)) {
       this.#requestOfReply.set(reply, request);
     }
+    const asks = spec.asks ?? {};
+    for (const request of Object.keys(asks)) {
+      if (!this.#incomingTags.has(request)) {
+        throw new TypeError(`asks: the kernel's request ${request} is not among the incoming tags`);
+      }
+    }
+    const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
+    this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
+    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
+    this.#pending = new PendingRequests(tunnel._clock);
+    this.#answering = new Answering(
+      {
+        clock: tunnel._clock,
+        stats: this.stats,
+        tagField: this.#tagField,
+        encode: (msg) => this.#encode(msg as Out),
+        reply: (version, text) => !this.tunnel.closed && this.tunnel._sendKind(version, text, Kind.Reply, false),
+        failed: (version, tag, error) => this.#handlerFailed(version, tag, error),
+        noHandler: (version, tag) => this.#noHandler(version, tag),
+      },
+      asks,
+    );
     tunnel._onReceiveKind((version, text, kind) => this.#receive(version, text, kind));
+    // No reply can come or go any more: every pending request fails at once, and every handler
+    // of a kernel request is aborted, with the close error (a KernelRestartedError after a restart).
+    tunnel._onClose((error) => {
+      this.#pending.rejectAll(error);
+      this.#answering.close(error);
+    });
   }
 
   /** Validates and sends `msg`; returns its version. Throws MessageValidationError. */
@@ -112,10 +97,18 @@ export class TypedTunnel<
     return this.tunnel.send_msg(msg);
   }
 
-  /** Registers the handler for one message type; it replaces any previous one. */
-  on<T extends In[K]>(tag: T, handler: (version: number, msg: OfTag<In, K, T>) => void): void {
+  /**
+   * Registers the handler for one message type; it replaces any previous one. The handler of a
+   * request the kernel sends returns the reply (or a promise of it) and gets an AbortSignal,
+   * which aborts when a newer request of the type comes or the kernel cancels this one.
+   */
+  on<T extends In[K]>(tag: T, handler: HandlerFor<Out, In, Asks, K, T>): void {
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
+    }
+    if (this.#answering.isRequest(tag)) {
+      this.#answering.register(tag, handler as RequestHandler);
+      return;
     }
     this.#handlers.set(tag, handler as (version: number, msg: never) => void);
     const waiting = this.#waiting.get(tag) ?? [];
@@ -128,16 +121,13 @@ export class TypedTunnel<
     this.#plain = handler;
   }
 
-  /** Receives errors the kernel reports about messages sent from here. */
+  /** Receives errors the kernel reports about messages and replies sent from here. */
   onError(handler: ((error: TunnelError) => void) | null): void {
     this.#onError = handler;
   }
 
   /** Sends a request; resolves with its reply, or rejects (superseded, timeout, abort, error). */
-  request<M extends Out>(
-    msg: M,
-    options: RequestOptions = {},
-  ): Promise<OfTag<In, K, Replies[M[K] & keyof Replies]>> {
+  request<M extends RequestOf<Out, Replies, K>>(msg: M, options: RequestOptions = {}): Promise<ReplyOf<In, Replies, K, M>> {
     const tag = tagOf(msg, this.#tagField) ?? "";
     if (!Object.hasOwn(this.#spec.replies, tag)) {
       return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
@@ -149,40 +139,9 @@ export class TypedTunnel<
     } catch (error) {
       return Promise.reject(error);
     }
-    const older = this.#pendingByTag.get(tag);
-    if (older !== undefined) {
-      older.cleanup();
-      older.reject(new SupersededError(tag, older.version, version));
-    }
     this.#latestRequest.set(tag, version);
-    return new Promise((resolve, reject) => {
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              pending.cleanup();
-              reject(new RequestTimeoutError(`${tag} version ${version}: no reply in ${options.timeoutMs} ms`));
-            }, options.timeoutMs);
-      const onAbort = (): void => {
-        pending.cleanup();
-        reject(options.signal?.reason);
-      };
-      const pending: Pending = {
-        tag,
-        version,
-        resolve: resolve as (msg: unknown) => void,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          options.signal?.removeEventListener("abort", onAbort);
-          if (this.#pendingByVersion.get(version) === pending) this.#pendingByVersion.delete(version);
-          if (this.#pendingByTag.get(tag) === pending) this.#pendingByTag.delete(tag);
-        },
-      };
-      options.signal?.addEventListener("abort", onAbort);
-      this.#pendingByVersion.set(version, pending);
-      this.#pendingByTag.set(tag, pending);
-    });
+    const reply = this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    return reply as Promise<ReplyOf<In, Replies, K, M>>;
   }
 
   #encode(msg: Out): string {
@@ -192,6 +151,10 @@ export class TypedTunnel<
   }
 
   #receive(version: number, text: string, kind: Kind): void {
+    if (kind === Kind.Cancel) {
+      this.#answering.cancel(version, text);
+      return;
+    }
     if (kind === Kind.Error) {
       this.#receivedError(readWireError(version, text));
       return;
@@ -212,19 +175,36 @@ export class TypedTunnel<
       return;
     }
     if (kind === Kind.Reply) {
-      const pending = this.#pendingByVersion.get(version);
+      const pending = this.#pending.take(version);
       if (pending !== undefined) {
-        pending.cleanup();
-        pending.resolve(msg);
+        this.#resolveReply(pending, version, tag, msg);
         return;
       }
       const request = this.#requestOfReply.get(tag);
-      if (request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) {
-        this.stats.staleReplies += 1; // the seed's rule: a reply older than the latest request
+      // The seed's rule: a reply older than the latest request is stale. A reply can never be
+      // a request of the kernel's either (only messages are).
+      if ((request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) || this.#answering.isRequest(tag)) {
+        this.stats.staleReplies += 1;
         return;
       }
+    } else if (this.#answering.isRequest(tag)) {
+      this.#answering.arrived(version, tag, msg);
+      return;
     }
     this.#deliver(version, tag, msg);
+  }
+
+  #resolveReply(pending: Settle, version: number, tag: string, msg: unknown): void {
+    const expected = this.#spec.replies[pending.tag];
+    if (tag === expected) {
+      pending.resolve(msg);
+      return;
+    }
+    // Valid, but not the declared reply: as the kernel does, a validation error both ways.
+    const reason = `expected a ${expected ?? "declared"} reply to ${pending.tag}, got ${tag}`;
+    pending.reject(new MessageValidationError(reason, "$"));
+    this.stats.rejected += 1;
+    this.#sendError(version, "validation", reason, "$", pending.tag);
   }
 
   #deliver(version: number, tag: string, msg: unknown): void {
@@ -234,10 +214,7 @@ export class TypedTunnel<
       waiting.push([version, msg]);
       if (waiting.length > MAX_WAITING) {
         waiting.shift();
-        console.warn(
-          `IPyCallback [${this.tunnel.tunnel_id}]: no handler for ${tag}; ` +
-            `dropped the oldest of ${MAX_WAITING + 1} waiting messages`,
-        );
+        this.#warnings.report(`no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`);
       }
       this.#waiting.set(tag, waiting);
       return;
@@ -246,10 +223,24 @@ export class TypedTunnel<
     try {
       handler(version, msg as never);
     } catch (error) {
-      this.stats.handlerErrors += 1;
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the handler for ${tag} threw`, error);
-      this.#sendError(version, "handler_exception", `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}`, null, tag);
+      this.#handlerFailed(version, tag, error);
     }
+  }
+
+  #handlerFailed(version: number, tag: string, error: unknown): void {
+    this.stats.handlerErrors += 1;
+    this.#reporter.report(`the handler for ${tag} threw`, error);
+    // Duck-typed: an error from another realm (an iframe) is no instance of this page's Error.
+    const { name, message } = (typeof error === "object" && error !== null ? error : {}) as Partial<Error>;
+    const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
+    this.#sendError(version, "handler_exception", text, null, tag);
+  }
+
+  #noHandler(version: number, tag: string): void {
+    const seconds = NO_HANDLER_GRACE_MS / 1000;
+    this.#warnings.report(`no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`);
+    const message = `the page has no handler for ${tag} requests (register one with on("${tag}", handler))`;
+    this.#sendError(version, "no_handler", message, null, tag);
   }
 
   #reject(version: number, text: string, tag: string | null, issue: ValidationIssue | null, kind: Kind): void {
@@ -257,7 +248,7 @@ export class TypedTunnel<
       try {
         this.#plain(version, text);
       } catch (error) {
-        console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the plain handler threw`, error);
+        this.#reporter.report("the plain handler threw", error);
       }
       return;
     }
@@ -267,32 +258,41 @@ export class TypedTunnel<
       issue?.message ?? "not a declared message: expected an object with a type tag";
     this.#sendError(version, code, message, issue?.path ?? null, tag);
     if (kind === Kind.Reply) {
-      const pending = this.#pendingByVersion.get(version);
-      pending?.cleanup();
-      pending?.reject(new MessageValidationError(message, issue?.path ?? "$"));
+      this.#pending.take(version)?.reject(new MessageValidationError(message, issue?.path ?? "$"));
     }
   }
 
-  #sendError(version: number, code: "validation" | "unknown_type" | "handler_exception", message: string, path: string | null, type: string | null): void {
-    if (!this.tunnel.closed) this.tunnel._sendKind(version, wireError(code, message, path, type), Kind.Error, false);
+  #sendError(version: number, code: ErrorCode, message: string, path: string | null, type: string | null): void {
+    // The text may quote what the handler or validator saw. JSON escapes a lone surrogate, but
+    // the kernel would decode it back into a string it cannot print: U+FFFD instead.
+    const report = wireError(code, wellFormed(message), path, type === null ? null : wellFormed(type));
+    if (!this.tunnel.closed) this.tunnel._sendKind(version, report, Kind.Error, false);
+  }
+
+  #cancel(version: number, reason: string): void {
+    // Best effort: the kernel may stop working on a request nobody waits for.
+    if (!this.tunnel.closed) this.tunnel._sendKind(version, reason, Kind.Cancel, false);
   }
 
   #receivedError(error: TunnelError): void {
     this.stats.errorsReceived += 1;
-    const pending = this.#pendingByVersion.get(error.version);
+    // A report on a reply sent from here carries the kernel's version: it must not settle a
+    // request of this page that happens to have the same version (nor one of another type).
+    const subject = this.#answering.subjectOf(error);
+    if (subject === "late-reply") return; // the kernel had stopped waiting, as this page knows
+    const pending = subject === "message" ? this.#pending.take(error.version, error.type) : undefined;
     if (pending !== undefined) {
-      pending.cleanup();
       pending.reject(error);
       return;
     }
     if (this.#onError === null) {
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the kernel reported:`, error);
+      this.#reporter.report("the kernel reported:", error);
       return;
     }
     try {
       this.#onError(error);
     } catch (thrown) {
-      console.error(`IPyCallback [${this.tunnel.tunnel_id}]: the onError handler threw`, thrown);
+      this.#reporter.report("the onError handler threw", thrown);
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   type TunnelRegistry,
   TypedTunnel,
   type TypedSpec,
+  typedSchemaOf,
   type ValidationIssue,
   type Validator,
 } from "ipycallback";
@@ -81,7 +82,7 @@ const SPEC: TypedSpec = {
  * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
  * and checks that the kernel attached the same message set (FINGERPRINT).
  */
-export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "type"> {
+export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "type"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }
@@ -91,7 +92,7 @@ export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "typ
     const timeoutMs = options.timeoutMs ?? 10_000;
     const registry = await pageRegistry(timeoutMs);
     const tunnel = await registry.wait(tunnelId, { timeoutMs });
-    checkFingerprint(await tunnel._whenTypedSchema(timeoutMs), FINGERPRINT);
+    checkFingerprint(await typedSchemaOf(tunnel, timeoutMs), FINGERPRINT);
     return new SearchTunnel(tunnel);
   }
 }

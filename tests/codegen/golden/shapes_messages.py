@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import enum
 import uuid
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Literal, NoReturn, TypeAlias
 
 import msgspec
 from ipycallback import SlowTunnelWidget, TypedTunnel
@@ -105,10 +105,10 @@ class _SquareTagRequired(Square, tag="\x00square"):
 ToKernel: TypeAlias = Draw | Clear | Circle | Square
 ToBrowser: TypeAlias = Drawn | Clear
 
-REPLIES: dict[type[msgspec.Struct], type[msgspec.Struct]] = {}
+REPLIES: dict[type[ToKernel], type[ToBrowser]] = {}
 
 
-class ShapesV2Tunnel(TypedTunnel):
+class ShapesV2Tunnel(TypedTunnel[ToKernel, ToBrowser, NoReturn]):
     """TypedTunnel for the 'shapes_v2' message set.
 
     The browser sends ToKernel messages and this side sends ToBrowser ones; browser
@@ -123,7 +123,3 @@ class ShapesV2Tunnel(TypedTunnel):
             replies=REPLIES,
             fingerprint=FINGERPRINT,
         )
-
-    def send(self, msg: ToBrowser) -> int:  # type: ignore[override]
-        """Validate and send `msg`; return its version."""
-        return super().send(msg)

@@ -5,6 +5,7 @@ import {
   type TunnelRegistry,
   TypedTunnel,
   type TypedSpec,
+  typedSchemaOf,
   type ValidationIssue,
   type Validator,
 } from "ipycallback";
@@ -103,7 +104,7 @@ const SPEC: TypedSpec = {
  * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
  * and checks that the kernel attached the same message set (FINGERPRINT).
  */
-export class ShapesV2Tunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "kind"> {
+export class ShapesV2Tunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "kind"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }
@@ -113,7 +114,7 @@ export class ShapesV2Tunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "k
     const timeoutMs = options.timeoutMs ?? 10_000;
     const registry = await pageRegistry(timeoutMs);
     const tunnel = await registry.wait(tunnelId, { timeoutMs });
-    checkFingerprint(await tunnel._whenTypedSchema(timeoutMs), FINGERPRINT);
+    checkFingerprint(await typedSchemaOf(tunnel, timeoutMs), FINGERPRINT);
     return new ShapesV2Tunnel(tunnel);
   }
 }

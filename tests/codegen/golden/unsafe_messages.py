@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, TypeAlias
+from typing import Annotated, NoReturn, TypeAlias
 
 import msgspec
 from ipycallback import SlowTunnelWidget, TypedTunnel
@@ -102,10 +102,10 @@ class msgspec_(msgspec.Struct):
 ToKernel: TypeAlias = class_ | constructor
 ToBrowser: TypeAlias = constructor | ToKernel_
 
-REPLIES: dict[type[msgspec.Struct], type[msgspec.Struct]] = {class_: constructor}
+REPLIES: dict[type[ToKernel], type[ToBrowser]] = {class_: constructor}
 
 
-class UnsafeTunnel(TypedTunnel):
+class UnsafeTunnel(TypedTunnel[ToKernel, ToBrowser, NoReturn]):
     """TypedTunnel for the 'unsafe' message set.
 
     The browser sends ToKernel messages and this side sends ToBrowser ones; browser
@@ -120,7 +120,3 @@ class UnsafeTunnel(TypedTunnel):
             replies=REPLIES,
             fingerprint=FINGERPRINT,
         )
-
-    def send(self, msg: ToBrowser) -> int:  # type: ignore[override]
-        """Validate and send `msg`; return its version."""
-        return super().send(msg)

@@ -5,6 +5,7 @@ import {
   type TunnelRegistry,
   TypedTunnel,
   type TypedSpec,
+  typedSchemaOf,
   type ValidationIssue,
   type Validator,
 } from "ipycallback";
@@ -124,7 +125,7 @@ const SPEC: TypedSpec = {
  * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
  * and checks that the kernel attached the same message set (FINGERPRINT).
  */
-export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "msg type"> {
+export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "msg type"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }
@@ -134,7 +135,7 @@ export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, "msg
     const timeoutMs = options.timeoutMs ?? 10_000;
     const registry = await pageRegistry(timeoutMs);
     const tunnel = await registry.wait(tunnelId, { timeoutMs });
-    checkFingerprint(await tunnel._whenTypedSchema(timeoutMs), FINGERPRINT);
+    checkFingerprint(await typedSchemaOf(tunnel, timeoutMs), FINGERPRINT);
     return new UnsafeTunnel(tunnel);
   }
 }

@@ -1,0 +1,97 @@
+"""Which kernel thread runs a tunnel's incoming messages, and whether a cell may wait for one.
+
+JupyterLab 4.4+ sends widget messages on a kernel subshell (its "Kernel Comms over subshells"
+setting), and ipykernel 7 asks each comm where to run an incoming message. A tunnel answers:
+while the main shell is free, on the main shell, where a KeyboardInterrupt reaches the handler;
+while a cell runs or `call()` waits for the page, on the subshell the page chose, so handlers
+keep running during the cell and the page's reply can end the wait. Without subshells (older
+ipykernel, other front ends) nothing changes: messages run between cells on the main shell.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+MAX_REMEMBERED = 256
+
+
+class _MainShell:
+    """How busy the main shell is: cells executing, and call()s waiting for the page."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.waits = 0
+        self._hooked = False
+        self._lock = threading.Lock()
+
+    @property
+    def busy(self) -> bool:
+        return self.cells > 0 or self.waits > 0
+
+    def hook(self) -> None:
+        with self._lock:
+            if self._hooked:
+                return
+            self._hooked = True
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - ipykernel brings IPython
+            return
+        shell = get_ipython()
+        events = getattr(shell, "events", None)
+        if events is None:
+            return
+        events.register("pre_execute", self._pre)
+        events.register("post_execute", self._post)
+
+    def _pre(self) -> None:
+        self.cells += 1
+
+    def _post(self) -> None:
+        self.cells = max(0, self.cells - 1)
+
+
+MAIN_SHELL = _MainShell()
+
+
+class Router:
+    def __init__(self) -> None:
+        self.installed = False
+        # The subshell each view's messages arrive for (None: the main shell), as last seen.
+        self.subshell_of: dict[str, str | None] = {}
+
+    def install(self, comm: object) -> None:
+        # ipykernel >= 7.4 calls comm._reply_subshell_for(data, default) for each comm_msg.
+        if not callable(getattr(comm, "_reply_subshell_for", None)):
+            return
+        comm._reply_subshell_for = self.route  # type: ignore[attr-defined]
+        self.installed = True
+        MAIN_SHELL.hook()
+
+    def route(self, data: Any, default: str | None) -> str | None:
+        content = data.get("content") if isinstance(data, dict) else None
+        view = content.get("p") if isinstance(content, dict) else None
+        if isinstance(view, str):
+            if view not in self.subshell_of and len(self.subshell_of) >= MAX_REMEMBERED:
+                self.subshell_of.pop(next(iter(self.subshell_of)))
+            self.subshell_of[view] = default
+        if default is None or not MAIN_SHELL.busy:
+            return None
+        return default
+
+    def subshell_views(self, views: set[str]) -> bool:
+        """Whether any of these views sends its messages on a subshell."""
+        return any(self.subshell_of.get(view) for view in views)
+
+
+@contextmanager
+def main_shell_waiting() -> Iterator[None]:
+    """Marks the main shell as blocked by a wait for the page, for the router to see."""
+    MAIN_SHELL.waits += 1
+    try:
+        yield
+    finally:
+        MAIN_SHELL.waits -= 1
