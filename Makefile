@@ -95,7 +95,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
 	touch $@
 
-# The code generator's speed by message-set size; fails if 300 messages take 3 s or more.
+# The code generator's speed by message-set size; fails if 300 messages take 3 CPU s or more.
 bench-codegen: $(VENV)/.installed
 	$(PY) benchmarks/codegen_speed.py
 

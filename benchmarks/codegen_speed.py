@@ -1,7 +1,9 @@
 """How long `ipycallback codegen` takes, by the size of the message set: the time must grow in
 proportion (it grew with the square: 300 messages took 12-23 s), and 300 messages must take
 under 3 s (LIMIT_S). Each set is generated into Python and TypeScript by the real command, in
-a fresh process, fastest of three runs.
+a fresh process, fastest of three runs. Wall time depends on whatever else the machine runs;
+CPU time (the command's and its node helper's, user + system) does not, so the limit is judged
+on it, and both are printed.
 
     python benchmarks/codegen_speed.py [--sizes 100 300 1000]
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,33 +51,41 @@ def message_set(size: int) -> dict[str, Any]:
     return {"x-ipycallback": meta, "$defs": defs}
 
 
-def seconds(size: int, folder: Path, runs: int = 3) -> float:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def seconds(size: int, folder: Path, runs: int = 3) -> tuple[float, float]:
+    """The fastest of `runs`: (wall seconds, CPU seconds)."""
     schema = folder / f"big{size}.schema.json"
     schema.write_text(json.dumps(message_set(size)), "utf-8")
     args = [str(schema), "--py", str(folder / "out.py"), "--ts", str(folder / "out.ts")]
-    best = float("inf")
+    wall = cpu = float("inf")
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _children_cpu()
         subprocess.run([*COMMAND, *args], check=True, capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, _children_cpu() - start_cpu)
+    return wall, cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     sizes = parser.parse_args().sizes
-    print("| messages | seconds | ms per message |")
-    print("| ---: | ---: | ---: |")
-    times = {}
+    print("| messages | wall s | CPU s | CPU ms per message |")
+    print("| ---: | ---: | ---: | ---: |")
+    cpu = {}
     with tempfile.TemporaryDirectory() as scratch:
         for size in sizes:
-            times[size] = seconds(size, Path(scratch))
-            print(f"| {size} | {times[size]:.2f} | {times[size] / size * 1000:.1f} |")
-    if 300 in times:
-        verdict = "within" if times[300] < LIMIT_S else "OVER"
-        print(f"300 messages: {times[300]:.2f} s, {verdict} the {LIMIT_S:.0f} s limit")
-        return 0 if times[300] < LIMIT_S else 1
+            wall, cpu[size] = seconds(size, Path(scratch))
+            per = cpu[size] / size * 1000
+            print(f"| {size} | {wall:.2f} | {cpu[size]:.2f} | {per:.1f} |")
+    if 300 in cpu:
+        verdict = "within" if cpu[300] < LIMIT_S else "OVER"
+        print(f"300 messages: {cpu[300]:.2f} CPU s, {verdict} the {LIMIT_S:.0f} s limit")
+        return 0 if cpu[300] < LIMIT_S else 1
     return 0
 
 
