@@ -16,6 +16,14 @@ from hostile_formats import WRITERS
 EMITTED = [
     "FINGERPRINT",
     "REPLIES",
+    "ASKS",
+    "Asks",
+    "NoReturn",
+    "overload",
+    "cast",
+    "request",
+    "call",
+    "typedSchemaOf",
     "SPEC",
     "ToKernel",
     "ToBrowser",
@@ -319,7 +327,11 @@ def spec(defs: dict[str, Any], to_kernel: list[str], to_browser: list[str],
 def _type_names() -> dict[str, Any]:
     names = [n for n in TYPE_NAMES if n.isidentifier()]
     defs = {n: message(n, {"value": {"type": "string"}}) for n in names}
-    return spec(defs, names[::2], names[1::2], name="hostile")
+    # Asks (typed with overloads) whose requests are named as the generated tunnel class's own
+    # methods and types: odd names go to the browser (requests), each asks its even neighbour.
+    odd = [names.index(n) for n in ("request", "call", "Asks", "cast", "overload")]
+    asks = {names[i if i % 2 else i + 1]: names[(i if i % 2 else i + 1) - 1] for i in odd}
+    return spec(defs, names[::2], names[1::2], name="hostile", asks=asks)
 
 
 def _helper_names() -> dict[str, Any]:
@@ -361,7 +373,7 @@ def _tag_values() -> dict[str, Any]:
          "many": {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}}},
     )  # fmt: skip
     return spec(defs, [*names[::2], "Box"], names[1::2], name="hostile",
-                replies={names[0]: names[1]})  # fmt: skip
+                replies={names[0]: names[1]}, asks={names[3]: names[2]})  # fmt: skip
 
 
 def _tag_field(tag_field: str) -> dict[str, Any]:

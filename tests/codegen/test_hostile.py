@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hostile_asks import ask_cases
 from hostile_cases import cases
 from hostile_more import file_cases, runtime_cases
 from hostile_run import (
@@ -35,7 +36,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
     root = tmp_path_factory.mktemp("hostile")
     return [
         generate(case, suffix, content, root)
-        for case in [*cases(), *runtime_cases(), *file_cases()]
+        for case in [*cases(), *runtime_cases(), *file_cases(), *ask_cases()]
         for suffix, content in case.files().items()
     ]
 

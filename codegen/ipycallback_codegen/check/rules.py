@@ -30,7 +30,7 @@ _TYPE_KEYS = {
 _OBJECT_KEYS = tuple(
     ["type", "title", "description", "x-tag", "properties", "required", "additionalProperties"]
 )
-_SET_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
+_SET_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies", "asks")
 
 
 def check(ir: Any, file: str | None) -> None:

@@ -21,7 +21,7 @@ from .spelling import (
 )
 
 _OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
-_META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
+_META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies", "asks")
 
 
 def normalise(
@@ -83,6 +83,7 @@ class _Normaliser:
             "toKernel": meta["toKernel"],
             "toBrowser": meta["toBrowser"],
             "replies": meta.get("replies", {}),
+            "asks": meta.get("asks", {}),
             **without(meta, *_META_KEYS),
         }
         out_defs = {n: self.named(n, s) for n, s in defs.items()}

@@ -35,7 +35,7 @@ _CONSTRAINTS = tuple(
 )
 _MEMBER_TAGS = {"default", *_CONSTRAINTS, *(f"items.{key}" for key in _CONSTRAINTS)}
 _DECL_TAGS = {"interface": {"additionalProperties"}, "enum": set(), "alias": set()}
-_SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "NAME", "TAG_FIELD")
+_SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "Asks", "NAME", "TAG_FIELD")
 _INT_ALIAS = "/** @TJS-type integer */ export type int = number;"
 
 
@@ -95,7 +95,8 @@ class _Reader:
                 failed["line"] if failed else 1,
             )
         self.check_numbers(decls)
-        meta["replies"] = self.replies(decls.get("Replies"))
+        meta["replies"] = self.pairs(decls.get("Replies"), "replies", "Query", "QueryResult")
+        meta["asks"] = self.pairs(decls.get("Asks"), "asks", "PickColour", "ColourPicked")
         for const, key in (("NAME", "name"), ("TAG_FIELD", "tagField")):
             if const in decls:
                 if decls[const]["value"] is None:
@@ -153,22 +154,24 @@ class _Reader:
                 raise self.fail(f"{alias} must be a union of message interfaces", member["line"])
         return [m["name"] for m in members]
 
-    def replies(self, decl: dict[str, Any] | None) -> dict[str, Any]:
+    def pairs(self, decl: dict[str, Any] | None, key: str, ask: str, reply: str) -> dict[str, Any]:
+        """`interface Replies` (the page asks) or `interface Asks` (the kernel asks)."""
         if decl is None:
             return {}
+        example = f'{ask}: "{reply}"'
         if decl["kind"] != "interface":
             raise self.fail(
-                'declare `export interface Replies { Query: "QueryResult" }`', decl["line"]
+                f"declare `export interface {decl['name']} {{ {example} }}`", decl["line"]
             )
-        self.lines[pointer("x-ipycallback", "replies")] = decl["line"]
+        self.lines[pointer("x-ipycallback", key)] = decl["line"]
         out = {}
         for member in decl["members"]:
             if member["name"] is None or member["type"]["k"] != "literal" or member["optional"]:
-                raise self.fail(
-                    'a reply is named by a string: `Query: "QueryResult";`', member["line"]
-                )
+                raise self.fail(f"a reply is named by a string: `{example};`", member["line"])
+            if member["name"] in out:
+                raise self.fail(f"{member['name']} is given a reply twice", member["line"])
             out[member["name"]] = member["type"]["value"]
-            self.lines[pointer("x-ipycallback", "replies", member["name"])] = member["line"]
+            self.lines[pointer("x-ipycallback", key, member["name"])] = member["line"]
         return out
 
     def named_type(self, decl: dict[str, Any]) -> dict[str, Any]:
