@@ -92,7 +92,7 @@ endif
 test: lint frontend-test unit unit-oldest browser-test
 
 $(VENV)/.bench-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
+	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen -e ./testing
 	touch $@
 
 # The code generator's speed by message-set size; fails if 300 messages take 3 CPU s or more.

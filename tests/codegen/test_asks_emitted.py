@@ -47,7 +47,7 @@ def load_python(folder: Path) -> ModuleType:
     try:
         write_python(folder)
         sys.modules.pop("picker_messages", None)
-        import picker_messages  # type: ignore[import-not-found]
+        import picker_messages
     finally:
         sys.path.remove(str(folder))
     module: ModuleType = picker_messages

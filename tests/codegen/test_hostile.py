@@ -66,7 +66,9 @@ def test_generated_typescript_passes_tsc_strict(outcomes: list[Outcome], tmp_pat
 
 
 def test_generated_typescript_is_safe_inside_a_script_element(outcomes: list[Outcome]) -> None:
-    unsafe = [o.label for o in accepted(outcomes) if script_unsafe(o.outputs[".ts"].read_text())]
+    unsafe = [
+        o.label for o in accepted(outcomes) if script_unsafe(o.outputs[".ts"].read_text("utf-8"))
+    ]
     assert unsafe == []
 
 

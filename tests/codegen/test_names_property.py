@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def declarations(draw: st.DrawFn) -> dict[str, Any]:
     defs: dict[str, Any] = {enum: {"enum": values}}
     if (doc := draw(describe)) is not None:
         defs[enum]["description"] = doc
-    kinds = itertools.cycle([
+    kinds: Iterator[dict[str, Any]] = itertools.cycle([
         {"type": "string"},
         {"type": "integer", "default": 3},
         {"$ref": f"#/$defs/{enum}"},
@@ -113,6 +114,6 @@ def test_any_unicode_is_generated_or_refused_with_a_location(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout[-5000:]
     checked = tsc_strict([o.outputs[".ts"] for o in accepted], tmp_path)
     assert checked.returncode == 0, checked.stdout[-5000:]
-    assert not [o.label for o in accepted if script_unsafe(o.outputs[".ts"].read_text())]
+    assert not [o.label for o in accepted if script_unsafe(o.outputs[".ts"].read_text("utf-8"))]
     found, _ = disagreements(accepted, tmp_path / "bundles")
     assert not found, "\n".join(found[:50])
