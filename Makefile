@@ -10,7 +10,8 @@ CHROMIUM := /usr/bin/chromium
 LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
 # Both distributions, editable: the runtime (with its test tools) and the code generator.
 INSTALL_BOTH := -e ".[test]" -e ./codegen
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+USER_ID ?= $(shell id -u)
+SUDO := $(if $(filter 0,$(USER_ID)),,sudo)
 
 .PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
@@ -34,8 +35,17 @@ build: node_modules/.installed
 	npm run build
 	npm run build:codegen
 
+# JupyterLab refuses to run as root without --allow-root. Where there is no display (a server, a
+# container, WSL without a desktop) no browser can be opened, so JupyterLab only prints the URL
+# (instead of a warning that it found no browser). Its log shows warnings and errors only, so the
+# URL to open stands out. DEMO_ARGS adds options, e.g. DEMO_ARGS=--port=8899.
+DEMO_HEADLESS := $(and $(filter Linux,$(shell uname -s)),$(if $(DISPLAY)$(WAYLAND_DISPLAY),,yes))
+DEMO_ARGS ?=
+
 demo: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab examples/
+	@echo "Starting JupyterLab on examples/ (Ctrl-C stops it); open the URL it prints below."
+	$(VENV)/bin/jupyter lab examples/ --ServerApp.log_level=WARN --LabApp.log_level=WARN \
+	  $(if $(filter 0,$(USER_ID)),--allow-root) $(if $(DEMO_HEADLESS),--no-browser) $(DEMO_ARGS)
 
 lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
