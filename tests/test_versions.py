@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 import ipycallback
 import ipycallback_codegen
@@ -48,3 +49,15 @@ def test_the_committed_bundle_is_what_the_sources_build(tmp_path: Path) -> None:
     )
     shipped = (ROOT / "ipycallback" / "static" / "tunnel.js").read_text()
     assert out.read_text() == shipped, "run `npm run build` and commit ipycallback/static"
+
+
+def test_the_changelog_describes_this_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = [line[3:] for line in changelog.splitlines() if line.startswith("## ")]
+    assert headings and headings[0] == ipycallback.__version__  # newest first
+
+
+def test_the_version_is_above_the_registrys_2020_original() -> None:
+    # The package registry's `ipycallback` 0.2.5 is the 2020 original; pip must see ours as newer.
+    assert Version(ipycallback.__version__) > Version("0.2.5")
+    assert Version(ipycallback.__version__).major >= 1  # a new major line: not a 0.2.x upgrade

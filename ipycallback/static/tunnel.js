@@ -1,4 +1,4 @@
-// ipycallback 0.2.0: built from frontend/src by esbuild; do not edit.
+// ipycallback 1.0.0: built from frontend/src by esbuild; do not edit.
 
 // frontend/src/tunnel/clock.ts
 function realNow() {
@@ -2616,7 +2616,7 @@ function installTyped(registry) {
 }
 
 // frontend/src/index.ts
-var VERSION = "0.2.0";
+var VERSION = "1.0.0";
 function initialize({ model, signal }) {
   const host = globalThis;
   const fresh = host.IPyCallback === void 0;
