@@ -54,7 +54,8 @@ def test_the_committed_bundle_is_what_the_sources_build(tmp_path: Path) -> None:
 def test_the_changelog_describes_this_version() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     headings = [line[3:] for line in changelog.splitlines() if line.startswith("## ")]
-    assert headings and headings[0] == ipycallback.__version__  # newest first
+    assert headings, "CHANGELOG.md has no '## <version>' section"
+    assert headings[0] == ipycallback.__version__  # newest first
 
 
 def test_the_version_is_above_the_registrys_2020_original() -> None:

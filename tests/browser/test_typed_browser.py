@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
 from playwright.sync_api import BrowserContext
 from readme_cells import readme_cells
-from tunnel_page import kernel_json, wait_console, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.tunnel_page import kernel_json, wait_console, wait_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +146,8 @@ def test_proto_keys_in_payloads_never_reach_object_prototype(page: NotebookPage)
         '"total": 0, "took_ms": 0, "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
     )
     keys = page.wait_for_js("window.protoSeen.length === 1 && window.protoSeen[0]")
-    assert "__proto__" in keys and "constructor" in keys
+    assert "__proto__" in keys
+    assert "constructor" in keys
     assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
 
 
@@ -192,6 +194,8 @@ def test_generated_python_and_typescript_talk_to_each_other(page: NotebookPage) 
         input=GENERATED_DRIVER, cwd=generated, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     page.page.add_script_tag(content=bundle, type="module")
+    # An inline module script runs after add_script_tag returns; wait until it has started.
+    page.wait_for_js("window.generatedOutcome !== undefined")
     outcome = page.evaluate("async () => await window.generatedOutcome")
     reply = outcome["reply"]
     assert (reply["type"], reply["query"], reply["total"]) == ("QueryResult", "json", 1)
