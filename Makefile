@@ -14,7 +14,7 @@ INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
 USER_ID ?= $(shell id -u)
 SUDO := $(if $(filter 0,$(USER_ID)),,sudo)
 
-.PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
+.PHONY: demo dist test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
 $(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ chromium:
 build: node_modules/.installed
 	npm run build
 	npm run build:codegen
+
+# What a release uploads, into dist/: the runtime's and the generator's wheel and sdist (each
+# wheel built from its sdist, so an sdist that misses a file fails here) and the npm tarball
+# (npm pack builds build/npm/ first). Build tools come from the package index, as for any user.
+dist: $(VENV)/.installed node_modules/.installed
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m build --outdir dist codegen
+	npm pack --pack-destination dist
+	@echo "Built:" && ls -1 dist
 
 # JupyterLab refuses to run as root without --allow-root. Where there is no display (a server, a
 # container, WSL without a desktop) no browser can be opened, so JupyterLab only prints the URL
