@@ -131,7 +131,8 @@ def test_the_wheel_gives_a_working_kernel_side_running_the_readmes_first_example
         assert where[0].startswith(str(venv)), where
         assert where[1] == VERSION
     # The server extension came with the wheel (etc/jupyter/...) and is on without a step.
-    assert jupyter_lab.api("GET", "ipycallback/status") == {"version": VERSION, "tcp_nodelay": True}
+    status = jupyter_lab.api("GET", "ipycallback/status")
+    assert status == {"version": VERSION, "tcp_nodelay": True, "leftovers": []}
 
 
 def test_page_code_built_against_the_npm_tarball_talks_to_the_kernel(
