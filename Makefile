@@ -111,7 +111,7 @@ endif
 test: lint frontend-test unit unit-oldest browser-test
 
 $(VENV)/.bench-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
+	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen -e ./testing
 	touch $@
 
 bench: $(VENV)/.bench-installed node_modules/.installed chromium

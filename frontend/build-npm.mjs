@@ -6,15 +6,16 @@
 // The declarations are tsc's, with ".js" added to their relative imports: a user's project that
 // resolves modules the way Node does ("moduleResolution": "node16" / "nodenext") finds nothing
 // behind an extensionless relative import in an ES module's declarations.
+
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
 import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = process.env.IPYCALLBACK_NPM_OUT ?? join(root, "build/npm");
+const out = join(root, "build/npm");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 rmSync(out, { recursive: true, force: true });
@@ -36,7 +37,9 @@ await esbuild.build({
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const types = join(out, "types");
 const project = join(root, "frontend/tsconfig.npm.json");
-execFileSync(process.execPath, [tsc, "-p", project, "--declarationDir", types], { stdio: "inherit" });
+execFileSync(process.execPath, [tsc, "-p", project, "--declarationDir", types], {
+  stdio: "inherit",
+});
 
 // "./x" -> "./x.js" or "./x/index.js", whichever declaration exists.
 const RELATIVE = /((?:from|import)\s*\(?\s*)"(\.{1,2}\/[^"]*)"/g;

@@ -16,11 +16,13 @@ def old_install(root: Path) -> tuple[Path, Path]:
     """A sys-prefix as `jupyter nbextension install/enable` and `labextension install` left it."""
     data, config = root / "share" / "jupyter", root / "etc" / "jupyter"
     (data / "nbextensions" / "ipycallback").mkdir(parents=True)
-    (data / "nbextensions" / "ipycallback" / "extension.js").write_text("define([], {})")
+    (data / "nbextensions" / "ipycallback" / "extension.js").write_text(
+        "define([], {})", encoding="utf-8"
+    )
     (data / "lab" / "extensions").mkdir(parents=True)
     (data / "lab" / "extensions" / "ipycallback-0.2.5.tgz").write_bytes(b"")
     (config / "nbconfig" / "notebook.d").mkdir(parents=True)
-    (config / "nbconfig" / "notebook.d" / "ipycallback.json").write_text("{}")
+    (config / "nbconfig" / "notebook.d" / "ipycallback.json").write_text("{}", encoding="utf-8")
     return data, config
 
 

@@ -71,7 +71,7 @@ def test_generated_code_type_checks_in_a_strict_user_project_with_no_alias(
 def test_the_generated_types_refuse_a_wrong_message(tmp_path: Path, tarball: Path) -> None:
     # The check above is worth something only if the types are not `any`.
     project = user_project(tmp_path / "project", tarball, GENERATED)
-    (project / "wrong.ts").write_text(WRONG_TS, "utf-8")
+    (project / "wrong.ts").write_text(WRONG_TS, encoding="utf-8")
     done = tsc(project)
     assert done.returncode != 0
     errors = [line for line in done.stdout.splitlines() if "error TS" in line]

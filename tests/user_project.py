@@ -75,7 +75,7 @@ def user_project(
     """
     where.mkdir(parents=True)
     package = {"name": "user-project", "private": True, "type": "module"}
-    (where / "package.json").write_text(json.dumps(package), "utf-8")
+    (where / "package.json").write_text(json.dumps(package), encoding="utf-8")
     module = "esnext" if resolution == "bundler" else "nodenext"
     tsconfig = {
         "compilerOptions": {
@@ -92,9 +92,9 @@ def user_project(
         },
         "include": ["*.ts"],
     }
-    (where / "tsconfig.json").write_text(json.dumps(tsconfig, indent=1), "utf-8")
+    (where / "tsconfig.json").write_text(json.dumps(tsconfig, indent=1), encoding="utf-8")
     shutil.copy(generated_ts, where / "search_messages.ts")
-    (where / "main.ts").write_text(MAIN_TS, "utf-8")
+    (where / "main.ts").write_text(MAIN_TS, encoding="utf-8")
     subprocess.run(
         ["npm", "install", "--offline", "--no-audit", "--no-fund", "--silent", str(tarball)],
         cwd=where,
@@ -124,4 +124,4 @@ def bundle(project: Path) -> str:
         cwd=project,
         check=True,
     )  # fmt: skip
-    return out.read_text("utf-8")
+    return out.read_text(encoding="utf-8")

@@ -69,10 +69,10 @@ export const OLDEST_API_LEVEL: number = {oldest};
 
 
 def run(tmp_path: Path, runtime: Path) -> dict[str, Any]:
-    ir = json.loads((HERE / "fixtures" / "search.ir.json").read_text("utf-8"))
+    ir = json.loads((HERE / "fixtures" / "search.ir.json").read_text(encoding="utf-8"))
     module = emit_typescript(ir, source="search.ir.json", fingerprint="sha256:search")
-    (tmp_path / "search_messages.ts").write_text(module, "utf-8")
-    (tmp_path / "driver.ts").write_text(DRIVER, "utf-8")
+    (tmp_path / "search_messages.ts").write_text(module, encoding="utf-8")
+    (tmp_path / "driver.ts").write_text(DRIVER, encoding="utf-8")
     bundle = tmp_path / "driver.mjs"
     subprocess.run(
         [REPO / "node_modules" / ".bin" / "esbuild", tmp_path / "driver.ts", "--bundle",
@@ -91,7 +91,7 @@ def stand_in(tmp_path: Path, version: str, level: int, oldest: int) -> Path:
     text = STAND_IN.format(
         runtime=json.dumps(str(RUNTIME)), version=json.dumps(version), level=level, oldest=oldest
     )
-    path.write_text(text, "utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
