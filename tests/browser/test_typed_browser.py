@@ -192,6 +192,8 @@ def test_generated_python_and_typescript_talk_to_each_other(page: NotebookPage) 
         input=GENERATED_DRIVER, cwd=generated, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     page.page.add_script_tag(content=bundle, type="module")
+    # An inline module script runs after add_script_tag returns; wait until it has started.
+    page.wait_for_js("window.generatedOutcome !== undefined")
     outcome = page.evaluate("async () => await window.generatedOutcome")
     reply = outcome["reply"]
     assert (reply["type"], reply["query"], reply["total"]) == ("QueryResult", "json", 1)
