@@ -21,7 +21,7 @@ import msgspec
 
 from ..tunnel.kinds import REPLY
 from ..tunnel.widget import SlowTunnelWidget
-from .errors import ErrorCode
+from .errors import ErrorCode, MessageValidationError
 from .message_set import MessageSet
 
 AnyHandler = Callable[[int, Any], Any]
@@ -264,7 +264,10 @@ class Handling:
         )
         tag = self._in.tag(cls) if cls else None
         code: ErrorCode = "handler_exception"
-        self._send_error(version, code, f"{type(error).__name__}: {error}", type=tag, view=view)
+        # A reply the handler returned that its declared type refuses: say where.
+        path = error.path if isinstance(error, MessageValidationError) else None
+        text = f"{type(error).__name__}: {error}"
+        self._send_error(version, code, text, path, type=tag, view=view)
 
 
 def _cancel_task(task: asyncio.Task[None] | None) -> None:
