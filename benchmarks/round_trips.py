@@ -4,7 +4,8 @@ One JupyterLab with default settings (the server extension on, comms over subshe
 headless Chromium page; the same measurement as `make bench`'s typed section
 (benchmarks/typed_browser.py): the raw tunnel echo the page starts, a typed request the page
 sends, and, timed in the kernel, the raw echo the kernel starts and typed requests the kernel
-sends (`await request()` and `call()`). Prints the table and the same-run ratios.
+sends (`await request()` and `call()`), taking turns in blocks. Prints the table and the
+same-run ratios.
 """
 
 from __future__ import annotations
@@ -21,15 +22,14 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import typed_browser  # noqa: E402
 from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from probes import echo_latencies, summary  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--round-trips", type=int, default=200)
+    parser.add_argument("--blocks", type=int, default=10, help="turns the kinds take")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    warm = typed_browser.WARM_UP
     with tempfile.TemporaryDirectory(prefix="ipycallback-round-trips-") as root:
         write_notebook(Path(root) / "bench.ipynb", ["import ipycallback"])
         with (
@@ -38,15 +38,7 @@ def main() -> None:
             launch_browser(pw) as browser,
             NotebookPage(server, browser, "bench.ipynb") as page,
         ):
-            result = page.execute(typed_browser.TYPED_SETUP)
-            assert result.status == "ok", result.text
-            raw = echo_latencies(page, args.round_trips + warm)[warm:]
-            typed = page.evaluate(typed_browser.TYPED_ROUND_TRIPS, [args.round_trips + warm])
-            results = {
-                "raw_round_trip_ms": summary(raw),
-                "typed_round_trip_ms": summary([float(t) for t in typed[warm:]]),
-                **typed_browser.kernel_asks(page, args.round_trips),
-            }
+            results = typed_browser.all_round_trips(page, args.round_trips, args.blocks)
     print("\n".join(typed_browser.round_trip_table(results)))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jupyter_harness import NotebookPage
-from probes import echo_latencies, summary
+from probes import ECHO_ROUND_TRIPS, ECHO_SETUP, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +24,9 @@ from ipycallback import SlowTunnelWidget
 bench_typed = SearchTunnel(SlowTunnelWidget(tunnel_id="typed-echo"))
 bench_typed.on(Query, lambda version, q: QueryResult(q.text, [], total=0, took_ms=0.0))
 """
+
+# The raw tunnel's echo the page starts (probes.ECHO_ROUND_TRIPS), with the count last.
+ECHO_BY_COUNT = f"([tunnelId, payload, count]) => ({ECHO_ROUND_TRIPS})([tunnelId, count, payload])"
 
 TYPED_ROUND_TRIPS = """async ([count]) => {
   const typed = await window.IPyCallback.typed("typed-echo", { timeoutMs: 30000 });
@@ -159,41 +163,53 @@ def validator_bundle() -> str:
 
 
 def measure(page: NotebookPage, round_trips: int, count: int) -> dict[str, Any]:
+    page.page.add_script_tag(content=validator_bundle())
     result = page.execute(TYPED_SETUP)
     assert result.status == "ok", result.text
-    page.page.add_script_tag(content=validator_bundle())
     schema = page.evaluate("async () => (await window.IPyCallback.wait('typed-echo'))._typedSchema")
     validation = page.evaluate(VALIDATION_COST, [schema, count])
-    raw = echo_latencies(page, round_trips + WARM_UP)[WARM_UP:]
-    typed = page.evaluate(TYPED_ROUND_TRIPS, [round_trips + WARM_UP])[WARM_UP:]
-    return {
-        "validation": validation,
-        "raw_round_trip_ms": summary(raw),
-        "typed_round_trip_ms": summary([float(t) for t in typed]),
-        **kernel_asks(page, round_trips),
-    }
+    return {"validation": validation, **all_round_trips(page, round_trips)}
 
 
-def kernel_asks(page: NotebookPage, round_trips: int) -> dict[str, dict[str, float]]:
-    """Round trips the kernel starts, timed in the kernel: `await request()` in an async cell,
-    `call()` in a plain one (which needs comms over subshells), and the raw tunnel's echo."""
-    result = page.execute(ASKS_SETUP)
-    assert result.status == "ok", result.text
+def all_round_trips(page: NotebookPage, round_trips: int, blocks: int = 10) -> dict[str, Any]:
+    """Round trips both ways, typed and raw: the page's timed in the page, the kernel's in the
+    kernel (`await request()` in an async cell, `call()` in a plain one, which needs comms over
+    subshells). The five kinds take turns in `blocks` blocks, so that a busy moment of this
+    shared machine falls on all of them alike."""
+    for setup in (TYPED_SETUP, ECHO_SETUP, ASKS_SETUP):
+        result = page.execute(setup)
+        assert result.status == "ok", result.text
     page.evaluate(ASKS_PAGE)
     # The page's hello has reached the kernel: call() would otherwise find no page yet.
     result = page.execute("bench_asks.call(Ping(-1), timeout=30)")
     assert result.status == "ok", result.text
-    out = {}
-    for name, code in (
-        ("kernel_typed_await_ms", ASKS_AWAIT),
-        ("kernel_typed_call_ms", ASKS_CALL),
-        ("kernel_raw_echo_ms", RAW_FROM_KERNEL),
-    ):
-        result = page.execute(code.format(count=round_trips + WARM_UP), timeout=300)
-        assert result.status == "ok", result.text
-        times = json.loads(result.stdout.strip().splitlines()[-1])[WARM_UP:]
-        out[name] = summary([float(t) for t in times])
-    return out
+
+    def in_kernel(code: str) -> Callable[[int], list[float]]:
+        def run(count: int) -> list[float]:
+            result = page.execute(code.format(count=count), timeout=300)
+            assert result.status == "ok", result.text
+            return [float(t) for t in json.loads(result.stdout.strip().splitlines()[-1])]
+
+        return run
+
+    def in_page(js: str, *args: Any) -> Callable[[int], list[float]]:
+        return lambda count: [float(t) for t in page.evaluate(js, [*args, count])]
+
+    kinds = {
+        "raw_round_trip_ms": in_page(ECHO_BY_COUNT, "echo", "x"),
+        "typed_round_trip_ms": in_page(TYPED_ROUND_TRIPS),
+        "kernel_raw_echo_ms": in_kernel(RAW_FROM_KERNEL),
+        "kernel_typed_await_ms": in_kernel(ASKS_AWAIT),
+        "kernel_typed_call_ms": in_kernel(ASKS_CALL),
+    }
+    for run in kinds.values():
+        run(WARM_UP)
+    times: dict[str, list[float]] = {name: [] for name in kinds}
+    per_block = max(1, round_trips // blocks)
+    for _ in range(blocks):
+        for name, run in kinds.items():
+            times[name] += run(per_block)
+    return {name: summary(values) for name, values in times.items()}
 
 
 def validation_table(validation: dict[str, Any]) -> list[str]:
