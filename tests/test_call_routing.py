@@ -3,12 +3,13 @@ ipykernel 7 asks the tunnel's comm for each message (routing.Router)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
 import pytest
 from recording_comm import RecordingComm
-from test_requests import PickColour, typed_tunnel
+from test_requests import PickColour, Query, Result, typed_tunnel
 
 from ipycallback import TypedTunnel
 
@@ -83,3 +84,27 @@ def test_call_waits_for_a_first_page_whose_hello_comes_while_it_waits() -> None:
         typed.call(PickColour("?"), timeout=0.05)
     late.join()
     assert any("PickColour" in str(entry) for entry in recorder.entries()), "the page was asked"
+
+
+def test_while_a_sync_handler_blocks_the_main_shell_the_pages_messages_go_to_its_subshell() -> None:
+    """So that the page's cancellation reaches `typed.cancelled(version)` while it runs."""
+    typed, recorder = typed_tunnel()
+    routed(typed, recorder)
+    asked: list[str | None] = []
+
+    @typed.on(Query)
+    def handler(version: int, query: Query) -> Result:
+        asked.append(recorder._reply_subshell_for({"content": {"p": "page"}}, "subshell-1"))
+        return Result(query.text)
+
+    between_cells = recorder._reply_subshell_for({"content": {"p": "page"}}, "subshell-1")
+
+    async def arrives() -> None:
+        recorder.view("page").send([[1, '{"type": "Query", "text": "q"}']])
+        # In a kernel, requests are handled from its event loop (Handling._drain), after the
+        # delivery of the frame that brought them has ended.
+        while not asked:
+            await asyncio.sleep(0)
+
+    asyncio.run(asyncio.wait_for(arrives(), 5))
+    assert (between_cells, asked) == (None, ["subshell-1"])

@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,7 +171,8 @@ class Handling:
             self._newest_running[(view, cls)] = running
         self._count("handled")
         try:
-            result = handler(version, msg)
+            with self._blocking_main_shell():
+                result = handler(version, msg)
         except Exception as error:
             self._done(running)
             self._failed(version, cls, error, view)
@@ -189,6 +191,14 @@ class Handling:
         running.task = loop.create_task(self._finish(running, result))
         if running.cancelled:  # cancelled while the handler was starting
             running.task.cancel()
+
+    def _blocking_main_shell(self) -> AbstractContextManager[None]:
+        # A handler running on the main shell blocks it as a cell does: the page's messages
+        # meanwhile, its cancellation of this very request among them, go to its subshell
+        # (where it has one), so that a sync handler can see `typed.cancelled(version)`.
+        if threading.current_thread() is threading.main_thread():
+            return self._tunnel._main_shell_waiting()
+        return nullcontext()
 
     async def _finish(self, running: Running, pending: Awaitable[Any]) -> None:
         try:

@@ -4,7 +4,8 @@ asks the kernel, with handlers on both sides that misbehave on demand.
 - `SETUP`: the kernel side, tunnel "asks" (`asks`): the kernel asks `PickColour` (the page
   answers `ColourPicked`) and `Confirm` (no page handler: `Confirmed` never comes); the page asks
   `Query` and the kernel answers `Result`. What the kernel's `Query` handler does is chosen by the
-  query's text (see `answer_query`); it records what happened to each request in `handled`, and
+  query's text (see `answer_query`); `Work` has a sync handler that checks `asks.cancelled()`.
+  The handlers record what happened to each request in `handled`, and
   errors the page reports in `kernel_errors`.
 - `install_page_side(page)`: the page side, `window.__asks`; what the page's `PickColour` handler
   does is chosen by the prompt (see `_INSTALL`), or by `window.__asks.override` when set; it
@@ -50,11 +51,14 @@ class Result(msgspec.Struct, tag=True):
     text: str
     count: Annotated[int, msgspec.Meta(ge=0)] = 0
 
+class Work(msgspec.Struct, tag=True):
+    seconds: float
+
 asks = TypedTunnel(
     SlowTunnelWidget(tunnel_id="asks"),
-    receive=[ColourPicked, Confirmed, Query],
+    receive=[ColourPicked, Confirmed, Query, Work],
     send=[PickColour, Confirm, Result],
-    replies={Query: Result},
+    replies={Query: Result, Work: Result},
     asks={PickColour: ColourPicked, Confirm: Confirmed},
 )
 kernel_errors = []
@@ -83,6 +87,22 @@ async def answer_query(version, query):
     if query.text == "invalid":
         return Result(query.text, count=-1)
     return Result(query.text.upper(), len(query.text))
+
+@asks.on(Work)
+def work(version, work):
+    # A sync handler: it blocks the thread it runs on, and checks whether the page gave up.
+    handled.append([version, "work", "started", time.time()])
+    # No cell can ask the kernel while this blocks its main shell: tell the test through a file.
+    with open(f"work-{version}.started", "w"):
+        pass
+    deadline = time.monotonic() + work.seconds
+    while time.monotonic() < deadline:
+        if asks.cancelled(version):
+            handled.append([version, "work", "cancelled", time.time()])
+            return None
+        time.sleep(0.005)
+    handled.append([version, "work", "finished", time.time()])
+    return Result("done")
 """
 
 _INSTALL = """async () => {
@@ -112,11 +132,11 @@ _INSTALL = """async () => {
     return { type: "ColourPicked", colour: how };
   });
   // A Query from the page; its outcome lands in s.requests[i] ({ok} or {error}).
-  s.request = (text) => {
+  s.request = (msg) => {
     const controller = new AbortController();
     const run = { controller, outcome: null, version: null };
     s.requests.push(run);
-    t.request({ type: "Query", text }, { signal: controller.signal, timeoutMs: 30000 }).then(
+    t.request(msg, { signal: controller.signal, timeoutMs: 30000 }).then(
       (reply) => { run.outcome = { ok: reply }; },
       (error) => { run.outcome = { error: describe(error) }; });
     return s.requests.length - 1;
@@ -149,7 +169,12 @@ def wait_page(page: NotebookPage, predicate: str, timeout: float = 30) -> Any:
 
 def page_request(page: NotebookPage, text: str) -> int:
     """Send a Query from the page; a handle for `page_outcome` and `abort_page_request`."""
-    return int(page.evaluate("(text) => window.__asks.request(text)", text))
+    return page_send(page, {"type": "Query", "text": text})
+
+
+def page_send(page: NotebookPage, msg: dict[str, Any]) -> int:
+    """Send request `msg` from the page; a handle for `page_outcome` and `abort_page_request`."""
+    return int(page.evaluate("(msg) => window.__asks.request(msg)", msg))
 
 
 def abort_page_request(page: NotebookPage, handle: int) -> None:

@@ -11,6 +11,7 @@ replies come back as structured errors while the tunnel keeps working.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,7 @@ from requests_page import (
     asks_page,
     page_outcome,
     page_request,
+    page_send,
     page_state,
     run_ok,
     wait_handled,
@@ -55,6 +57,27 @@ def test_an_aborted_page_request_cancels_the_kernels_handler_and_gets_no_reply(
         "count": 5,
     }
     assert page_state(page, "errors") == []
+
+
+def test_an_aborted_page_request_is_seen_by_a_sync_handler_while_it_runs(
+    page: NotebookPage, jupyter_lab: JupyterServer
+) -> None:
+    """The sync handler blocks the main shell, so the page's cancellation runs on its subshell."""
+    run_ok(page, "handled.clear()")
+    handle = page_send(page, {"type": "Work", "seconds": 20})
+    _wait_file(jupyter_lab, "work-*.started")
+    aborted_at = page.evaluate(
+        "(i) => { window.__asks.requests[i].controller.abort(); return Date.now() / 1000; }",
+        handle,
+    )
+    handled = wait_handled(page, "cancelled")
+    assert [entry[2] for entry in handled] == ["started", "cancelled"], "it did not run to its end"
+    print(
+        f"\nsync handler saw cancelled() {(handled[1][3] - aborted_at) * 1000:.0f} ms after abort"
+    )
+    assert page_outcome(page, handle)["error"]["name"] == "AbortError"
+    _tunnel_still_works(page)
+    assert page_state(page, "errors") == [], "no reply and no error for the cancelled request"
 
 
 def test_a_newer_page_request_supersedes_the_older_and_cancels_its_handler(
@@ -243,3 +266,11 @@ def _tunnel_still_works(page: NotebookPage) -> None:
     )
     reply = page_outcome(page, page_request(page, "ok"))["ok"]
     assert reply == {"type": "Result", "text": "OK", "count": 2}
+
+
+def _wait_file(server: JupyterServer, pattern: str, timeout: float = 30) -> None:
+    """Wait until the kernel (whose working directory is the server's root) made a file."""
+    deadline = time.monotonic() + timeout
+    while not list(server.root_dir.glob(pattern)):
+        assert time.monotonic() < deadline, f"the kernel made no {pattern} in {timeout} s"
+        time.sleep(0.02)
