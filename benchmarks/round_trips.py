@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+import typed_browser
+from playwright.sync_api import sync_playwright
 
-import typed_browser  # noqa: E402
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
 
 
 def main() -> None:
@@ -41,7 +38,7 @@ def main() -> None:
             results = typed_browser.all_round_trips(page, args.round_trips, args.blocks)
     print("\n".join(typed_browser.round_trip_table(results)))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

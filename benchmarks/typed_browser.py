@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jupyter_harness import NotebookPage
-from probes import ECHO_ROUND_TRIPS, ECHO_SETUP, summary
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.probes import ECHO_ROUND_TRIPS, ECHO_SETUP, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,7 +166,10 @@ def measure(page: NotebookPage, round_trips: int, count: int) -> dict[str, Any]:
     result = page.execute(TYPED_SETUP)
     assert result.status == "ok", result.text
     page.page.add_script_tag(content=validator_bundle())
-    schema = page.evaluate("async () => (await window.IPyCallback.wait('typed-echo'))._typedSchema")
+    # The schema the kernel attached to the widget's state (it may follow the widget's creation).
+    schema = page.wait_for_js(
+        "() => window.IPyCallback.get('typed-echo')?.state('_typed_schema')", timeout=60
+    )
     validation = page.evaluate(VALIDATION_COST, [schema, count])
     return {"validation": validation, **all_round_trips(page, round_trips, typed_ready=True)}
 

@@ -19,14 +19,15 @@ OFF = {"subshells": "disabled", "supportsSubshells": True}
 
 def routed(typed: TypedTunnel[Any, Any, Any], recorder: RecordingComm) -> None:
     """Plays ipykernel >= 7.4, which asks the comm where to run each incoming message."""
-    recorder._reply_subshell_for = lambda data, default: default
+    comm: Any = recorder  # ipykernel >= 7.4 gives a comm this method; ours plays it
+    comm._reply_subshell_for = lambda data, default: default
     typed.tunnel._router.install(recorder)
 
 
 def arrive(recorder: RecordingComm, peer: str, subshell: str | None, **frame: Any) -> None:
     """A frame of `peer`, sent by JupyterLab with `subshell` in its header (None: none yet)."""
     content = {"p": peer, **frame}
-    recorder._reply_subshell_for({"method": "custom", "content": content}, subshell)
+    _ask_route(recorder, {"method": "custom", "content": content}, subshell)
     recorder.from_browser(content)
 
 
@@ -94,10 +95,10 @@ def test_while_a_sync_handler_blocks_the_main_shell_the_pages_messages_go_to_its
 
     @typed.on(Query)
     def handler(version: int, query: Query) -> Result:
-        asked.append(recorder._reply_subshell_for({"content": {"p": "page"}}, "subshell-1"))
+        asked.append(_ask_route(recorder, {"content": {"p": "page"}}, "subshell-1"))
         return Result(query.text)
 
-    between_cells = recorder._reply_subshell_for({"content": {"p": "page"}}, "subshell-1")
+    between_cells = _ask_route(recorder, {"content": {"p": "page"}}, "subshell-1")
 
     async def arrives() -> None:
         recorder.view("page").send([[1, '{"type": "Query", "text": "q"}']])
@@ -108,3 +109,10 @@ def test_while_a_sync_handler_blocks_the_main_shell_the_pages_messages_go_to_its
 
     asyncio.run(asyncio.wait_for(arrives(), 5))
     assert (between_cells, asked) == (None, ["subshell-1"])
+
+
+def _ask_route(recorder: RecordingComm, data: Any, default: str | None) -> str | None:
+    """What ipykernel asks the comm for each incoming message: the shell to run it on."""
+    comm: Any = recorder
+    subshell: str | None = comm._reply_subshell_for(data, default)
+    return subshell

@@ -6,10 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from jupyter_harness import JupyterServer, NotebookPage
-from kernel_control import start_execute, wait_execute
 from playwright.sync_api import BrowserContext
-from tunnel_page import kernel_json, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage
+from ipycallback_testing.kernel_control import start_execute, wait_execute
+from ipycallback_testing.tunnel_page import kernel_json, wait_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
 from playwright.sync_api import BrowserContext
-from tunnel_page import kernel_json
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.tunnel_page import kernel_json
 
 SETUP = """
 import asyncio, threading, time
@@ -93,7 +94,7 @@ def work(version, work):
     # A sync handler: it blocks the thread it runs on, and checks whether the page gave up.
     handled.append([version, "work", "started", time.time()])
     # No cell can ask the kernel while this blocks its main shell: tell the test through a file.
-    with open(f"work-{version}.started", "w"):
+    with open(f"work-{version}.started", "w", encoding="utf-8"):
         pass
     deadline = time.monotonic() + work.seconds
     while time.monotonic() < deadline:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
 from kernel_asks_flow import pick_colour_then_stop_the_loop
 from playwright.sync_api import BrowserContext
 from readme_cells import readme_cells
@@ -24,7 +23,9 @@ from requests_page import (
     wait_page,
     wait_timed,
 )
-from tunnel_page import kernel_json
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.tunnel_page import kernel_json
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage
 from playwright.sync_api import BrowserContext
 from requests_page import (
     abort_page_request,
@@ -28,7 +27,9 @@ from requests_page import (
     wait_handled,
     wait_page,
 )
-from tunnel_page import kernel_json
+
+from ipycallback_testing import JupyterServer, NotebookPage
+from ipycallback_testing.tunnel_page import kernel_json
 
 pytestmark = pytest.mark.browser
 

@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser
 from kernel_asks_flow import pick_colour_then_stop_the_loop
 from playwright.sync_api import BrowserContext, Playwright
 from requests_page import asks_page, comms_over_subshells, page_state, run_ok, wait_page
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def lab_without_subshells(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server = JupyterServer(tmp_path_factory.mktemp("lab-no-subshells"))
     settings = Path(server.env["JUPYTERLAB_SETTINGS_DIR"]) / SETTING
     settings.parent.mkdir(parents=True)
-    settings.write_text(json.dumps({"commsOverSubshells": "disabled"}))
+    settings.write_text(json.dumps({"commsOverSubshells": "disabled"}), encoding="utf-8")
     with server:
         yield server
 
@@ -66,7 +67,8 @@ def test_with_subshells_off_call_raises_at_once_saying_what_to_enable(
     assert comms_over_subshells(page) == "disabled", "the settings file took effect"
     how, text, seconds = _call_or_refuse(page)
     assert how == "refused", text
-    assert isinstance(text, str) and isinstance(seconds, float)
+    assert isinstance(text, str)
+    assert isinstance(seconds, float)
     assert "call() cannot wait for the page here" in text
     assert "'Kernel Comms over subshells' is perCommTarget" in text
     assert page_state(page, "asked") == [], "the page was never asked"

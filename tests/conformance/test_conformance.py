@@ -37,7 +37,8 @@ def case_id(path: Path) -> str:
 def generated_python() -> ModuleType:
     name = "conformance_search_messages"
     spec = importlib.util.spec_from_file_location(name, GENERATED / "search_messages.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # msgspec resolves the postponed annotations through it
     spec.loader.exec_module(module)
@@ -59,7 +60,7 @@ def browser_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     )  # fmt: skip
     cases = [
         {"direction": "toKernel" if path.stem.startswith("to_kernel") else "toBrowser",
-         "json": path.read_text()}
+         "json": path.read_text(encoding="utf-8")}
         for path in CASES
     ]  # fmt: skip
     done = subprocess.run(
@@ -91,7 +92,7 @@ def kernel_decoder(module: ModuleType, direction: str) -> msgspec.json.Decoder[A
 def test_kernel_and_browser_agree(path: Path, browser_verdicts: dict[str, Any]) -> None:
     decoder = kernel_decoder(generated_python(), path.stem.split("--")[0])
     try:
-        decoder.decode(path.read_text())
+        decoder.decode(path.read_text(encoding="utf-8"))
         kernel_ok = True
     except msgspec.ValidationError:
         kernel_ok = False
