@@ -262,6 +262,11 @@ def round_trip_table(results: dict[str, Any]) -> list[str]:
         "",
         f"Typed / raw median round trip, the page asking: {typed['median'] / raw['median']:.2f}x.",
     ]
+    anywidget = results.get("raw_anywidget_echo_ms")
+    if anywidget is not None:  # from the mechanisms table of the same run (bench.py)
+        lines.insert(
+            3, f"| raw anywidget echo | {anywidget['median']:.2f} | {anywidget['p99']:.2f} |"
+        )
     if "kernel_typed_await_ms" in results:
         kernel_raw = results["kernel_raw_echo_ms"]["median"]
         for key, label in asks[1:]:
@@ -269,6 +274,11 @@ def round_trip_table(results: dict[str, Any]) -> list[str]:
             lines.append(
                 f"The kernel asking ({label.split(': ')[1]}) / raw echo the page starts: "
                 f"{median / raw['median']:.2f}x; / raw echo the kernel starts: "
-                f"{median / kernel_raw:.2f}x."
+                f"{median / kernel_raw:.2f}x"
+                + (
+                    f"; / raw anywidget echo: {median / anywidget['median']:.2f}x."
+                    if anywidget
+                    else "."
+                )
             )
     return lines
