@@ -21,6 +21,7 @@ from ipycallback import (
     TypedTunnel,
 )
 from ipycallback.tunnel.kinds import CANCEL, ERROR, REPLY
+from ipycallback.typed import typed_tunnel as typed_tunnel_module
 
 
 class PickColour(msgspec.Struct, tag=True):
@@ -171,9 +172,10 @@ def test_only_declared_requests_can_be_sent() -> None:
         asyncio.run(typed.request(Result("x")))  # type: ignore[arg-type]
 
 
-def test_call_refuses_at_once_where_it_would_deadlock() -> None:
+def test_call_refuses_at_once_where_it_would_deadlock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typed_tunnel_module, "PAGE_WAIT", 0.05)
     typed, recorder = typed_tunnel()
-    with pytest.raises(RuntimeError, match="no page shows this tunnel yet"):
+    with pytest.raises(RuntimeError, match=r"no page has shown this tunnel within 0\.05 s"):
         typed.call(PickColour("?"), timeout=30)
     recorder.view().hello()  # a page whose messages run on the main shell (no subshells)
     with pytest.raises(RuntimeError, match="Kernel Comms over subshells"):
