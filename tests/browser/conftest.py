@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Playwright, sync_playwright
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives a real Jupyter server in headless Chromium")
+    config.addinivalue_line("markers", "screenshot: saves a README picture (make screenshots)")
 
 
 @pytest.fixture(scope="session")
