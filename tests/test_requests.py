@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+import comm
 import msgspec
 import pytest
 from fake_clock import FakeClock
@@ -187,6 +190,78 @@ def test_call_refuses_at_once_where_it_would_deadlock() -> None:
 
     recorder.view().send([[1, '{"type": "Query", "text": "q"}']])
     assert "inside a handler of this tunnel would wait" in seen[0]
+
+
+class RoutingComm(RecordingComm):
+    """A comm of ipykernel 7.4+, which the kernel asks where each incoming message runs."""
+
+    def _reply_subshell_for(self, data: Any, default: str | None) -> str | None:
+        return default
+
+
+def routed(recorder: RecordingComm, view: FakeView, subshell: str | None) -> str | None:
+    """What the kernel's shell channel thread does with a message of `view` that JupyterLab
+    addressed to `subshell`; returns where it runs."""
+    data = {"method": "custom", "content": {"p": view.peer}}
+    return recorder._reply_subshell_for(data, subshell)  # type: ignore[no-any-return]
+
+
+def call_in_background(
+    typed: TypedTunnel[ToKernel, ToBrowser, PickColour], page: Callable[[], None]
+) -> tuple[list[Any], threading.Thread]:
+    """Runs `page` (the page's part, on another thread) once call() has sent its request."""
+
+    def play() -> None:
+        while typed.stats.requests_sent == 0:
+            time.sleep(0.005)
+        page()
+
+    thread = threading.Thread(target=play)
+    thread.start()
+    outcome: list[Any] = []
+    try:
+        outcome.append(typed.call(PickColour("?"), timeout=10))
+    except RuntimeError as error:
+        outcome.append(error)
+    thread.join(10)
+    return outcome, thread
+
+
+def test_call_waits_when_the_pages_next_message_comes_on_a_subshell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # JupyterLab opens the subshell while the page already talks: its hello ran on the main
+    # shell, its answer to the request comes on the subshell.
+    monkeypatch.setattr(comm, "create_comm", RoutingComm)
+    typed, recorder = typed_tunnel()
+    view = recorder.view()
+    assert routed(recorder, view, None) is None
+    view.hello()
+
+    def page() -> None:
+        assert routed(recorder, view, "subshell-1") == "subshell-1", "the main shell is busy"
+        answer(view, 1, ColourPicked("gold"))
+
+    outcome, _ = call_in_background(typed, page)
+    assert outcome == [ColourPicked("gold")]
+
+
+def test_call_refuses_once_the_pages_next_message_comes_on_the_main_shell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(comm, "create_comm", RoutingComm)
+    typed, recorder = typed_tunnel()
+    view = recorder.view()
+    routed(recorder, view, None)
+    view.hello()
+    started = time.monotonic()
+    outcome, _ = call_in_background(typed, lambda: routed(recorder, view, None))
+    assert isinstance(outcome[0], RuntimeError), outcome
+    assert "Kernel Comms over subshells" in str(outcome[0])
+    assert time.monotonic() - started < 5, "it must not wait for the timeout"
+    typed.tunnel.flush()
+    cancels = entries_of_kind(recorder, CANCEL)
+    assert [entry[0] for entry in cancels] == [1], "the page is told to stop asking its user"
 
 
 def test_call_from_another_thread_blocks_until_the_reply() -> None:

@@ -62,6 +62,9 @@ class Router:
         self.installed = False
         # The subshell each view's messages arrive for (None: the main shell), as last seen.
         self.subshell_of: dict[str, str | None] = {}
+        # How many page messages were routed: routing runs on the kernel's shell channel thread,
+        # so it sees the page's messages even while the main shell is busy.
+        self.routed = 0
 
     def install(self, comm: object) -> None:
         # ipykernel >= 7.4 calls comm._reply_subshell_for(data, default) for each comm_msg.
@@ -78,6 +81,7 @@ class Router:
             if view not in self.subshell_of and len(self.subshell_of) >= MAX_REMEMBERED:
                 self.subshell_of.pop(next(iter(self.subshell_of)))
             self.subshell_of[view] = default
+            self.routed += 1
         if default is None or not MAIN_SHELL.busy:
             return None
         return default

@@ -59,6 +59,16 @@ class TunnelStats:
     interrupted: int = 0
 
 
+# Where the page's messages run on the main shell, which the waiting cell itself holds.
+_MAIN_SHELL_PROBLEM = (
+    "the page sends widget messages to the kernel's main shell, which this cell is "
+    "using, so its answer could only arrive after the cell ends. Widget messages reach "
+    "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
+    "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
+    "Elsewhere, use `await typed.request(...)` in an async cell"
+)
+
+
 class SlowTunnelWidget(anywidget.AnyWidget):
     """A versioned string tunnel between this kernel and `window.IPyCallback.get(tunnel_id)`.
 
@@ -229,13 +239,23 @@ class SlowTunnelWidget(anywidget.AnyWidget):
             return "no page shows this tunnel yet, so nothing could answer"
         if self._router.installed and self._router.subshell_views(views):
             return None
-        return (
-            "the page sends widget messages to the kernel's main shell, which this cell is "
-            "using, so its answer could only arrive after the cell ends. Widget messages reach "
-            "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
-            "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
-            "Elsewhere, use `await typed.request(...)` in an async cell"
-        )
+        return _MAIN_SHELL_PROBLEM
+
+    def _routing_mark(self) -> int | None:
+        """Where a page's messages may yet turn out to run on a subshell, a mark to pass to
+        `_blocking_settled()`; None where they cannot (no page, or the kernel does not route
+        by subshell).
+
+        JupyterLab opens a tunnel's subshell while the page already talks to the tunnel, so the
+        page's first messages may have run on the main shell; only its next one says where it
+        sends now."""
+        if not self._router.installed or not self._views.caps():
+            return None
+        return self._router.routed
+
+    def _blocking_settled(self, mark: int) -> bool:
+        """Whether a page message was routed since `mark`: `_blocking_problem()` is then sure."""
+        return self._router.routed > mark
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""

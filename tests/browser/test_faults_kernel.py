@@ -193,7 +193,11 @@ def test_lone_surrogates_are_refused_and_nothing_else_is_lost(page: NotebookPage
     print(f"\nlone surrogates: kernel says {out.stdout.strip()!r}; page says {error[1]!r}")
 
     # Nothing bad reached the widget state: a reloaded page restores every tunnel.
-    ids = sorted(kernel_json(page, "sorted(__import__('ipycallback.tunnel.widget', fromlist=['_LIVE'])._LIVE)"))
+    ids = sorted(
+        kernel_json(
+            page, "sorted(__import__('ipycallback.tunnel.widget', fromlist=['_LIVE'])._LIVE)"
+        )
+    )
     mark = console_mark(page)
     page.reload()
     page.wait_for_js("() => !!window.IPyCallback", timeout=60)  # defined by the first tunnel
