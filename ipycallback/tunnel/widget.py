@@ -59,6 +59,13 @@ class TunnelStats:
     interrupted: int = 0
 
 
+# Where the kernel cannot run the page's messages while a cell runs, whatever the page does.
+_NO_SUBSHELLS_PROBLEM = (
+    "this kernel runs the page's widget messages only between cells (it cannot route them to "
+    "a subshell: ipykernel older than 7.4, or a host such as marimo), so the page's answer "
+    "could only arrive after this cell ends. Use `await typed.request(...)` in an async "
+    "handler or cell instead"
+)
 # Where the page's messages run on the main shell, which the waiting cell itself holds.
 _MAIN_SHELL_PROBLEM = (
     "the page sends widget messages to the kernel's main shell, which this cell is "
@@ -234,10 +241,12 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         """Why this thread cannot block until the page answers, or None if it can."""
         if threading.current_thread() is not threading.main_thread():
             return None  # the kernel's shells stay free to handle the answer
+        if not self._router.installed:
+            return _NO_SUBSHELLS_PROBLEM
         views = set(self._views.caps())
         if not views:
             return "no page shows this tunnel yet, so nothing could answer"
-        if self._router.installed and self._router.subshell_views(views):
+        if self._router.subshell_views(views):
             return None
         return _MAIN_SHELL_PROBLEM
 
@@ -249,9 +258,7 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         JupyterLab opens a tunnel's subshell while the page already talks to the tunnel, so the
         page's first messages may have run on the main shell; only its next one says where it
         sends now."""
-        if not self._router.installed or not self._views.caps():
-            return None
-        return self._router.routed
+        return self._router.routed if self._router.installed and self._views.caps() else None
 
     def _blocking_settled(self, mark: int) -> bool:
         """Whether a page message was routed since `mark`: `_blocking_problem()` is then sure."""
