@@ -7,15 +7,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
-LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
-# Both distributions, editable: the runtime (with its test tools) and the code generator.
-INSTALL_BOTH := -e ".[test]" -e ./codegen
+LINT_PATHS := ipycallback codegen testing tests $(wildcard benchmarks)
+# Both distributions, editable: the runtime (with its test tools) and the code generator; and
+# the test tooling (testing/: the browser harness and its pytest plugin).
+INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv voila-venv marimo-venv \
 	screenshots bench build chromium clean
 
-$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(INSTALL_BOTH)
@@ -103,7 +104,7 @@ screenshots: $(VENV)/.installed $(HOST_VENVS) chromium
 OLDEST_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.10.*/bin/python3.10))
 OLDEST_VENV := .venv-oldest
 
-$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST_VENV)/bin/python -m pip install --quiet $(INSTALL_BOTH)

@@ -61,7 +61,8 @@ def test_send_encodes_a_declared_message() -> None:
     flush(typed)
     assert version == 1
     (entry,) = sent(recorder)
-    assert entry[0] == 1 and len(entry) == 2
+    assert entry[0] == 1
+    assert len(entry) == 2
     assert json.loads(str(entry[1])) == {
         "type": "QueryResult",
         "query": "abc",
@@ -128,7 +129,8 @@ def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -
     flush(typed)
     assert seen == [(7, Query("abc", 10))]
     (entry,) = sent(recorder)
-    assert entry[0] == 7 and entry[2] == REPLY
+    assert entry[0] == 7
+    assert entry[2] == REPLY
     assert msgspec.json.decode(str(entry[1]), type=QueryResult).hits[0].title == "ABC"
 
 
@@ -160,9 +162,12 @@ def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_wor
             "type": "Query",
         },
     )
-    assert reports[1][0] == 2 and reports[1][1]["code"] == "unknown_type"
-    assert reports[1][1]["path"] == "$.type" and "'Nope'" in str(reports[1][1]["message"])
-    assert reports[2][0] == 3 and reports[2][1]["code"] == "unknown_type"
+    assert reports[1][0] == 2
+    assert reports[1][1]["code"] == "unknown_type"
+    assert reports[1][1]["path"] == "$.type"
+    assert "'Nope'" in str(reports[1][1]["message"])
+    assert reports[2][0] == 3
+    assert reports[2][1]["code"] == "unknown_type"
     assert got == [4]
     assert typed.stats.rejected == 3
 
@@ -201,6 +206,12 @@ def test_errors_from_the_browser_reach_the_error_handler() -> None:
     assert (error.version, error.code, error.path) == (3, "validation", "$.count")
 
 
+async def settle() -> None:
+    """Let the callbacks that a finished handler scheduled run (no wall-clock wait)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
 def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() -> None:
     async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
         typed, recorder = typed_tunnel()
@@ -223,17 +234,22 @@ def test_a_newer_request_cancels_the_older_async_handler() -> None:
     async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
         typed, recorder = typed_tunnel()
         finished: list[str] = []
+        first_started, newest_done = asyncio.Event(), asyncio.Event()
 
         @typed.on(Query)
         async def search(version: int, query: Query) -> QueryResult:
-            await asyncio.sleep(0.05)
+            if query.text == "a":
+                first_started.set()
+                await asyncio.Event().wait()  # only the newer request's cancel ends it
             finished.append(query.text)
+            newest_done.set()
             return QueryResult(query.text, [])
 
         recorder.view().send([[1, '{"type": "Query", "text": "a"}']])
-        await asyncio.sleep(0.01)
+        await asyncio.wait_for(first_started.wait(), 10)
         recorder.view().send([[2, '{"type": "Query", "text": "ab"}']])
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(newest_done.wait(), 10)
+        await settle()
         return typed, recorder, finished
 
     typed, recorder, finished = asyncio.run(scenario())

@@ -20,8 +20,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from jupyter_harness import ConsoleEntry, JupyterServer, _free_port
 from playwright.sync_api import BrowserContext
+
+from ipycallback_testing import ConsoleEntry, JupyterServer
+from ipycallback_testing.server import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 VOILA_VENV = ROOT / ".venv-voila"

@@ -3,8 +3,8 @@ host: JupyterLab, Notebook 7 and Voilà."""
 
 from __future__ import annotations
 
-from jupyter_harness import NotebookPage
-from tunnel_page import kernel_json, output_text, wait_kernel, wait_output
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.tunnel_page import kernel_json, output_text, wait_kernel, wait_output
 
 # The introduction notebook's cells (the README's examples): 0 is its title.
 LISTEN, PAGE, SEARCH_PAGE, BURST_KERNEL, BURST_PAGE = 2, 3, 6, 7, 8

@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jupyter_harness import NotebookPage
 from playwright.sync_api import FloatRect, Locator, Page
+
+from ipycallback_testing import NotebookPage
 
 WIDTH = 1000
 

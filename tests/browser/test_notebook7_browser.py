@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from introduction_page import LISTEN, PAGE, check_bursts, check_stale_reply_dropped
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser
 from playwright.sync_api import Playwright
-from tunnel_page import wait_kernel, wait_output
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser
+from ipycallback_testing.tunnel_page import wait_kernel, wait_output
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook
 from playwright.sync_api import Playwright
-from probes import echo_latencies, summary
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+from ipycallback_testing.probes import echo_latencies, summary
 
 pytestmark = pytest.mark.browser
 

@@ -16,10 +16,17 @@ from introduction_page import (
     check_bursts,
     check_stale_reply_dropped,
 )
-from jupyter_harness import JupyterServer, NotebookPage
 from playwright.sync_api import BrowserContext
 from screenshots import save_notebook
-from tunnel_page import WATCH_STDERR, kernel_json, wait_console, wait_kernel, wait_output
+
+from ipycallback_testing import JupyterServer, NotebookPage
+from ipycallback_testing.tunnel_page import (
+    WATCH_STDERR,
+    kernel_json,
+    wait_console,
+    wait_kernel,
+    wait_output,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +62,8 @@ def test_call_and_wait_drops_the_stale_reply(page: NotebookPage) -> None:
 def test_bursts_arrive_complete_and_in_order_both_ways(page: NotebookPage) -> None:
     check_bursts(page)
     stats = kernel_json(page, "burst.stats.__dict__")
-    assert stats["dropped"] == 0 and stats["bad_frames"] == 0
+    assert stats["dropped"] == 0
+    assert stats["bad_frames"] == 0
     assert stats["batches_sent"] < 200, f"10,000 messages should need few comm messages: {stats}"
 
 

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
 from playwright.sync_api import BrowserContext, Locator
 from readme_cells import readme_cells
 from screenshots import save
-from tunnel_page import kernel_json, wait_kernel, wait_output
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.tunnel_page import kernel_json, wait_kernel, wait_output
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,7 +205,8 @@ def test_proto_keys_in_payloads_never_reach_object_prototype(page: NotebookPage)
         '"total": 0, "took_ms": 0, "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
     )
     keys = page.wait_for_js("window.protoSeen.length === 1 && window.protoSeen[0]")
-    assert "__proto__" in keys and "constructor" in keys
+    assert "__proto__" in keys
+    assert "constructor" in keys
     assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
 
 
@@ -251,6 +253,8 @@ def test_generated_python_and_typescript_talk_to_each_other(page: NotebookPage) 
         input=GENERATED_DRIVER, cwd=generated, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     page.page.add_script_tag(content=bundle, type="module")
+    # An inline module script runs after add_script_tag returns; wait until it has started.
+    page.wait_for_js("window.generatedOutcome !== undefined")
     outcome = page.evaluate("async () => await window.generatedOutcome")
     reply = outcome["reply"]
     assert (reply["type"], reply["query"], reply["total"]) == ("QueryResult", "json", 1)
@@ -305,14 +309,16 @@ def test_the_kernel_asks_example_waits_for_the_page(
         asks.page.locator("#asks-colour").fill("#ff8800")
         choose.click()
         picked = asks.finish_cell()
-        assert picked.status == "ok" and picked.stdout == "you picked #ff8800\n", picked.text
+        assert picked.status == "ok", picked.text
+        assert picked.stdout == "you picked #ff8800\n", picked.text
         assert asks.page.locator("#asks-prompt").inner_text() == "You chose #ff8800."
         # The stop button ends the loop that is still running.
         asks.start_cell(4, timeout=60)
         asks.page.locator("#asks-progress", has_text="The loop is at step").wait_for()
         asks.page.get_by_role("button", name="Stop the loop").click()
         stopped = asks.finish_cell()
-        assert stopped.status == "ok" and stopped.stdout.startswith("stopped at step"), stopped.text
+        assert stopped.status == "ok", stopped.text
+        assert stopped.stdout.startswith("stopped at step"), stopped.text
 
 
 def wait_enabled(button: Locator, timeout: float = 30) -> bool:

@@ -54,7 +54,8 @@ def test_generates_and_check_detects_stale_files(
     assert f"stale: {py}" in out
     assert any(line.startswith("-") and "edited by hand" in line for line in out.splitlines())
     assert any(line.startswith("+") and "At most this many" in line for line in out.splitlines())
-    assert run(args) == 0 and run([*args, "--check"]) == 0
+    assert run(args) == 0
+    assert run([*args, "--check"]) == 0
 
 
 @needs_node
@@ -95,13 +96,15 @@ def test_bad_input_exits_2_pointing_at_the_problem(
         pytest.skip("node is needed")
     done = cli("codegen", str(FIXTURES / fixture), "--py", str(tmp_path / "x.py"))
     assert done.returncode == 2, done
-    assert done.stderr.startswith("error: ") and where in done.stderr, done.stderr
+    assert done.stderr.startswith("error: "), done.stderr
+    assert where in done.stderr, done.stderr
     assert not (tmp_path / "x.py").exists()
 
 
 def test_a_missing_schema_exits_2(tmp_path: Path) -> None:
     done = cli("codegen", str(tmp_path / "nope.json"), "--py", str(tmp_path / "x.py"))
-    assert done.returncode == 2 and done.stderr.startswith("error: ")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ")
 
 
 def test_breaking_against_an_older_internal_form(tmp_path: Path) -> None:

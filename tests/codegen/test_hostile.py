@@ -152,7 +152,8 @@ def test_generated_typescript_is_safe_inside_a_script_element(outcomes: list[Out
 def python_module(path: Path) -> ModuleType:
     name = f"hostile_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -37,7 +37,8 @@ def case_id(path: Path) -> str:
 def generated_python() -> ModuleType:
     name = "conformance_search_messages"
     spec = importlib.util.spec_from_file_location(name, GENERATED / "search_messages.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # msgspec resolves the postponed annotations through it
     spec.loader.exec_module(module)

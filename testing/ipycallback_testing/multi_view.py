@@ -23,8 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from jupyter_harness import JupyterServer, NotebookPage
 from playwright.sync_api import BrowserContext
+
+from .notebook_page import NotebookPage
+from .server import JupyterServer
 
 ROOT = Path(__file__).resolve().parents[2]
 RTC_VENV = ROOT / ".venv-rtc"
