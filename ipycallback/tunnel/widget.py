@@ -20,7 +20,7 @@ from .kinds import CANCEL, MESSAGE
 from .outbox import Frame, Outbox
 from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
-from .routing import Router, main_shell_waiting
+from .routing import Router, main_shell_waiting, on_marimo_runtime_thread
 from .views import Views
 from .wire import Entry, read_frame
 
@@ -62,9 +62,15 @@ class TunnelStats:
 # Where the kernel cannot run the page's messages while a cell runs, whatever the page does.
 _NO_SUBSHELLS_PROBLEM = (
     "this kernel runs the page's widget messages only between cells (it cannot route them to "
-    "a subshell: ipykernel older than 7.4, or a host such as marimo), so the page's answer "
-    "could only arrive after this cell ends. Use `await typed.request(...)` in an async "
-    "handler or cell instead"
+    "a subshell: ipykernel older than 7.4), so the page's answer could only arrive after this "
+    "cell ends. Use `await typed.request(...)` in an async handler or cell instead"
+)
+# marimo runs cells and the page's widget messages on one thread per session, one at a time.
+_MARIMO_PROBLEM = (
+    "marimo runs the page's widget messages only between cells (it cannot route them to "
+    "a subshell), on the thread that runs this cell, so the page's answer could only arrive "
+    "after this cell ends. Send the question with `typed.send(...)` and handle the page's "
+    "answer in a handler (`typed.on(...)`) instead"
 )
 # Where the page's messages run on the main shell, which the waiting cell itself holds.
 _MAIN_SHELL_PROBLEM = (
@@ -239,6 +245,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     def _blocking_problem(self) -> str | None:
         """Why this thread cannot block until the page answers, or None if it can."""
+        if on_marimo_runtime_thread():
+            return _MARIMO_PROBLEM
         if threading.current_thread() is not threading.main_thread():
             return None  # the kernel's shells stay free to handle the answer
         if not self._router.installed:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hosts import VOILA_VENV, HostPage, venv_python, voila_server
+from hosts import VOILA_VENV, HostPage, StandaloneVoila, venv_python, voila_server
 from playwright.sync_api import BrowserContext
 from screenshots import save
 
@@ -59,6 +59,7 @@ def test_the_readme_examples_show_both_directions(
         assert page.errors() == []
 
 
+@pytest.mark.screenshot
 def test_the_search_example_runs_on_the_page(voila: JupyterServer, browser: BrowserContext) -> None:
     with render(voila, browser, "search_as_you_type.ipynb") as page:
         page.wait_text('1 hit for "json enc"')
@@ -91,3 +92,27 @@ def test_the_live_example_streams_and_measures_round_trips(
         page.page.locator(".live-demo button", has_text="Stop").click()
         page.page.wait_for_timeout(1500)
         assert page.page.locator(".live-demo .rate").inner_text() == "0"
+
+
+def test_standalone_voila_runs_the_examples_without_our_server_extension(
+    voila: JupyterServer, browser: BrowserContext
+) -> None:
+    # The same notebooks, served by `voila ROOT`: no server extension, so slower round trips.
+    with (
+        StandaloneVoila(voila.root_dir) as server,
+        HostPage(browser, server.render("introduction.ipynb")) as intro,
+    ):
+        intro.wait_text('Python received version 1: {"msg":"hello from JavaScript"}')
+        intro.wait_text('JavaScript received version 1: {"msg": "hello from Python"}')
+        intro.wait_text("JavaScript received 10000 messages, in order: true")
+        assert intro.errors() == []
+        with HostPage(browser, server.render("live_stream.ipynb")) as live:
+            live.wait_text("frames lost")
+            live.page.wait_for_timeout(6000)
+            rate, rtt, lost = (
+                live.page.locator(f".live-demo {name}").inner_text()
+                for name in (".rate", ".rtt", ".lost")
+            )
+            print(f"live example in standalone Voilà: {rate} frames/s, {rtt} ms, {lost} lost")
+            assert int(rate) >= 30, rate
+            assert lost == "0", lost
