@@ -1,4 +1,4 @@
-"""ipycallback in marimo: `marimo edit examples/marimo_app.py` (or `marimo run`).
+"""ipycallback in marimo: `marimo run examples/marimo_app.py` (what the tests run).
 
 The kernel's cells create the tunnels and send at once, during the first run, before the page
 has loaded any widget; the page's code is a small anywidget of its own that reaches the tunnels
