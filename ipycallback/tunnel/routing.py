@@ -6,10 +6,13 @@ while the main shell is free, on the main shell, where a KeyboardInterrupt reach
 while a cell runs or `call()` waits for the page, on the subshell the page chose, so handlers
 keep running during the cell and the page's reply can end the wait. Without subshells (older
 ipykernel, other front ends) nothing changes: messages run between cells on the main shell.
+marimo runs them between cells too, on the thread that runs the session's cells (not the main
+thread under `marimo run`).
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,7 +85,9 @@ class Router:
         view = content.get("p") if isinstance(content, dict) else None
         if isinstance(view, str):
             if view not in self.subshell_of and len(self.subshell_of) >= MAX_REMEMBERED:
-                self.ever_on_subshell.discard(self.subshell_of.pop(next(iter(self.subshell_of))))
+                oldest = next(iter(self.subshell_of))
+                del self.subshell_of[oldest]
+                self.ever_on_subshell.discard(oldest)
             self.subshell_of[view] = default
             if default is not None:
                 self.ever_on_subshell.add(view)
@@ -122,3 +127,12 @@ def main_shell_waiting() -> Iterator[None]:
         yield
     finally:
         MAIN_SHELL.waits -= 1
+
+
+def on_marimo_runtime_thread() -> bool:
+    """Whether this thread runs a marimo session's cells, which also runs the page's widget
+    messages. marimo's context is per thread, so a thread the user started is not one."""
+    # Only asked where the host has loaded marimo: importing it here would cost every kernel.
+    marimo = sys.modules.get("marimo")
+    running_in_notebook = getattr(marimo, "running_in_notebook", None)
+    return callable(running_in_notebook) and bool(running_in_notebook())

@@ -21,7 +21,7 @@ from .kinds import CANCEL, MESSAGE
 from .outbox import Frame, Outbox
 from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
-from .routing import Router, main_shell_waiting
+from .routing import Router, main_shell_waiting, on_marimo_runtime_thread
 from .views import Views
 from .wire import Entry, read_frame
 
@@ -58,6 +58,15 @@ class TunnelStats:
     views: int = 0
     kept: int = 0
     interrupted: int = 0
+
+
+# marimo runs cells and the page's widget messages on one thread per session, one at a time.
+_MARIMO_PROBLEM = (
+    "marimo runs the page's widget messages only between cells (it cannot route them to "
+    "a subshell), on the thread that runs this cell, so the page's answer could only arrive "
+    "after this cell ends. Send the question with `typed.send(...)` and handle the page's "
+    "answer in a handler (`typed.on(...)`) instead"
+)
 
 
 class SlowTunnelWidget(anywidget.AnyWidget):
@@ -228,6 +237,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         All", the page's hello can wait behind the cells queued on the main shell, and only
         its repetition (2 s later, once the page's comm has its subshell) arrives meanwhile.
         """
+        if on_marimo_runtime_thread():
+            return _MARIMO_PROBLEM
         if threading.current_thread() is not threading.main_thread():
             return None  # the kernel's shells stay free to handle the answer
         caps = self._views.caps()
