@@ -98,7 +98,7 @@ def machine(chromium: str) -> list[tuple[str, str]]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
             if line.startswith("model name")
         ),
         platform.processor() or "unknown",
@@ -216,11 +216,11 @@ def main() -> None:
         "typed_python": typed_py,
         "typed_browser": typed_js,
     }
-    args.json.write_text(json.dumps(payload, indent=1))
+    args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     print(f"raw results: {args.json}")
     if args.write_docs:
         path = ROOT / "docs" / "benchmarks.md"
-        path.write_text(document(results, context) + "\n" + typed_text + "\n")
+        path.write_text(document(results, context) + "\n" + typed_text + "\n", encoding="utf-8")
         print(f"wrote {path}")
 
 

@@ -120,7 +120,12 @@ def test_scheduler_runs_callbacks_in_deadline_order_and_skips_cancelled_ones() -
     scheduler = Scheduler()
     order: list[str] = []
     done = threading.Event()
-    scheduler.call_later(0.05, lambda: (order.append("late"), done.set()))
+
+    def late() -> None:
+        order.append("late")
+        done.set()
+
+    scheduler.call_later(0.05, late)
     scheduler.call_later(0.01, lambda: order.append("early"))
     scheduler.call_later(0.02, lambda: order.append("cancelled")).cancel()
     assert done.wait(2)

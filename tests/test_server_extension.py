@@ -70,6 +70,8 @@ def test_the_extension_is_declared_and_enabled_by_the_shipped_config() -> None:
     points = ipycallback._jupyter_server_extension_points()
     assert points == [{"module": "ipycallback._server_extension"}]
     config = json.loads(
-        (ROOT / "jupyter-config" / "jupyter_server_config.d" / "ipycallback.json").read_text()
+        (ROOT / "jupyter-config" / "jupyter_server_config.d" / "ipycallback.json").read_text(
+            encoding="utf-8"
+        )
     )
     assert config == {"ServerApp": {"jpserver_extensions": {"ipycallback": True}}}

@@ -1,11 +1,13 @@
 // The anywidget front end of SlowTunnelWidget. The tunnel is registered when the model is
 // created (initialize), so it exists before and without display.
+import { VERSION } from "./compat";
 import type { TunnelModel } from "./tunnel/model";
 import { adoptReadyQueue } from "./tunnel/ready-queue";
 import { pageRegistry } from "./tunnel/registry";
 import { Tunnel } from "./tunnel/tunnel";
 import { installTyped } from "./typed/page-api";
 
+export { API_LEVEL, OLDEST_API_LEVEL, VERSION } from "./compat";
 export type { AdoptedQueue, ReadyCallback } from "./tunnel/ready-queue";
 export { TunnelRegistry } from "./tunnel/registry";
 export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel/tunnel";
@@ -28,9 +30,6 @@ export {
   TypedTunnel,
 } from "./typed/typed-tunnel";
 export { compile, type Validator, type ValidationIssue } from "./typed/validate";
-
-declare const __IPYCALLBACK_VERSION__: string;
-export const VERSION: string = __IPYCALLBACK_VERSION__;
 
 interface InitializeProps {
   model: TunnelModel;

@@ -1,4 +1,9 @@
-// ipycallback 0.2.0: built from frontend/src by esbuild; do not edit.
+// ipycallback 1.0.0: built from frontend/src by esbuild; do not edit.
+
+// frontend/src/compat.ts
+var VERSION = "1.0.0";
+var API_LEVEL = 1;
+var OLDEST_API_LEVEL = 1;
 
 // frontend/src/tunnel/ready-queue.ts
 function isAdopted(value) {
@@ -88,13 +93,18 @@ var Timer = class {
 
 // frontend/src/tunnel/registry.ts
 var TunnelRegistry = class {
-  #clock;
-  #tunnels = /* @__PURE__ */ new Map();
-  #waiters = /* @__PURE__ */ new Map();
   constructor(version, clock = realClock) {
+    /** The API levels its tunnels serve, which a bundled copy of the npm package checks. */
+    this.apiLevel = API_LEVEL;
+    this.oldestApiLevel = OLDEST_API_LEVEL;
+    this.#tunnels = /* @__PURE__ */ new Map();
+    this.#waiters = /* @__PURE__ */ new Map();
     this.version = version;
     this.#clock = clock;
   }
+  #clock;
+  #tunnels;
+  #waiters;
   get(tunnelId) {
     return this.#tunnels.get(tunnelId);
   }
@@ -2650,7 +2660,6 @@ function installTyped(registry) {
 }
 
 // frontend/src/index.ts
-var VERSION = "0.2.0";
 function initialize({ model, signal }) {
   const host = globalThis;
   const fresh = host.IPyCallback === void 0;
@@ -2669,8 +2678,10 @@ function render({ el }) {
 }
 var index_default = { initialize, render };
 export {
+  API_LEVEL,
   KernelRestartedError,
   MessageValidationError,
+  OLDEST_API_LEVEL,
   RequestCancelledError,
   RequestTimeoutError,
   SupersededError,

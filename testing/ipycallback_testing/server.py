@@ -90,7 +90,11 @@ class JupyterServer:
         """Server stdout+stderr so far (kept after stop())."""
         if self._final_log is not None:
             return self._final_log
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return (
+            self.log_path.read_text(encoding="utf-8", errors="replace")
+            if self.log_path.exists()
+            else ""
+        )
 
     def _log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
@@ -113,9 +117,9 @@ class JupyterServer:
         extensions enabled in sys.prefix but not listed in the user dir.
         """
         cfg = self.config_dir / "jupyter_server_config.json"
-        data = json.loads(cfg.read_text()) if cfg.exists() else {}
+        data = json.loads(cfg.read_text(encoding="utf-8")) if cfg.exists() else {}
         data.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {})[module] = False
-        cfg.write_text(json.dumps(data, indent=1))
+        cfg.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     def start(self, timeout: float = 90) -> JupyterServer:
         if self.proc is not None:

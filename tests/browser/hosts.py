@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.sync_api import BrowserContext
 
@@ -43,6 +44,9 @@ def voila_server(root_dir: Path) -> JupyterServer:
     if python is None:
         raise RuntimeError(f"{VOILA_VENV} is not built; run `make voila-venv`")
     return JupyterServer(root_dir, app="server", python=str(python))
+
+
+Host = TypeVar("Host", bound="HostServer")
 
 
 class HostServer:
@@ -69,7 +73,7 @@ class HostServer:
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def start(self, timeout: float = 90) -> HostServer:
+    def start(self: Host, timeout: float = 90) -> Host:
         env = {**os.environ, "HOME": str(self.tmp), "XDG_CONFIG_HOME": str(self.tmp / "config")}
         env.pop("JUPYTER_TOKEN", None)
         with open(self.log_path, "wb") as log:
@@ -109,7 +113,7 @@ class HostServer:
             except subprocess.TimeoutExpired:
                 continue
 
-    def __enter__(self) -> HostServer:
+    def __enter__(self: Host) -> Host:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

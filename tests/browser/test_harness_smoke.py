@@ -36,7 +36,7 @@ WIDGET_CELLS: list[str | tuple[str, str]] = [
 
 def _alive(pid: int) -> bool:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
     except FileNotFoundError:
         return False
     return stat[stat.rfind(")") + 2] != "Z"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import keyword
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from hostile_formats import WRITERS
 
@@ -590,7 +590,15 @@ def runtime_cases() -> list[Case]:
     for name, schema, expect, reason in RUNTIME_BREAKERS:
         # YAML reads into what JSON does, with lines: other cases try it.
         formats = tuple(f for f in WRITERS if f not in (NOT_IN.get(name), ".schema.yaml"))
-        out.append(Case(name, _field(schema), expect=expect, reason=reason, formats=formats))
+        out.append(
+            Case(
+                name,
+                _field(cast(dict[str, Any], schema)),
+                expect=expect,
+                reason=reason,
+                formats=formats,
+            )
+        )
     return out
 
 

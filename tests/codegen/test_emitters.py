@@ -114,7 +114,7 @@ def test_field_names_msgspec_cannot_carry_are_refused() -> None:
 
 def python_module(name: str, tmp_path: Path) -> ModuleType:
     path = tmp_path / f"{name}_messages.py"
-    path.write_text(emitted(name, "py"), "utf-8")
+    path.write_text(emitted(name, "py"), encoding="utf-8")
     spec = importlib.util.spec_from_file_location(f"generated_{name}", path)
     assert spec is not None
     assert spec.loader is not None
@@ -126,7 +126,7 @@ def python_module(name: str, tmp_path: Path) -> ModuleType:
 
 def test_python_passes_mypy_strict(tmp_path: Path) -> None:
     for name in NAMES:
-        (tmp_path / f"{name}_messages.py").write_text(emitted(name, "py"), "utf-8")
+        (tmp_path / f"{name}_messages.py").write_text(emitted(name, "py"), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".cache")]
         + [f"{name}_messages.py" for name in NAMES],
@@ -190,7 +190,7 @@ def test_python_round_trips_hostile_property_names(tmp_path: Path) -> None:
 @needs_node
 def test_typescript_passes_tsc_strict(tmp_path: Path) -> None:
     for name in NAMES:
-        (tmp_path / f"{name}_messages.ts").write_text(emitted(name, "ts"), "utf-8")
+        (tmp_path / f"{name}_messages.ts").write_text(emitted(name, "ts"), encoding="utf-8")
     options = {
         "target": "ES2020",
         "module": "ESNext",
@@ -213,7 +213,7 @@ def test_typescript_passes_tsc_strict(tmp_path: Path) -> None:
         "paths": {"ipycallback": [str(REPO / "frontend" / "src" / "index.ts")]},
     }
     config = {"compilerOptions": options, "files": [f"{name}_messages.ts" for name in NAMES]}
-    (tmp_path / "tsconfig.json").write_text(json.dumps(config), "utf-8")
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     done = subprocess.run(
         [BIN / "tsc", "-p", tmp_path], capture_output=True, text=True, cwd=tmp_path
     )
@@ -279,7 +279,7 @@ def test_typescript_without_node_says_so(monkeypatch: pytest.MonkeyPatch) -> Non
 def run_typescript(name: str, cases: list[tuple[str, str]], tmp_path: Path) -> dict[str, Any]:
     """Bundle the generated module with esbuild and run tests/codegen/run_validators.mjs."""
     source = tmp_path / f"{name}_messages.ts"
-    source.write_text(emitted(name, "ts"), "utf-8")
+    source.write_text(emitted(name, "ts"), encoding="utf-8")
     bundle = tmp_path / f"{name}.mjs"
     subprocess.run(
         [BIN / "esbuild", source, "--bundle", "--format=esm", "--platform=node",

@@ -137,7 +137,7 @@ def test_generated_typescript_passes_tsc_strict(outcomes: list[Outcome], tmp_pat
         "paths": {"ipycallback": [str(ROOT / "frontend" / "src" / "index.ts")]},
     }  # fmt: skip
     (tmp_path / "tsconfig.json").write_text(
-        json.dumps({"compilerOptions": options, "files": files})
+        json.dumps({"compilerOptions": options, "files": files}), encoding="utf-8"
     )
     done = subprocess.run([BIN / "tsc", "-p", tmp_path], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr

@@ -60,7 +60,7 @@ def browser_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     )  # fmt: skip
     cases = [
         {"direction": "toKernel" if path.stem.startswith("to_kernel") else "toBrowser",
-         "json": path.read_text()}
+         "json": path.read_text(encoding="utf-8")}
         for path in CASES
     ]  # fmt: skip
     done = subprocess.run(
@@ -92,7 +92,7 @@ def kernel_decoder(module: ModuleType, direction: str) -> msgspec.json.Decoder[A
 def test_kernel_and_browser_agree(path: Path, browser_verdicts: dict[str, Any]) -> None:
     decoder = kernel_decoder(generated_python(), path.stem.split("--")[0])
     try:
-        decoder.decode(path.read_text())
+        decoder.decode(path.read_text(encoding="utf-8"))
         kernel_ok = True
     except msgspec.ValidationError:
         kernel_ok = False
