@@ -1,7 +1,7 @@
 # Two commands for someone who clones the repo:
 #   make demo   set up .venv and open JupyterLab on examples/
 #   make test   install everything the tests need (Python, npm, Chromium) and run them all
-# `make bench` prints the latency and throughput comparison.
+# `make bench` prints the latency and throughput comparison, and the code generator's speed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +15,7 @@ USER_ID ?= $(shell id -u)
 SUDO := $(if $(filter 0,$(USER_ID)),,sudo)
 
 .PHONY: demo dist test lint unit unit-oldest frontend-test browser-test rtc-venv voila-venv \
-	marimo-venv screenshots bench build chromium clean
+	marimo-venv screenshots bench bench-codegen build chromium clean
 
 $(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -145,7 +145,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen -e ./testing
 	touch $@
 
-bench: $(VENV)/.bench-installed node_modules/.installed chromium
+# The code generator's speed by message-set size; fails if 300 messages take 3 CPU s or more.
+bench-codegen: $(VENV)/.installed
+	$(PY) benchmarks/codegen_speed.py
+
+bench: $(VENV)/.bench-installed node_modules/.installed chromium bench-codegen
 	$(PY) benchmarks/bench.py
 
 clean:

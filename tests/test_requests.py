@@ -6,12 +6,9 @@ import asyncio
 import json
 import sys
 import threading
-import time
 import types
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-import comm
 import msgspec
 import pytest
 from fake_clock import FakeClock
@@ -26,6 +23,7 @@ from ipycallback import (
     TypedTunnel,
 )
 from ipycallback.tunnel.kinds import CANCEL, ERROR, REPLY
+from ipycallback.typed import typed_tunnel as typed_tunnel_module
 
 
 class PickColour(msgspec.Struct, tag=True):
@@ -177,15 +175,13 @@ def test_only_declared_requests_can_be_sent() -> None:
 
 
 def test_call_refuses_at_once_where_it_would_deadlock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typed_tunnel_module, "PAGE_WAIT", 0.05)
     typed, recorder = typed_tunnel()
-    recorder.view().hello()
-    # A comm the kernel never asks where to run a message (ipykernel < 7.4).
-    with pytest.raises(RuntimeError, match=r"subshell: ipykernel older than 7\.4"):
+    with pytest.raises(RuntimeError, match=r"no page has shown this tunnel within 0\.05 s"):
         typed.call(PickColour("?"), timeout=30)
-    monkeypatch.setattr(comm, "create_comm", RoutingComm)
-    routing, _ = typed_tunnel()
-    with pytest.raises(RuntimeError, match="no page shows this tunnel yet"):
-        routing.call(PickColour("?"), timeout=30)
+    recorder.view().hello()  # a page whose messages run on the main shell (no subshells)
+    with pytest.raises(RuntimeError, match="Kernel Comms over subshells"):
+        typed.call(PickColour("?"), timeout=30)
     seen: list[str] = []
 
     @typed.on(Query)
@@ -227,79 +223,6 @@ def test_call_refuses_on_marimos_runtime_thread(monkeypatch: pytest.MonkeyPatch)
     user.start()
     user.join(timeout=20)
     assert problems == [None]
-
-
-class RoutingComm(RecordingComm):
-    """A comm of ipykernel 7.4+, which the kernel asks where each incoming message runs."""
-
-    def _reply_subshell_for(self, data: Any, default: str | None) -> str | None:
-        return default
-
-
-def routed(recorder: RecordingComm, view: FakeView, subshell: str | None) -> str | None:
-    """What the kernel's shell channel thread does with a message of `view` that JupyterLab
-    addressed to `subshell`; returns where it runs."""
-    data = {"method": "custom", "content": {"p": view.peer}}
-    # The tests that route give the tunnel a RoutingComm (monkeypatched create_comm).
-    return cast("RoutingComm", recorder)._reply_subshell_for(data, subshell)
-
-
-def call_in_background(
-    typed: TypedTunnel[ToKernel, ToBrowser, PickColour], page: Callable[[], object]
-) -> tuple[list[Any], threading.Thread]:
-    """Runs `page` (the page's part, on another thread) once call() has sent its request."""
-
-    def play() -> None:
-        while typed.stats.requests_sent == 0:
-            time.sleep(0.005)
-        page()
-
-    thread = threading.Thread(target=play)
-    thread.start()
-    outcome: list[Any] = []
-    try:
-        outcome.append(typed.call(PickColour("?"), timeout=10))
-    except RuntimeError as error:
-        outcome.append(error)
-    thread.join(10)
-    return outcome, thread
-
-
-def test_call_waits_when_the_pages_next_message_comes_on_a_subshell(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # JupyterLab opens the subshell while the page already talks: its hello ran on the main
-    # shell, its answer to the request comes on the subshell.
-    monkeypatch.setattr(comm, "create_comm", RoutingComm)
-    typed, recorder = typed_tunnel()
-    view = recorder.view()
-    assert routed(recorder, view, None) is None
-    view.hello()
-
-    def page() -> None:
-        assert routed(recorder, view, "subshell-1") == "subshell-1", "the main shell is busy"
-        answer(view, 1, ColourPicked("gold"))
-
-    outcome, _ = call_in_background(typed, page)
-    assert outcome == [ColourPicked("gold")]
-
-
-def test_call_refuses_once_the_pages_next_message_comes_on_the_main_shell(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(comm, "create_comm", RoutingComm)
-    typed, recorder = typed_tunnel()
-    view = recorder.view()
-    routed(recorder, view, None)
-    view.hello()
-    started = time.monotonic()
-    outcome, _ = call_in_background(typed, lambda: routed(recorder, view, None))
-    assert isinstance(outcome[0], RuntimeError), outcome
-    assert "Kernel Comms over subshells" in str(outcome[0])
-    assert time.monotonic() - started < 5, "it must not wait for the timeout"
-    typed.tunnel.flush()
-    cancels = entries_of_kind(recorder, CANCEL)
-    assert [entry[0] for entry in cancels] == [1], "the page is told to stop asking its user"
 
 
 def test_call_from_another_thread_blocks_until_the_reply() -> None:

@@ -1957,7 +1957,8 @@ var TypedTunnel = class {
     this.#reporter.report(`the handler for ${tag} threw`, error);
     const { name, message } = typeof error === "object" && error !== null ? error : {};
     const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
-    this.#sendError(version, "handler_exception", text, null, tag);
+    const path = error instanceof MessageValidationError ? error.path : null;
+    this.#sendError(version, "handler_exception", text, path, tag);
   }
   #noHandler(version, tag) {
     const seconds = NO_HANDLER_GRACE_MS / 1e3;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable
@@ -59,26 +60,12 @@ class TunnelStats:
     interrupted: int = 0
 
 
-# Where the kernel cannot run the page's messages while a cell runs, whatever the page does.
-_NO_SUBSHELLS_PROBLEM = (
-    "this kernel runs the page's widget messages only between cells (it cannot route them to "
-    "a subshell: ipykernel older than 7.4), so the page's answer could only arrive after this "
-    "cell ends. Use `await typed.request(...)` in an async handler or cell instead"
-)
 # marimo runs cells and the page's widget messages on one thread per session, one at a time.
 _MARIMO_PROBLEM = (
     "marimo runs the page's widget messages only between cells (it cannot route them to "
     "a subshell), on the thread that runs this cell, so the page's answer could only arrive "
     "after this cell ends. Send the question with `typed.send(...)` and handle the page's "
     "answer in a handler (`typed.on(...)`) instead"
-)
-# Where the page's messages run on the main shell, which the waiting cell itself holds.
-_MAIN_SHELL_PROBLEM = (
-    "the page sends widget messages to the kernel's main shell, which this cell is "
-    "using, so its answer could only arrive after the cell ends. Widget messages reach "
-    "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
-    "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
-    "Elsewhere, use `await typed.request(...)` in an async cell"
 )
 
 
@@ -243,34 +230,35 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         """For the layers above: marks the main shell as blocked waiting for the page."""
         return main_shell_waiting()
 
-    def _blocking_problem(self) -> str | None:
-        """Why this thread cannot block until the page answers, or None if it can."""
+    def _blocking_problem(self, wait_for_page: float = 0.0) -> str | None:
+        """Why this thread cannot block until the page answers, or None if it can.
+
+        With no page known yet, it first waits up to `wait_for_page` seconds for one: in "Run
+        All", the page's hello can wait behind the cells queued on the main shell, and only
+        its repetition (2 s later, once the page's comm has its subshell) arrives meanwhile.
+        """
         if on_marimo_runtime_thread():
             return _MARIMO_PROBLEM
         if threading.current_thread() is not threading.main_thread():
             return None  # the kernel's shells stay free to handle the answer
-        if not self._router.installed:
-            return _NO_SUBSHELLS_PROBLEM
-        views = set(self._views.caps())
-        if not views:
-            return "no page shows this tunnel yet, so nothing could answer"
-        if self._router.subshell_views(views):
+        caps = self._views.caps()
+        deadline = time.monotonic() + wait_for_page
+        while not caps and time.monotonic() < deadline:
+            time.sleep(0.02)
+            caps = self._views.caps()
+        if not caps:
+            waited = f" within {wait_for_page:g} s" if wait_for_page else " yet"
+            return (
+                f"no page has shown this tunnel{waited}, so nothing could answer (where widget "
+                f"messages cannot reach a busy kernel, a page's first ones wait behind this cell "
+                f"too). {_SUBSHELLS_NEEDED}"
+            )
+        if self._router.installed and self._router.answers_while_busy(caps):
             return None
-        return _MAIN_SHELL_PROBLEM
-
-    def _routing_mark(self) -> int | None:
-        """Where a page's messages may yet turn out to run on a subshell, a mark to pass to
-        `_blocking_settled()`; None where they cannot (no page, or the kernel does not route
-        by subshell).
-
-        JupyterLab opens a tunnel's subshell while the page already talks to the tunnel, so the
-        page's first messages may have run on the main shell; only its next one says where it
-        sends now."""
-        return self._router.routed if self._router.installed and self._views.caps() else None
-
-    def _blocking_settled(self, mark: int) -> bool:
-        """Whether a page message was routed since `mark`: `_blocking_problem()` is then sure."""
-        return self._router.routed > mark
+        return (
+            "the page sends widget messages to the kernel's main shell, which this cell is "
+            f"using, so its answer could only arrive after the cell ends. {_SUBSHELLS_NEEDED}"
+        )
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""
@@ -377,6 +365,13 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 if _LIVE.get(self.tunnel_id) is self:
                     del _LIVE[self.tunnel_id]
             super().close()
+
+
+_SUBSHELLS_NEEDED = (
+    "Widget messages reach a busy kernel with JupyterLab 4.4+ or Notebook 7.4+ and ipykernel 7+, "
+    "when Settings > Kernel > 'Kernel Comms over subshells' is perCommTarget (the default) or "
+    "perComm. Elsewhere, use `await typed.request(...)` in an async cell"
+)
 
 
 def _state_endpoint(endpoint: tuple[int, str]) -> list[int | str | None]:

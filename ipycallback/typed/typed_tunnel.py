@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar, overload
@@ -28,9 +27,11 @@ Handler = Callable[[int, M], Any]
 PlainHandler = Callable[[int, str], object]
 ErrorHandler = Callable[[TunnelError], object]
 
+# How long call() waits for a first page to show the tunnel before it refuses: in "Run All", the
+# page's first message can be queued behind the cells (SlowTunnelWidget._blocking_problem).
+PAGE_WAIT = 5.0
+
 _WIRE_ERROR = msgspec.json.Decoder(WireError)
-# How often call() looks whether the page's next message has said where it runs.
-_SETTLE_POLL_S = 0.02
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -159,12 +160,8 @@ class TypedTunnel(Generic[In, Out, Ask]):
                 "be handled after the handler returns; use `await typed.request(...)` in an "
                 "async handler instead"
             )
-        problem = self.tunnel._blocking_problem()
-        # A page seen only on the main shell may since have opened its subshell (JupyterLab
-        # does so while the page already talks): then its next message, an answer or an
-        # acknowledgement of the request, settles it.
-        mark = self.tunnel._routing_mark() if problem is not None else None
-        if problem is not None and mark is None:
+        problem = self.tunnel._blocking_problem(wait_for_page=PAGE_WAIT)
+        if problem is not None:
             raise RuntimeError(f"call() cannot wait for the page here: {problem}")
         done = threading.Event()
         outcome: list[tuple[Any, BaseException | None]] = []
@@ -176,26 +173,12 @@ class TypedTunnel(Generic[In, Out, Ask]):
 
         with self.tunnel._main_shell_waiting():
             pending = self._start(msg, settle)
-            deadline = None if timeout is None else time.monotonic() + timeout
             try:
-                while not done.is_set():
-                    left = None if deadline is None else deadline - time.monotonic()
-                    if left is not None and left <= 0:
-                        self._asking.give_up(pending, "timeout")
-                        raise TimeoutError(
-                            f"{pending.tag} version {pending.version}: no reply in {timeout} s"
-                        )
-                    if mark is None:
-                        done.wait(left)
-                        continue
-                    done.wait(_SETTLE_POLL_S if left is None else min(left, _SETTLE_POLL_S))
-                    if done.is_set() or not self.tunnel._blocking_settled(mark):
-                        continue
-                    problem = self.tunnel._blocking_problem()
-                    if problem is not None:
-                        self._asking.give_up(pending, "cancelled")
-                        raise RuntimeError(f"call() cannot wait for the page here: {problem}")
-                    mark = None  # the page sends on a subshell: wait for its answer
+                if not done.wait(timeout):
+                    self._asking.give_up(pending, "timeout")
+                    raise TimeoutError(
+                        f"{pending.tag} version {pending.version}: no reply in {timeout} s"
+                    )
             except KeyboardInterrupt:
                 self._asking.give_up(pending, "interrupted")
                 raise
