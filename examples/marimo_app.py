@@ -26,11 +26,12 @@ def _():
 
 @app.cell
 def _(mo):
-    mo.md(
-        "# ipycallback in marimo\n\n"
-        "The kernel sent its greeting and 10,000 messages while the cells first ran, before "
-        "this page had loaded any widget; the page's code (the last cell) shows what arrived."
-    )
+    mo.md(r"""
+    # ipycallback in marimo
+
+    The kernel sent its greeting and 10,000 messages while the cells first ran, before this
+    page had loaded any widget; the page's code (the last cell) shows what arrived.
+    """)
     return
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
+import types
 from typing import Any
 
 import msgspec
@@ -191,6 +193,36 @@ def test_call_refuses_at_once_where_it_would_deadlock(monkeypatch: pytest.Monkey
 
     recorder.view().send([[1, '{"type": "Query", "text": "q"}']])
     assert "inside a handler of this tunnel would wait" in seen[0]
+
+
+def test_call_refuses_on_marimos_runtime_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # marimo runs cells and the page's widget messages on one thread, which `marimo run` does
+    # not make the main thread: waiting there would hold back the answer it waits for.
+    marimo = types.ModuleType("marimo")
+    marimo.running_in_notebook = lambda: True  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "marimo", marimo)
+    typed, recorder = typed_tunnel()
+    recorder.view().hello()
+    outcome: list[BaseException] = []
+
+    def cell() -> None:
+        try:
+            typed.call(PickColour("?"), timeout=30)
+        except RuntimeError as error:
+            outcome.append(error)
+
+    runtime = threading.Thread(target=cell)
+    runtime.start()
+    runtime.join(timeout=20)
+    assert len(outcome) == 1, outcome
+    assert "marimo runs the page's widget messages only between cells" in str(outcome[0])
+    # A thread the user started has no marimo context: the runtime thread stays free to answer.
+    marimo.running_in_notebook = lambda: False  # type: ignore[attr-defined]
+    problems: list[str | None] = []
+    user = threading.Thread(target=lambda: problems.append(typed.tunnel._blocking_problem()))
+    user.start()
+    user.join(timeout=20)
+    assert problems == [None]
 
 
 def test_call_from_another_thread_blocks_until_the_reply() -> None:
