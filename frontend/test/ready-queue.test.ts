@@ -76,16 +76,24 @@ test("two copies of the bundle on one page (two kernels' widgets) share one regi
   const copyA = (await import(`${bundle}?copy=a`)) as { default: Widget };
   const copyB = (await import(`${bundle}?copy=b`)) as { default: Widget };
   assert.notEqual(copyA.default, copyB.default, "two module instances");
-  const cleanupA = copyA.default.initialize({ model: new FakeModel({ tunnel_id: "from-kernel-a" }) });
+  const cleanupA = copyA.default.initialize({
+    model: new FakeModel({ tunnel_id: "from-kernel-a" }),
+  });
   const registry = host.IPyCallback as TunnelRegistry & { typed: unknown };
-  const cleanupB = copyB.default.initialize({ model: new FakeModel({ tunnel_id: "from-kernel-b" }) });
+  const cleanupB = copyB.default.initialize({
+    model: new FakeModel({ tunnel_id: "from-kernel-b" }),
+  });
   assert.equal(host.IPyCallback, registry, "the second copy adopts the first registry");
   assert.deepEqual(registry.ids().sort(), ["from-kernel-a", "from-kernel-b"]);
   assert.equal(typeof registry.typed, "function");
   await tick();
   assert.deepEqual(queued, ["from-kernel-b"], "the queued callback ran once");
   cleanupA();
-  assert.deepEqual(registry.ids(), ["from-kernel-b"], "closing one copy's tunnel keeps the other's");
+  assert.deepEqual(
+    registry.ids(),
+    ["from-kernel-b"],
+    "closing one copy's tunnel keeps the other's",
+  );
   cleanupB();
 });
 
