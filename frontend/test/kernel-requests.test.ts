@@ -61,6 +61,8 @@ test("a reply that is invalid or not the declared type is a handler failure, rep
       [5, "handler_exception", "PickColour", 'TypeError: the handler for PickColour must return a ColourPicked reply, got an object without a "type" tag'],
     ],
   );
+  // The invalid reply says where it is invalid; the others have no path.
+  assert.deepEqual(reports.map(([, body]) => body.path ?? null), ["$.colour", null, null, null, null]);
   assert.equal(typed.stats.handlerErrors, 5);
 });
 

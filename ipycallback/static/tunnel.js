@@ -5,6 +5,40 @@ var VERSION = "1.0.0";
 var API_LEVEL = 1;
 var OLDEST_API_LEVEL = 1;
 
+// frontend/src/tunnel/ready-queue.ts
+function isAdopted(value) {
+  return value instanceof Object && value.adopted === true;
+}
+function adoptReadyQueue(host, api, report = (error, text) => console.error(`IPyCallback: ${text}`, error)) {
+  const queued = host.IPyCallbackReady;
+  if (isAdopted(queued)) return;
+  const run = (callback) => {
+    if (typeof callback !== "function") {
+      report(new TypeError(`got ${typeof callback}`), "IPyCallbackReady.push() expects functions;");
+      return;
+    }
+    try {
+      const result = callback(api);
+      if (result instanceof Promise) {
+        result.catch((error) => report(error, "an IPyCallbackReady callback failed:"));
+      }
+    } catch (error) {
+      report(error, "an IPyCallbackReady callback failed:");
+    }
+  };
+  let ran = 0;
+  const adopted = {
+    adopted: true,
+    push(...callbacks) {
+      for (const callback of callbacks) run(callback);
+      ran += callbacks.length;
+      return ran;
+    }
+  };
+  host.IPyCallbackReady = adopted;
+  if (Array.isArray(queued)) adopted.push(...queued);
+}
+
 // frontend/src/tunnel/clock.ts
 function realNow() {
   return globalThis.performance?.now() ?? Date.now();
@@ -1923,7 +1957,8 @@ var TypedTunnel = class {
     this.#reporter.report(`the handler for ${tag} threw`, error);
     const { name, message } = typeof error === "object" && error !== null ? error : {};
     const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
-    this.#sendError(version, "handler_exception", text, null, tag);
+    const path = error instanceof MessageValidationError ? error.path : null;
+    this.#sendError(version, "handler_exception", text, path, tag);
   }
   #noHandler(version, tag) {
     const seconds = NO_HANDLER_GRACE_MS / 1e3;
@@ -2633,6 +2668,7 @@ function initialize({ model, signal }) {
   const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
   registry._register(tunnel);
   tunnel._onClose(() => registry._unregister(tunnel));
+  adoptReadyQueue(host, registry);
   if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
   const cleanup = () => tunnel._close();
   signal?.addEventListener("abort", cleanup);

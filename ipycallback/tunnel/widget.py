@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from .kinds import CANCEL, MESSAGE
 from .outbox import Frame, Outbox
 from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
-from .routing import Router, main_shell_waiting
+from .routing import Router, main_shell_waiting, on_marimo_runtime_thread
 from .views import Views
 from .wire import Entry, read_frame
 
@@ -57,6 +58,15 @@ class TunnelStats:
     views: int = 0
     kept: int = 0
     interrupted: int = 0
+
+
+# marimo runs cells and the page's widget messages on one thread per session, one at a time.
+_MARIMO_PROBLEM = (
+    "marimo runs the page's widget messages only between cells (it cannot route them to "
+    "a subshell), on the thread that runs this cell, so the page's answer could only arrive "
+    "after this cell ends. Send the question with `typed.send(...)` and handle the page's "
+    "answer in a handler (`typed.on(...)`) instead"
+)
 
 
 class SlowTunnelWidget(anywidget.AnyWidget):
@@ -220,21 +230,34 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         """For the layers above: marks the main shell as blocked waiting for the page."""
         return main_shell_waiting()
 
-    def _blocking_problem(self) -> str | None:
-        """Why this thread cannot block until the page answers, or None if it can."""
+    def _blocking_problem(self, wait_for_page: float = 0.0) -> str | None:
+        """Why this thread cannot block until the page answers, or None if it can.
+
+        With no page known yet, it first waits up to `wait_for_page` seconds for one: in "Run
+        All", the page's hello can wait behind the cells queued on the main shell, and only
+        its repetition (2 s later, once the page's comm has its subshell) arrives meanwhile.
+        """
+        if on_marimo_runtime_thread():
+            return _MARIMO_PROBLEM
         if threading.current_thread() is not threading.main_thread():
             return None  # the kernel's shells stay free to handle the answer
-        views = set(self._views.caps())
-        if not views:
-            return "no page shows this tunnel yet, so nothing could answer"
-        if self._router.installed and self._router.subshell_views(views):
+        caps = self._views.caps()
+        deadline = time.monotonic() + wait_for_page
+        while not caps and time.monotonic() < deadline:
+            time.sleep(0.02)
+            caps = self._views.caps()
+        if not caps:
+            waited = f" within {wait_for_page:g} s" if wait_for_page else " yet"
+            return (
+                f"no page has shown this tunnel{waited}, so nothing could answer (where widget "
+                f"messages cannot reach a busy kernel, a page's first ones wait behind this cell "
+                f"too). {_SUBSHELLS_NEEDED}"
+            )
+        if self._router.installed and self._router.answers_while_busy(caps):
             return None
         return (
             "the page sends widget messages to the kernel's main shell, which this cell is "
-            "using, so its answer could only arrive after the cell ends. Widget messages reach "
-            "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
-            "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
-            "Elsewhere, use `await typed.request(...)` in an async cell"
+            f"using, so its answer could only arrive after the cell ends. {_SUBSHELLS_NEEDED}"
         )
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
@@ -342,6 +365,13 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 if _LIVE.get(self.tunnel_id) is self:
                     del _LIVE[self.tunnel_id]
             super().close()
+
+
+_SUBSHELLS_NEEDED = (
+    "Widget messages reach a busy kernel with JupyterLab 4.4+ or Notebook 7.4+ and ipykernel 7+, "
+    "when Settings > Kernel > 'Kernel Comms over subshells' is perCommTarget (the default) or "
+    "perComm. Elsewhere, use `await typed.request(...)` in an async cell"
+)
 
 
 def _state_endpoint(endpoint: tuple[int, str]) -> list[int | str | None]:
