@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 import weakref
 from collections.abc import Callable
@@ -21,8 +20,9 @@ from .kinds import CANCEL, MESSAGE
 from .outbox import Frame, Outbox
 from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
-from .routing import Router, main_shell_waiting, on_marimo_runtime_thread
+from .routing import Router, main_shell_waiting
 from .views import Views
+from .waiting import blocking_problem
 from .wire import Entry, read_frame
 
 _BUNDLE = Path(__file__).parent.parent / "static" / "tunnel.js"
@@ -58,15 +58,6 @@ class TunnelStats:
     views: int = 0
     kept: int = 0
     interrupted: int = 0
-
-
-# marimo runs cells and the page's widget messages on one thread per session, one at a time.
-_MARIMO_PROBLEM = (
-    "marimo runs the page's widget messages only between cells (it cannot route them to "
-    "a subshell), on the thread that runs this cell, so the page's answer could only arrive "
-    "after this cell ends. Send the question with `typed.send(...)` and handle the page's "
-    "answer in a handler (`typed.on(...)`) instead"
-)
 
 
 class SlowTunnelWidget(anywidget.AnyWidget):
@@ -231,34 +222,9 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         return main_shell_waiting()
 
     def _blocking_problem(self, wait_for_page: float = 0.0) -> str | None:
-        """Why this thread cannot block until the page answers, or None if it can.
-
-        With no page known yet, it first waits up to `wait_for_page` seconds for one: in "Run
-        All", the page's hello can wait behind the cells queued on the main shell, and only
-        its repetition (2 s later, once the page's comm has its subshell) arrives meanwhile.
-        """
-        if on_marimo_runtime_thread():
-            return _MARIMO_PROBLEM
-        if threading.current_thread() is not threading.main_thread():
-            return None  # the kernel's shells stay free to handle the answer
-        caps = self._views.caps()
-        deadline = time.monotonic() + wait_for_page
-        while not caps and time.monotonic() < deadline:
-            time.sleep(0.02)
-            caps = self._views.caps()
-        if not caps:
-            waited = f" within {wait_for_page:g} s" if wait_for_page else " yet"
-            return (
-                f"no page has shown this tunnel{waited}, so nothing could answer (where widget "
-                f"messages cannot reach a busy kernel, a page's first ones wait behind this cell "
-                f"too). {_SUBSHELLS_NEEDED}"
-            )
-        if self._router.installed and self._router.answers_while_busy(caps):
-            return None
-        return (
-            "the page sends widget messages to the kernel's main shell, which this cell is "
-            f"using, so its answer could only arrive after the cell ends. {_SUBSHELLS_NEEDED}"
-        )
+        """For the layers above: why this thread cannot block until the page answers, or None
+        if it can (see waiting.blocking_problem)."""
+        return blocking_problem(self._views, self._router, wait_for_page)
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""
@@ -365,13 +331,6 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 if _LIVE.get(self.tunnel_id) is self:
                     del _LIVE[self.tunnel_id]
             super().close()
-
-
-_SUBSHELLS_NEEDED = (
-    "Widget messages reach a busy kernel with JupyterLab 4.4+ or Notebook 7.4+ and ipykernel 7+, "
-    "when Settings > Kernel > 'Kernel Comms over subshells' is perCommTarget (the default) or "
-    "perComm. Elsewhere, use `await typed.request(...)` in an async cell"
-)
 
 
 def _state_endpoint(endpoint: tuple[int, str]) -> list[int | str | None]:
