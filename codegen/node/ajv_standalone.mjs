@@ -59,6 +59,17 @@ function compile(input) {
     allErrors: false,
     messages: false,
   });
+  // multipleOf as msgspec and the runtime validator read it: the remainder (C's fmod, JS's %)
+  // is exactly zero. ajv's own divides, which rounds: 1e300 would be a multiple of 7.
+  ajv.addKeyword({
+    keyword: "x-multiple-of",
+    type: "number",
+    schemaType: "number",
+    code: (cxt) => {
+      cxt.setParams({ multipleOf: cxt.schema });
+      cxt.fail(_`${cxt.data} % ${cxt.schema} !== 0`);
+    },
+  });
   for (const [keyword, [type, test]] of Object.entries(CHECKS)) {
     ajv.addKeyword({
       keyword,

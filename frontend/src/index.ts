@@ -26,6 +26,7 @@ export {
   TypedTunnel,
 } from "./typed/typed-tunnel";
 export { compile, type Validator, type ValidationIssue } from "./typed/validate";
+export { NESTING_LIMIT, wireIssue } from "./typed/wire-limits";
 
 declare const __IPYCALLBACK_VERSION__: string;
 export const VERSION: string = __IPYCALLBACK_VERSION__;

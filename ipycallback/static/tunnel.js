@@ -1722,6 +1722,68 @@ function zeroStats() {
   };
 }
 
+// frontend/src/typed/wire-limits.ts
+var NESTING_LIMIT = 256;
+var TOKEN = /"(?:[^"\\]|\\.)*"|[[\]{},:]/gs;
+var LONE_SURROGATE = /\p{Cs}/u;
+var NAME = /^[A-Za-z_$][\w$]*$/;
+function wireIssue(text, value) {
+  const deep = text.length > 2 * NESTING_LIMIT ? nestingIssue(text) : null;
+  return deep ?? (text.includes("\\u") ? surrogateIssue(value) : null);
+}
+function step(path, key) {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return NAME.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+function nestingIssue(text) {
+  let count = 0;
+  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1)) count++;
+  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1)) count++;
+  if (count <= NESTING_LIMIT) return null;
+  const stack = [];
+  let expectKey = false;
+  for (const [token] of text.matchAll(TOKEN)) {
+    const top = stack[stack.length - 1];
+    if (token === "[" || token === "{") {
+      if (stack.length >= NESTING_LIMIT) {
+        const path = stack.reduce((p, [, key]) => key === null ? p : step(p, key), "$");
+        return { path, message: `nested more than ${NESTING_LIMIT} levels deep` };
+      }
+      stack.push([token === "{", token === "[" ? 0 : null]);
+      expectKey = token === "{";
+    } else if (token === "]" || token === "}") {
+      stack.pop();
+      expectKey = false;
+    } else if (token === ",") {
+      if (top?.[0]) expectKey = true;
+      else if (top) top[1] = top[1] + 1;
+    } else if (token === ":") {
+      expectKey = false;
+    } else if (expectKey && top) {
+      top[1] = JSON.parse(token);
+    }
+  }
+  return null;
+}
+function surrogateIssue(value) {
+  const stack = [["$", value]];
+  while (stack.length > 0) {
+    const [path, item] = stack.pop();
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
+    } else if (Array.isArray(item)) {
+      item.forEach((x, i) => stack.push([step(path, i), x]));
+    } else if (typeof item === "object" && item !== null) {
+      for (const key of Object.keys(item)) {
+        const at2 = step(path, key);
+        if (LONE_SURROGATE.test(key)) return { path: at2, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
+        stack.push([at2, item[key]]);
+      }
+    }
+  }
+  return null;
+}
+
 // frontend/src/typed/typed-tunnel.ts
 var MAX_WAITING = 1e4;
 var TypedTunnel = class {
@@ -1837,7 +1899,10 @@ var TypedTunnel = class {
   #encode(msg) {
     const issue = this.#spec.validateOutgoing(msg);
     if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
-    return JSON.stringify(msg);
+    const text = JSON.stringify(msg);
+    const limit = wireIssue(text, msg);
+    if (limit !== null) throw new MessageValidationError(limit.message, limit.path);
+    return text;
   }
   #receive(version, text, kind) {
     if (kind === 3 /* Cancel */) {
@@ -1856,7 +1921,7 @@ var TypedTunnel = class {
       msg = void 0;
     }
     const tag = tagOf(msg, this.#tagField);
-    const issue = tag === null ? null : this.#spec.validateIncoming(msg);
+    const issue = tag === null ? null : wireIssue(text, msg) ?? this.#spec.validateIncoming(msg);
     if (tag === null || issue !== null) {
       this.#reject(version, text, tag, issue, kind);
       return;
@@ -2636,6 +2701,7 @@ var index_default = { initialize, render };
 export {
   KernelRestartedError,
   MessageValidationError,
+  NESTING_LIMIT,
   RequestCancelledError,
   RequestTimeoutError,
   SupersededError,
@@ -2647,5 +2713,6 @@ export {
   VERSION,
   compile,
   index_default as default,
-  typedSchemaOf
+  typedSchemaOf,
+  wireIssue
 };

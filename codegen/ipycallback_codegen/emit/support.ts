@@ -83,7 +83,7 @@ function describe(error: AjvError, value: unknown, orNull: boolean): string {
     case "exclusiveMinimum":
     case "exclusiveMaximum":
       return `expected a number ${String(p.comparison)} ${String(p.limit)}, ${got}`;
-    case "multipleOf":
+    case "x-multiple-of":
       return `expected a multiple of ${String(p.multipleOf)}, ${got}`;
     case "minLength":
     case "maxLength": {
@@ -108,7 +108,14 @@ function describe(error: AjvError, value: unknown, orNull: boolean): string {
 }
 
 function issueOf(validate: AjvValidate, value: unknown): ValidationIssue | null {
-  if (validate(value)) return null;
+  try {
+    if (validate(value)) return null;
+  } catch (error) {
+    // A stack overflow: a value nested far beyond NESTING_LIMIT, which TypedTunnel refuses
+    // on the text before validating.
+    if (!(error instanceof RangeError)) throw error;
+    return { path: "$", message: "value is nested too deeply to validate" };
+  }
   const errors = (validate.errors ?? []) as AjvError[];
   const first = errors[0];
   if (first === undefined) return { path: "$", message: "invalid message" };
@@ -134,10 +141,11 @@ function codePointLength(s: string): number {
   return n;
 }
 
-// What msgspec accepts and emits: RFC 3339 with "T", "t" or " " between date and time, and an
-// offset (Z, z or ±HH:MM). Stricter than msgspec where it is more lenient (±HHMM).
+// What msgspec accepts (docs/internal-form.md, "Formats"): RFC 3339 with "T", "t" or " "
+// between date and time, any number of fraction digits, and an offset Z, z, ±HH:MM or ±HHMM
+// (hours < 24, minutes < 60); years from 0001, no leap second.
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
 const UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
 
 function isDate(s: string): boolean {
