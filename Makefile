@@ -7,14 +7,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
-LINT_PATHS := ipycallback codegen tests $(wildcard benchmarks)
-# Both distributions, editable: the runtime (with its test tools) and the code generator.
-INSTALL_BOTH := -e ".[test]" -e ./codegen
+LINT_PATHS := ipycallback codegen testing tests $(wildcard benchmarks)
+# Both distributions, editable: the runtime (with its test tools) and the code generator; and
+# the test tooling (testing/: the browser harness and its pytest plugin).
+INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
-$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(INSTALL_BOTH)
@@ -72,7 +73,7 @@ browser-test: $(VENV)/.installed $(RTC_VENV)/.installed chromium
 OLDEST_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.10.*/bin/python3.10))
 OLDEST_VENV := .venv-oldest
 
-$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py
+$(OLDEST_VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST_VENV)/bin/python -m pip install --quiet $(INSTALL_BOTH)
@@ -90,7 +91,7 @@ endif
 test: lint frontend-test unit unit-oldest browser-test
 
 $(VENV)/.bench-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen
+	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen -e ./testing
 	touch $@
 
 bench: $(VENV)/.bench-installed node_modules/.installed chromium

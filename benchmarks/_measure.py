@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from _snippets import KERNEL_SETUP, MODELS_READY, PAGE_JS, RAW_BURST_CELL, TRAIT_BURST_CELL
-from jupyter_harness import NotebookPage
-from probes import summary
-from tunnel_page import kernel_json
+
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.probes import summary
+from ipycallback_testing.tunnel_page import kernel_json
 
 MECHANISMS = {
     "tunnel": "ipycallback tunnel",

@@ -6,7 +6,7 @@ handlers never see another's messages.
 
 from __future__ import annotations
 
-from probes import ECHO_SETUP
+from ipycallback_testing.probes import ECHO_SETUP
 
 # The floor: a bare anywidget whose custom messages go straight to whatever the benchmark
 # registered in window.rawSinks. The model is stored on window because nothing displays it.

@@ -26,13 +26,10 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-import typed_browser  # noqa: E402
-import typed_python  # noqa: E402
-from _measure import Counts, Result, log, measure_page  # noqa: E402
-from _report import (  # noqa: E402
+import typed_browser
+import typed_python
+from _measure import Counts, Result, log, measure_page
+from _report import (
     BASELINE,
     WITH,
     WITHOUT,
@@ -41,9 +38,11 @@ from _report import (  # noqa: E402
     ratio_lines,
     table,
 )
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
 FULL = Counts(round_trips=200, burst=10_000, burst_timeout_s=180)
 QUICK = Counts(round_trips=30, burst=2_000, burst_timeout_s=60)
 # The last commit with wire protocol v1 (no sequence numbers, no acknowledgements): its tunnel
@@ -99,7 +98,7 @@ def machine(chromium: str) -> list[tuple[str, str]]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
             if line.startswith("model name")
         ),
         platform.processor() or "unknown",
@@ -111,7 +110,7 @@ def machine(chromium: str) -> list[tuple[str, str]]:
         ("Python", platform.python_version()),
     ]
     facts += [(name, metadata.version(name)) for name in PACKAGES]
-    return facts + [("ipycallback", metadata.version("ipycallback")), ("Chromium", chromium)]
+    return [*facts, ("ipycallback", metadata.version("ipycallback")), ("Chromium", chromium)]
 
 
 def typed_section(typed_py: dict[str, dict[str, float]], typed_js: dict[str, object]) -> str:
@@ -217,11 +216,11 @@ def main() -> None:
         "typed_python": typed_py,
         "typed_browser": typed_js,
     }
-    args.json.write_text(json.dumps(payload, indent=1))
+    args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     print(f"raw results: {args.json}")
     if args.write_docs:
         path = ROOT / "docs" / "benchmarks.md"
-        path.write_text(document(results, context) + "\n" + typed_text + "\n")
+        path.write_text(document(results, context) + "\n" + typed_text + "\n", encoding="utf-8")
         print(f"wrote {path}")
 
 

@@ -113,7 +113,7 @@ def verdict(path: Path, scratch: Path) -> str:
     if declaration is None:
         return "skipped: refers to other files"
     source = scratch / f"{path.stem}.schema.json"
-    source.write_text(json.dumps(declaration), "utf-8")
+    source.write_text(json.dumps(declaration), encoding="utf-8")
     try:
         loaded = load(source)
         try:

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from jupyter_harness import NotebookPage
-from probes import echo_latencies, summary
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.probes import echo_latencies, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 

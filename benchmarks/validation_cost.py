@@ -16,15 +16,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "examples"))
 
 import typed_browser  # noqa: E402
 from generated.search_messages import SearchTunnel  # noqa: E402
-from jupyter_harness import launch_browser  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from ipycallback import SlowTunnelWidget  # noqa: E402
+from ipycallback_testing import launch_browser  # noqa: E402
 
 
 def shipped_schema() -> str:

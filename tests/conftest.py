@@ -10,6 +10,9 @@ from recording_comm import RecordingComm
 
 from ipycallback import SlowTunnelWidget
 
+# The JupyterLab + Chromium fixtures (jupyter_lab, browser, notebook, ...) and --chromium.
+pytest_plugins = ["ipycallback_testing.plugin"]
+
 
 @pytest.fixture(autouse=True)
 def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:

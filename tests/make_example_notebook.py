@@ -27,4 +27,4 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    EXAMPLE_NOTEBOOK.write_text(render())
+    EXAMPLE_NOTEBOOK.write_text(render(), encoding="utf-8")

@@ -14,7 +14,7 @@ _BLOCK = re.compile(r"^```(python|javascript)\n(.*?)^```\n", re.S | re.M)
 
 def readme_cells(marker: str = "example", readme: Path = README) -> list[str]:
     """Code cells for the README's marked examples; JavaScript becomes a %%javascript cell."""
-    text = readme.read_text()
+    text = readme.read_text(encoding="utf-8")
     start = text.index(f"<!-- {marker}:start -->")
     end = text.index(f"<!-- {marker}:end -->")
     cells = []

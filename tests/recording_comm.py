@@ -9,7 +9,7 @@ from comm.base_comm import BaseComm
 from ipycallback import SlowTunnelWidget
 
 
-class RecordingComm(BaseComm):  # type: ignore[misc]
+class RecordingComm(BaseComm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.published: list[tuple[str, dict[str, Any]]] = []
         super().__init__(*args, **kwargs)

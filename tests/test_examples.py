@@ -13,6 +13,6 @@ def test_readme_has_python_and_javascript_examples() -> None:
 
 
 def test_example_notebook_matches_the_readme() -> None:
-    assert EXAMPLE_NOTEBOOK.read_text() == render(), (
+    assert EXAMPLE_NOTEBOOK.read_text(encoding="utf-8") == render(), (
         "regenerate with: .venv/bin/python tests/make_example_notebook.py"
     )

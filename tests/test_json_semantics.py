@@ -5,7 +5,7 @@ nesting get the browser's verdict, and a refusal is always a structured error wi
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Literal, NoReturn, TypeAlias
 
 import msgspec
 import pytest
@@ -79,10 +79,15 @@ def test_the_browser_reading_is_the_kernels(text: str, expected: msgspec.Struct)
 def test_refusals_are_structured(text: str, path: str, reason: str) -> None:
     with pytest.raises((msgspec.ValidationError, MessageValidationError)) as caught:
         IN.receive(text)
-    error = caught.value
-    if isinstance(error, msgspec.ValidationError):
-        error = MessageValidationError.from_msgspec(error)
-    assert error.path == path and reason in error.reason
+    raised = caught.value
+    error = (
+        MessageValidationError.from_msgspec(raised)
+        if isinstance(raised, msgspec.ValidationError)
+        else raised
+    )
+    assert isinstance(error, MessageValidationError)
+    assert error.path == path
+    assert reason in error.reason
 
 
 def test_a_deep_recursive_value_is_refused_at_the_limit() -> None:
@@ -91,8 +96,11 @@ def test_a_deep_recursive_value_is_refused_at_the_limit() -> None:
         IN.receive('{"type":"Put","n":1,"node":' + node + "}")
 
 
-def tunnel() -> tuple[TypedTunnel, RecordingComm, list[tuple[int, str]]]:
-    typed = TypedTunnel(SlowTunnelWidget(), receive=[Put, Done], send=[Done])
+Kernel: TypeAlias = TypedTunnel[Put | Done, Done, NoReturn]
+
+
+def tunnel() -> tuple[Kernel, RecordingComm, list[tuple[int, str]]]:
+    typed: Kernel = TypedTunnel(SlowTunnelWidget(), receive=[Put, Done], send=[Done])
     plain: list[tuple[int, str]] = []
     typed.on_plain(lambda version, text: plain.append((version, text)))
     return typed, comm_of(typed.tunnel), plain
@@ -118,10 +126,13 @@ def test_the_tunnel_answers_every_bad_typed_message(text: str, path: str) -> Non
     typed.on(Put, lambda version, msg: got.append(msg))
     recorder.view().send([[7, text]])
     typed.tunnel.flush()
-    assert plain == [] and got == []
+    assert plain == []
+    assert got == []
     ((version, report),) = errors(recorder)
-    assert version == 7 and report["code"] == "validation"
-    assert report["path"] == path and report["type"] == "Put"
+    assert version == 7
+    assert report["code"] == "validation"
+    assert report["path"] == path
+    assert report["type"] == "Put"
 
 
 def test_an_integer_written_as_a_float_reaches_the_handler() -> None:
@@ -130,5 +141,7 @@ def test_an_integer_written_as_a_float_reaches_the_handler() -> None:
     typed.on(Put, lambda version, msg: got.append(msg))
     recorder.view().send([[1, '{"type":"Put","n":5.0,"n":6.0}']])
     typed.tunnel.flush()
-    assert got == [Put(6)] and isinstance(got[0].n, int) and plain == []
+    assert got == [Put(6)]
+    assert isinstance(got[0].n, int)
+    assert plain == []
     assert errors(recorder) == []

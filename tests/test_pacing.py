@@ -83,7 +83,8 @@ def test_eviction_bounds_memory_but_never_drops_unsent_or_the_last_entry() -> No
     outbox = Outbox(frames.append, TokenBucket(100, 100, clock.now), clock, max_kept=3)
     for version in range(1, 11):
         outbox.push([version, "x"], 1)
-    assert outbox.kept == 3 and outbox.evicted_through == 7
+    assert outbox.kept == 3
+    assert outbox.evicted_through == 7
     big = Outbox(frames.append, TokenBucket(100, 100, clock.now), clock, max_kept_chars=10)
     big.push([1, "y" * 50], 50)
     assert big.kept == 1, "an entry larger than the limit is still kept until acknowledged"
@@ -119,7 +120,12 @@ def test_scheduler_runs_callbacks_in_deadline_order_and_skips_cancelled_ones() -
     scheduler = Scheduler()
     order: list[str] = []
     done = threading.Event()
-    scheduler.call_later(0.05, lambda: (order.append("late"), done.set()))
+
+    def late() -> None:
+        order.append("late")
+        done.set()
+
+    scheduler.call_later(0.05, late)
     scheduler.call_later(0.01, lambda: order.append("early"))
     scheduler.call_later(0.02, lambda: order.append("cancelled")).cancel()
     assert done.wait(2)

@@ -68,7 +68,8 @@ def test_the_runtime_wheel_ships_the_runtime_and_no_generator(
     # The `ipycallback` command is the runtime's dispatcher, which finds `codegen` if installed.
     assert "ipycallback = ipycallback._cli:main" in read(wheel, ".dist-info/entry_points.txt")
     config = [n for n in names if n.endswith("jupyter_server_config.d/ipycallback.json")]
-    assert config and config[0].split(".data/data/")[1] == (
+    assert config
+    assert config[0].split(".data/data/")[1] == (
         "etc/jupyter/jupyter_server_config.d/ipycallback.json"
     )
 
@@ -83,7 +84,8 @@ def test_the_generator_wheel_ships_the_generator_pinned_to_the_runtime(
         assert f"ipycallback_codegen/{name}" in names
     # The Node helper with ajv inside, and the licences of what it bundles; not its source.
     bundle = "ipycallback_codegen/node/ajv_standalone.cjs"
-    assert bundle in names and f"{bundle}.LICENSES.txt" in names
+    assert bundle in names
+    assert f"{bundle}.LICENSES.txt" in names
     assert wheel.read(bundle) == (ROOT / "codegen" / bundle).read_bytes()
     assert not [n for n in names if n.endswith("ajv_standalone.mjs")]
     assert not [n for n in names if n.startswith("ipycallback/")]

@@ -156,7 +156,8 @@ def test_messages_sent_before_any_page_exists_reach_the_first_page(
     recorder.view().hello()
     (answer,) = frames(recorder)
     assert answer["h"] == {"view1": 1}
-    assert answer["s"] == 1 and [e[1] for e in answer["b"]] == ["early 0", "early 1", "early 2"]
+    assert answer["s"] == 1
+    assert [e[1] for e in answer["b"]] == ["early 0", "early 1", "early 2"]
 
 
 def test_a_second_page_starts_where_the_first_has_acknowledged(
@@ -175,7 +176,8 @@ def test_a_second_page_starts_where_the_first_has_acknowledged(
     second.hello()
     answer = frames(recorder)[0]
     assert answer["h"] == {"second": 6}
-    assert answer["s"] == 6 and answer["b"] == [[6, "5"]]
+    assert answer["s"] == 6
+    assert answer["b"] == [[6, "5"]]
 
 
 def test_entries_are_kept_until_every_live_page_acknowledged_them(
@@ -356,7 +358,8 @@ def test_the_widget_state_leaves_out_huge_messages(tunnel: SlowTunnelWidget) -> 
     comm_of(tunnel).view().send([[1, big]])
     tunnel.send_msg("small")
     state = tunnel.get_state()
-    assert state["py_endpoint"] == [1, None] and state["js_endpoint"] == [1, "small"]
+    assert state["py_endpoint"] == [1, None]
+    assert state["js_endpoint"] == [1, "small"]
     assert tunnel.py_endpoint == (1, big), "the kernel still has the message itself"
 
 
@@ -370,4 +373,5 @@ def test_a_page_that_says_goodbye_no_longer_holds_entries(tunnel: SlowTunnelWidg
     assert tunnel.stats.kept == 1
     leaves.frame(x=1)
     stays.frame(a=1)
-    assert tunnel.stats.kept == 0 and tunnel.stats.views == 1
+    assert tunnel.stats.kept == 0
+    assert tunnel.stats.views == 1

@@ -35,7 +35,8 @@ def test_type_children_walks_containers() -> None:
     info = mi.type_info(dict[str, list[int | None]])
     assert isinstance(info, mi.DictType)
     key, value = schema.type_children(info)
-    assert isinstance(key, mi.StrType) and isinstance(value, mi.ListType)
+    assert isinstance(key, mi.StrType)
+    assert isinstance(value, mi.ListType)
     (item,) = schema.type_children(value)
     assert {type(t) for t in schema.type_children(item)} == {mi.IntType, mi.NoneType}
     assert schema.type_children(mi.type_info(int)) == []

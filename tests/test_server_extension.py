@@ -62,13 +62,16 @@ def test_the_wrapped_connection_sets_nodelay_before_connecting() -> None:
     handler = FakeHandler()
     connection = app.settings["kernel_websocket_connection_class"](handler)
     assert asyncio.run(connection.connect()) == "connected"
-    assert handler.nodelay is True and connection.connected
+    assert handler.nodelay is True
+    assert connection.connected
 
 
 def test_the_extension_is_declared_and_enabled_by_the_shipped_config() -> None:
     points = ipycallback._jupyter_server_extension_points()
     assert points == [{"module": "ipycallback._server_extension"}]
     config = json.loads(
-        (ROOT / "jupyter-config" / "jupyter_server_config.d" / "ipycallback.json").read_text()
+        (ROOT / "jupyter-config" / "jupyter_server_config.d" / "ipycallback.json").read_text(
+            encoding="utf-8"
+        )
     )
     assert config == {"ServerApp": {"jpserver_extensions": {"ipycallback": True}}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import msgspec
 import pytest
@@ -39,9 +39,12 @@ class Status(msgspec.Struct, tag=True):
     count: int
 
 
-def typed_tunnel() -> tuple[TypedTunnel, RecordingComm]:
+Search = TypedTunnel[Query | Stop, QueryResult | Status, NoReturn]
+
+
+def typed_tunnel() -> tuple[Search, RecordingComm]:
     tunnel = SlowTunnelWidget()
-    typed = TypedTunnel(
+    typed: Search = TypedTunnel(
         tunnel, receive=[Query, Stop], send=[QueryResult, Status], replies={Query: QueryResult}
     )
     return typed, comm_of(tunnel)
@@ -51,7 +54,7 @@ def sent(recorder: RecordingComm) -> list[list[object]]:
     return recorder.entries()
 
 
-def flush(typed: TypedTunnel) -> None:
+def flush(typed: TypedTunnel[Any, Any, Any]) -> None:
     typed.tunnel.flush()
 
 
@@ -61,7 +64,8 @@ def test_send_encodes_a_declared_message() -> None:
     flush(typed)
     assert version == 1
     (entry,) = sent(recorder)
-    assert entry[0] == 1 and len(entry) == 2
+    assert entry[0] == 1
+    assert len(entry) == 2
     assert json.loads(str(entry[1])) == {
         "type": "QueryResult",
         "query": "abc",
@@ -84,7 +88,7 @@ def test_send_refuses_what_the_receiver_would_reject(
 ) -> None:
     typed, recorder = typed_tunnel()
     with pytest.raises(MessageValidationError) as error:
-        typed.send(msg)
+        typed.send(msg)  # type: ignore[arg-type]  # any Struct: the runtime checks it
     assert error.value.path == path
     assert reason in str(error.value)
     flush(typed)
@@ -97,7 +101,7 @@ def test_sending_an_undeclared_type_is_a_type_error() -> None:
     with pytest.raises(
         TypeError, match="Query is not declared for sending; declared: QueryResult, Status"
     ):
-        typed.send(Query("x"))
+        typed.send(Query("x"))  # type: ignore[arg-type]  # deliberately undeclared
 
 
 def test_declarations_must_be_tagged_structs_with_one_tag_field() -> None:
@@ -110,9 +114,11 @@ def test_declarations_must_be_tagged_structs_with_one_tag_field() -> None:
     with pytest.raises(TypeError, match="Untagged has no tag"):
         TypedTunnel(SlowTunnelWidget(), receive=[Untagged], send=[Status])
     with pytest.raises(TypeError, match="one tag field"):
-        TypedTunnel(SlowTunnelWidget(), receive=[Query, OtherField], send=[Status])
+        # Deliberately mixed tag fields, which only the runtime can see.
+        TypedTunnel(SlowTunnelWidget(), receive=[Query, OtherField], send=[Status])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must be declared"):
-        TypedTunnel(SlowTunnelWidget(), receive=[Stop], send=[Status], replies={Query: Status})
+        # A reply for a request that is not received: mypy sees it too.
+        TypedTunnel(SlowTunnelWidget(), receive=[Stop], send=[Status], replies={Query: Status})  # type: ignore[misc]
 
 
 def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -> None:
@@ -128,13 +134,14 @@ def test_handlers_get_decoded_messages_and_replies_carry_the_request_version() -
     flush(typed)
     assert seen == [(7, Query("abc", 10))]
     (entry,) = sent(recorder)
-    assert entry[0] == 7 and entry[2] == REPLY
+    assert entry[0] == 7
+    assert entry[2] == REPLY
     assert msgspec.json.decode(str(entry[1]), type=QueryResult).hits[0].title == "ABC"
 
 
 def error_reports(recorder: RecordingComm) -> list[tuple[int, dict[str, object]]]:
     # Errors go back to the page that sent the bad message.
-    return [(int(e[0]), json.loads(str(e[1]))) for e in sent(recorder) if e[2:3] == [ERROR]]
+    return [(int(str(e[0])), json.loads(str(e[1]))) for e in sent(recorder) if e[2:3] == [ERROR]]
 
 
 def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_working() -> None:
@@ -160,9 +167,12 @@ def test_invalid_and_unknown_messages_are_reported_back_and_the_tunnel_keeps_wor
             "type": "Query",
         },
     )
-    assert reports[1][0] == 2 and reports[1][1]["code"] == "unknown_type"
-    assert reports[1][1]["path"] == "$.type" and "'Nope'" in str(reports[1][1]["message"])
-    assert reports[2][0] == 3 and reports[2][1]["code"] == "unknown_type"
+    assert reports[1][0] == 2
+    assert reports[1][1]["code"] == "unknown_type"
+    assert reports[1][1]["path"] == "$.type"
+    assert "'Nope'" in str(reports[1][1]["message"])
+    assert reports[2][0] == 3
+    assert reports[2][1]["code"] == "unknown_type"
     assert got == [4]
     assert typed.stats.rejected == 3
 
@@ -201,11 +211,22 @@ def test_errors_from_the_browser_reach_the_error_handler() -> None:
     assert (error.version, error.code, error.path) == (3, "validation", "$.count")
 
 
+async def settle() -> None:
+    """Let the callbacks that a finished handler scheduled run (no wall-clock wait)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
 def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() -> None:
-    async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
+    async def scenario() -> tuple[Search, RecordingComm, list[str]]:
         typed, recorder = typed_tunnel()
         seen: list[str] = []
-        typed.on(Query, lambda v, q: seen.append(q.text) or QueryResult(q.text, []))
+
+        def search(version: int, query: Query) -> QueryResult:
+            seen.append(query.text)
+            return QueryResult(query.text, [])
+
+        typed.on(Query, search)
         typed.on(Stop, lambda v, s: seen.append("stop"))
         batch = [[i, json.dumps({"type": "Query", "text": "abc"[:i]})] for i in range(1, 4)]
         recorder.view().send([*batch, [4, '{"type": "Stop"}']])
@@ -220,20 +241,25 @@ def test_queued_requests_are_handled_newest_first_and_superseded_ones_counted() 
 
 
 def test_a_newer_request_cancels_the_older_async_handler() -> None:
-    async def scenario() -> tuple[TypedTunnel, RecordingComm, list[str]]:
+    async def scenario() -> tuple[Search, RecordingComm, list[str]]:
         typed, recorder = typed_tunnel()
         finished: list[str] = []
+        first_started, newest_done = asyncio.Event(), asyncio.Event()
 
         @typed.on(Query)
         async def search(version: int, query: Query) -> QueryResult:
-            await asyncio.sleep(0.05)
+            if query.text == "a":
+                first_started.set()
+                await asyncio.Event().wait()  # only the newer request's cancel ends it
             finished.append(query.text)
+            newest_done.set()
             return QueryResult(query.text, [])
 
         recorder.view().send([[1, '{"type": "Query", "text": "a"}']])
-        await asyncio.sleep(0.01)
+        await asyncio.wait_for(first_started.wait(), 10)
         recorder.view().send([[2, '{"type": "Query", "text": "ab"}']])
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(newest_done.wait(), 10)
+        await settle()
         return typed, recorder, finished
 
     typed, recorder, finished = asyncio.run(scenario())
@@ -246,7 +272,7 @@ def test_a_newer_request_cancels_the_older_async_handler() -> None:
 
 def test_a_one_type_set_still_requires_the_tag() -> None:
     tunnel = SlowTunnelWidget()
-    typed = TypedTunnel(tunnel, receive=[Stop], send=[Status])
+    typed: TypedTunnel[Stop, Status, NoReturn] = TypedTunnel(tunnel, receive=[Stop], send=[Status])
     got: list[int] = []
     typed.on(Stop, lambda version, msg: got.append(version))
     recorder = comm_of(tunnel)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_runtime_generator_and_npm_versions_match() -> None:
     # ipycallback/_version.py is the one source: the generator's build reads it
     # (codegen/hatch_build.py), package.json repeats it.
-    package = json.loads((ROOT / "package.json").read_text())
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     assert package["version"] == ipycallback.__version__
     assert metadata.version("ipycallback") == ipycallback.__version__
     assert metadata.version("ipycallback-codegen") == ipycallback.__version__
@@ -30,7 +30,7 @@ def test_runtime_generator_and_npm_versions_match() -> None:
 
 
 def test_the_shipped_bundle_names_the_same_version() -> None:
-    bundle = (ROOT / "ipycallback" / "static" / "tunnel.js").read_text()
+    bundle = (ROOT / "ipycallback" / "static" / "tunnel.js").read_text(encoding="utf-8")
     assert f"// ipycallback {ipycallback.__version__}:" in bundle.splitlines()[0]
     assert f'"{ipycallback.__version__}"' in bundle
 
@@ -46,5 +46,7 @@ def test_the_committed_bundle_is_what_the_sources_build(tmp_path: Path) -> None:
         env={**os.environ, "IPYCALLBACK_BUNDLE_OUT": str(out)},
         check=True,
     )
-    shipped = (ROOT / "ipycallback" / "static" / "tunnel.js").read_text()
-    assert out.read_text() == shipped, "run `npm run build` and commit ipycallback/static"
+    shipped = (ROOT / "ipycallback" / "static" / "tunnel.js").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == shipped, (
+        "run `npm run build` and commit ipycallback/static"
+    )

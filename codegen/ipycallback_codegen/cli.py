@@ -177,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    except Exception as error:  # noqa: BLE001 - a bug, said as one, not a traceback
+    except Exception as error:
         print(
             f"error: internal error in ipycallback-codegen {__version__} "
             f"({type(error).__name__}: {error}); please report it with the declaration",

@@ -18,9 +18,33 @@ NULL = {"type": "null"}
 MAX_SAFE_INT = 2**53 - 1
 # The canonical key order of a field type; a loaded IR always uses it.
 FIELD_KEYS = tuple(
-    "type const enum $ref items prefixItems additionalProperties anyOf oneOf discriminator format "
-    "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
-    "minItems maxItems minProperties maxProperties description default".split()
+    [
+        "type",
+        "const",
+        "enum",
+        "$ref",
+        "items",
+        "prefixItems",
+        "additionalProperties",
+        "anyOf",
+        "oneOf",
+        "discriminator",
+        "format",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+        "description",
+        "default",
+    ]
 )
 
 

@@ -1737,8 +1737,10 @@ function step(path, key) {
 }
 function nestingIssue(text) {
   let count = 0;
-  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1)) count++;
-  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1)) count++;
+  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1))
+    count++;
+  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1))
+    count++;
   if (count <= NESTING_LIMIT) return null;
   const stack = [];
   let expectKey = false;
@@ -1770,13 +1772,15 @@ function surrogateIssue(value) {
   while (stack.length > 0) {
     const [path, item] = stack.pop();
     if (typeof item === "string") {
-      if (LONE_SURROGATE.test(item)) return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
+      if (LONE_SURROGATE.test(item))
+        return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
     } else if (Array.isArray(item)) {
-      item.forEach((x, i) => stack.push([step(path, i), x]));
+      for (let i = 0; i < item.length; i++) stack.push([step(path, i), item[i]]);
     } else if (typeof item === "object" && item !== null) {
       for (const key of Object.keys(item)) {
         const at2 = step(path, key);
-        if (LONE_SURROGATE.test(key)) return { path: at2, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
+        if (LONE_SURROGATE.test(key))
+          return { path: at2, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
         stack.push([at2, item[key]]);
       }
     }

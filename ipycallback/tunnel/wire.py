@@ -104,9 +104,11 @@ def read_frame(content: object) -> tuple[InFrame | None, list[str]]:
 def _read_gone(raw: object, frame: InFrame, problems: list[str]) -> None:
     if raw is None:
         return
-    if isinstance(raw, list) and len(raw) == 2 and _is_int(raw[0], 1) and _is_int(raw[1], 1):
-        if raw[0] <= raw[1]:
-            frame.gone = (raw[0], raw[1])
+    match raw:
+        case [int() as start, int() as end] if (
+            _is_int(start, 1) and _is_int(end, 1) and start <= end
+        ):
+            frame.gone = (start, end)
             return
     problems.append(f"field 'g' is not [from, to]: {_short(raw)}")
 

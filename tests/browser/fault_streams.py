@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from jupyter_harness import NotebookPage
-from tunnel_page import kernel_json
+from ipycallback_testing import NotebookPage
+from ipycallback_testing.tunnel_page import kernel_json
 
 KERNEL_SETUP = """
 import threading, time

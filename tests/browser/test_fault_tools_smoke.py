@@ -12,19 +12,22 @@ import socket
 import socketserver
 import threading
 import time
+from typing import ClassVar
 
 import pytest
-from console_watch import (
+from playwright.sync_api import BrowserContext, Playwright
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+from ipycallback_testing.console_watch import (
     assert_console_quiet,
     console_mark,
     count_console,
     dismiss_dialogs,
     open_dialogs,
 )
-from fault_proxy import FaultProxy
-from input_latency import measure_input_latency, start_busy_loop, stop_busy_loop
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook
-from kernel_control import (
+from ipycallback_testing.fault_proxy import FaultProxy
+from ipycallback_testing.input_latency import measure_input_latency, start_busy_loop, stop_busy_loop
+from ipycallback_testing.kernel_control import (
     KernelEvents,
     interrupt_rest,
     kernel_state,
@@ -34,7 +37,7 @@ from kernel_control import (
     wait_execute,
     wait_kernel_ready,
 )
-from multi_view import (
+from ipycallback_testing.multi_view import (
     assert_one_kernel,
     install_model_probe,
     is_collaborative,
@@ -44,8 +47,7 @@ from multi_view import (
     views,
     wait_widget_model,
 )
-from playwright.sync_api import BrowserContext, Playwright
-from tunnel_page import kernel_json
+from ipycallback_testing.tunnel_page import kernel_json
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +90,7 @@ def start_pump(n, every):
 
 
 class _Echo(socketserver.BaseRequestHandler):
-    errors: list[str] = []
+    errors: ClassVar[list[str]] = []
 
     def handle(self) -> None:
         try:
@@ -153,13 +155,16 @@ def test_proxy_carries_the_page_and_jupyterlab_reconnects_after_a_cut(
         assert nb.run_cell(0).stdout == "through the proxy\n"
         assert nb.evaluate("() => location.port") == str(fault_proxy.port)
         before = fault_proxy.stats
-        assert before.connections > 0 and before.bytes_down > 100_000 and before.bytes_up > 0
+        assert before.connections > 0
+        assert before.bytes_down > 100_000
+        assert before.bytes_up > 0
 
         events = KernelEvents.install(nb)
         delays, dialogs = [], []
         for _ in range(2):
             cut = fault_proxy.cut(5)
-            assert cut.ended is not None and cut.connections_reset >= 1
+            assert cut.ended is not None
+            assert cut.connections_reset >= 1
             back = events.wait_for("connection", "connected", since=cut.ended, timeout=60)
             delays.append(back - cut.ended)
             print(
@@ -171,7 +176,8 @@ def test_proxy_carries_the_page_and_jupyterlab_reconnects_after_a_cut(
             # 'connecting' is reported at the reset, not during the cut: the black hole hides
             # the drop from the page, as a real network drop does.
             lost = events.first("connection", "connecting", since=cut.started)
-            assert lost is not None and lost.at >= cut.ended - 0.05
+            assert lost is not None
+            assert lost.at >= cut.ended - 0.05
             assert nb.execute("print(6 * 7)").stdout == "42\n"
             # If one of JupyterLab's REST polls was in flight during the cut, its failure opens
             # the "Server Connection Error" dialog, which keeps the focus until closed.
@@ -184,7 +190,8 @@ def test_proxy_carries_the_page_and_jupyterlab_reconnects_after_a_cut(
         assert n >= 1
         assert nb.execute("print('after reset_all')").stdout == "after reset_all\n"
         after = fault_proxy.stats
-        assert after.resets >= before.resets + n and after.connections > before.connections
+        assert after.resets >= before.resets + n
+        assert after.connections > before.connections
 
 
 def test_a_cut_loses_custom_messages_both_ways_then_they_flow_again(
@@ -216,7 +223,8 @@ def test_a_cut_loses_custom_messages_both_ways_then_they_flow_again(
         )
         got = [i for i, _ in pipe["got"]]
         sent = {i: t / 1000 for i, t in pipe["sent"]}
-        assert len(got) == len(set(got)) and len(from_js) == len(set(from_js)), "duplicates"
+        assert len(got) == len(set(got)), "duplicates"
+        assert len(from_js) == len(set(from_js)), "duplicates"
         lost_down = sorted(set(to_js) - set(got))
         lost_up = sorted(set(sent) - set(from_js))
 
@@ -237,7 +245,8 @@ def test_a_cut_loses_custom_messages_both_ways_then_they_flow_again(
             f"cut {cut.ended - cut.started:.2f} s, reconnected {back - cut.ended:.3f} s "
             f"after the reset; widget initialize() calls: {pipe['inits']}"
         )
-        assert lost_down and lost_up, "the cut lost nothing: it injected no fault"
+        assert lost_down, "the cut lost nothing: it injected no fault"
+        assert lost_up, "the cut lost nothing: it injected no fault"
         # What was lost was sent during the cut (or just before: in flight), never long before
         # it nor after the page reconnected.
         for lost, times in ((lost_down, to_js), (lost_up, sent)):
@@ -369,7 +378,8 @@ def test_kernel_restart_and_interrupt_helpers(
             f"page restart: restart() resolved after {took:.2f} s; 'starting' at "
             f"{starting - t0:.2f} s, 'idle' at {idle - t0:.2f} s; {seq[:8]}..."
         )
-        assert seq[0] == "status:restarting" and "connection:connected" in seq
+        assert seq[0] == "status:restarting"
+        assert "connection:connected" in seq
         assert events.first("shutdown_reply", "restart", since=t0) is not None
         assert wait_kernel_ready(nb) == kernel_id
 
@@ -384,7 +394,8 @@ def test_kernel_restart_and_interrupt_helpers(
             f"interrupt: execute_reply {reply['status']}/{reply.get('ename')} "
             f"{time.time() - t0:.2f} s after POST interrupt"
         )
-        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+        assert reply["status"] == "error"
+        assert reply["ename"] == "KeyboardInterrupt"
         assert nb.execute("print('alive')").stdout == "alive\n"
 
 
@@ -401,7 +412,8 @@ def test_input_latency_probe(jupyter_lab: JupyterServer, browser: BrowserContext
         finally:
             slices = stop_busy_loop(nb)
         print(f"\ninput latency idle: {idle}; busy (200 ms slices, {slices} ran): {busy}")
-        assert idle.p50_ms < 20 and idle.max_ms < 100
+        assert idle.p50_ms < 20
+        assert idle.max_ms < 100
         assert busy.max_ms >= 150
         assert nb.execute("print(1)").stdout == "1\n"
 

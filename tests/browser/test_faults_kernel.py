@@ -10,18 +10,19 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from console_watch import assert_console_quiet, console_mark
 from fault_streams import js_record, wait_js_count
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
-from kernel_control import (
+from playwright.sync_api import BrowserContext
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.console_watch import assert_console_quiet, console_mark
+from ipycallback_testing.kernel_control import (
     KernelEvents,
     interrupt_rest,
     restart_page,
     restart_rest,
     wait_kernel_ready,
 )
-from playwright.sync_api import BrowserContext
-from tunnel_page import kernel_json, wait_kernel
+from ipycallback_testing.tunnel_page import kernel_json, wait_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -180,14 +181,16 @@ def test_lone_surrogates_are_refused_and_nothing_else_is_lost(page: NotebookPage
         "try:\n    bad.send_msg('\\ud800')\nexcept ValueError as e:\n    print(e)\n"
         "bad.send_msg('after')\n"
     )
-    assert out.status == "ok" and "index 0" in out.stdout, out.text
+    assert out.status == "ok", out.text
+    assert "index 0" in out.stdout, out.text
     wait_js_count(page, "bad", 2)
     assert page.evaluate("() => window.__rec.bad.got") == ["before", "after"]
     error = page.evaluate(
         """() => { const t = window.IPyCallback.get("bad");
           try { t.send_msg("a\\ud800"); return null; } catch (e) { return [e.name, e.message]; } }"""
     )
-    assert error[0] == "RangeError" and "index 1" in error[1], error
+    assert error[0] == "RangeError", error
+    assert "index 1" in error[1], error
     assert page.evaluate("() => window.IPyCallback.get('bad').send_msg('ok')") == 1
     assert wait_kernel(page, "bad_in") == [[1, "ok"]]
     print(f"\nlone surrogates: kernel says {out.stdout.strip()!r}; page says {error[1]!r}")
@@ -207,7 +210,8 @@ def test_lone_surrogates_are_refused_and_nothing_else_is_lost(page: NotebookPage
              return [id, t.py_endpoint, t.js_endpoint]; }))""",
         ids,
     )
-    assert [r[0] for r in restored] == ids and "bad" in ids
+    assert [r[0] for r in restored] == ids
+    assert "bad" in ids
     assert dict((r[0], r[1:]) for r in restored)["bad"] == [[1, "ok"], [2, "after"]]
     assert_console_quiet(page, r"(?i)surrogate|Could not create|Error restoring", since=mark)
     js_record(page, "bad")

@@ -11,13 +11,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from console_watch import console_mark, count_console
 from fault_streams import KERNEL_SETUP, js_check, js_pump, js_record, js_stats, wait_js_count
-from input_latency import measure_input_latency
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
-from kernel_control import start_execute, wait_execute
 from playwright.sync_api import BrowserContext
-from tunnel_page import WATCH_STDERR, kernel_json, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.console_watch import console_mark, count_console
+from ipycallback_testing.input_latency import measure_input_latency
+from ipycallback_testing.kernel_control import start_execute, wait_execute
+from ipycallback_testing.tunnel_page import WATCH_STDERR, kernel_json, wait_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -77,9 +78,11 @@ def test_error_floods_stay_quiet_and_spare_other_tunnels(
         page.page.wait_for_timeout(100)
 
     healthy = js_check(page, "healthy", n)
-    assert healthy["complete"] and healthy["unique"] == n, healthy
+    assert healthy["complete"], healthy
+    assert healthy["unique"] == n, healthy
     stats = kernel_json(page, "failing.stats.__dict__")
-    assert stats["handler_errors"] == n and stats["received"] == n
+    assert stats["handler_errors"] == n
+    assert stats["received"] == n
     assert js_stats(page, "jsfail")["handlerErrors"] == n
     stderr: str = page.evaluate("() => window.__stderr.join('')")
     stderr_bytes = len(stderr.encode())
@@ -96,7 +99,8 @@ def test_error_floods_stay_quiet_and_spare_other_tunnels(
     )
     assert "IOPub data rate exceeded" not in log
     assert "IOPub message rate exceeded" not in log
-    assert tracebacks <= 3 and stderr_bytes < 10_000, stderr[:3000]
+    assert tracebacks <= 3, stderr[:3000]
+    assert stderr_bytes < 10_000, stderr[:3000]
     assert js_lines <= 5
 
 

@@ -10,8 +10,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from console_watch import dismiss_dialogs
-from fault_proxy import FaultProxy
 from fault_streams import (
     KERNEL_SETUP,
     js_check,
@@ -24,10 +22,13 @@ from fault_streams import (
     wait_js_count,
     wait_kernel_count,
 )
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
-from kernel_control import KernelEvents, start_execute, wait_execute
 from playwright.sync_api import BrowserContext
-from tunnel_page import kernel_json
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.console_watch import dismiss_dialogs
+from ipycallback_testing.fault_proxy import FaultProxy
+from ipycallback_testing.kernel_control import KernelEvents, start_execute, wait_execute
+from ipycallback_testing.tunnel_page import kernel_json
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +76,14 @@ def test_both_sides_sending_at_once_keep_order_exactly_once(page: NotebookPage) 
         f"{order_stats(k_stats)}, page receiving {order_stats(j_stats)}; "
         f"kernel frames received {k_stats['frames_received']}, batches sent {k_stats['batches_sent']}"
     )
-    assert up["complete"] and up["unique"] == n, up
-    assert down["complete"] and down["unique"] == n, down
-    assert k_stats["lost"] == 0 and j_stats["lost"] == 0
-    assert k_stats["received"] == n and j_stats["received"] == n
+    assert up["complete"], up
+    assert up["unique"] == n, up
+    assert down["complete"], down
+    assert down["unique"] == n, down
+    assert k_stats["lost"] == 0
+    assert j_stats["lost"] == 0
+    assert k_stats["received"] == n
+    assert j_stats["received"] == n
 
 
 def test_a_5s_network_cut_loses_nothing(page: NotebookPage, fault_proxy: FaultProxy) -> None:
@@ -95,7 +100,8 @@ def test_a_5s_network_cut_loses_nothing(page: NotebookPage, fault_proxy: FaultPr
     js_pump(page, "cut", n, chunk=1, gap_ms=int(every * 1000))
     wait_js_count(page, "cut", 150)  # cut in the middle of the stream
     record = fault_proxy.cut(5)
-    assert record.ended is not None and record.connections_reset >= 1
+    assert record.ended is not None
+    assert record.connections_reset >= 1
     back = events.wait_for("connection", "connected", since=record.ended, timeout=60)
     wait_js_count(page, "cut", n, timeout=90)
     wait_kernel_count(page, "cut_in", n, timeout=90)
@@ -103,9 +109,12 @@ def test_a_5s_network_cut_loses_nothing(page: NotebookPage, fault_proxy: FaultPr
 
     down, up = js_check(page, "cut", n), kernel_json(page, f"check(cut_in, {n})")
     k_stats, j_stats = kernel_stats(page, "cut"), js_stats(page, "cut")
-    assert up["complete"] and up["unique"] == n, up
-    assert down["complete"] and down["unique"] == n, down
-    assert k_stats["lost"] == 0 and j_stats["lost"] == 0
+    assert up["complete"], up
+    assert up["unique"] == n, up
+    assert down["complete"], down
+    assert down["unique"] == n, down
+    assert k_stats["lost"] == 0
+    assert j_stats["lost"] == 0
     assert k_stats["resent"] + j_stats["resent"] > 0, "nothing was sent again: no fault?"
 
     # When did what the cut lost arrive? The page's and the kernel's clocks are the same.
@@ -156,5 +165,6 @@ def test_messages_sent_before_the_page_has_the_tunnel_arrive(
         result = js_check(nb, "early", 100)
         stats = js_stats(nb, "early")
         print(f"\n100 messages sent before the page had the tunnel: {result}; stats {stats}")
-        assert result["complete"] and result["unique"] == 100, result
+        assert result["complete"], result
+        assert result["unique"] == 100, result
         assert stats["lost"] == 0

@@ -14,10 +14,11 @@ import time
 from typing import Any
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook
-from multi_view import assert_one_kernel, is_collaborative, views
 from playwright.sync_api import BrowserContext, Playwright
-from tunnel_page import kernel_json, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+from ipycallback_testing.multi_view import assert_one_kernel, is_collaborative, views
+from ipycallback_testing.tunnel_page import kernel_json, wait_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +110,9 @@ def check_views(server: JupyterServer, pages: list[NotebookPage], path: str) -> 
     assert tail_b == [[101, "re:b100"], [101, "late for B"], [n + 1, "last"]], tail_b
 
     stats = kernel_json(a, "shared.stats.__dict__")
-    assert stats["views"] == 2 and stats["lost"] == 0 and stats["received"] == 302
+    assert stats["views"] == 2
+    assert stats["lost"] == 0
+    assert stats["received"] == 302
     js = [p.evaluate("() => window.IPyCallback.get('shared').stats") for p in pages]
     assert all(s["lost"] == 0 for s in js)
     print(

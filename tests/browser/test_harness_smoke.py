@@ -1,18 +1,19 @@
-"""End-to-end proof that jupyter_harness drives real JupyterLab and Notebook 7."""
+"""End-to-end proof that ipycallback_testing drives real JupyterLab and Notebook 7."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from jupyter_harness import (
+from playwright.sync_api import BrowserContext, Playwright
+
+from ipycallback_testing import (
     CellExecutionError,
     JupyterServer,
     NotebookPage,
     launch_browser,
     write_notebook,
 )
-from playwright.sync_api import BrowserContext, Playwright
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ WIDGET_CELLS: list[str | tuple[str, str]] = [
 
 def _alive(pid: int) -> bool:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
     except FileNotFoundError:
         return False
     return stat[stat.rfind(")") + 2] != "Z"
@@ -76,9 +77,11 @@ def test_lab_run_all_cells_reports_failing_cell(
     jupyter_lab: JupyterServer, browser: BrowserContext
 ) -> None:
     write_notebook(jupyter_lab.root_dir / "fails.ipynb", ["y = 1", "raise ValueError('boom')"])
-    with NotebookPage(jupyter_lab, browser, "fails.ipynb") as nb:
-        with pytest.raises(CellExecutionError, match=r"(?s)cell 1 .*raise ValueError.*boom"):
-            nb.run_all_cells()
+    with (
+        NotebookPage(jupyter_lab, browser, "fails.ipynb") as nb,
+        pytest.raises(CellExecutionError, match=r"(?s)cell 1 .*raise ValueError.*boom"),
+    ):
+        nb.run_all_cells()
 
 
 def test_lab_anywidget_without_display_survives_reload(

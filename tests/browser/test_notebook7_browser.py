@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser
 from playwright.sync_api import Playwright
-from tunnel_page import kernel_json, wait_console, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser
+from ipycallback_testing.tunnel_page import kernel_json, wait_console, wait_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, launch_browser, write_notebook
 from playwright.sync_api import Playwright
-from probes import echo_latencies, summary
+
+from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
+from ipycallback_testing.probes import echo_latencies, summary
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +81,6 @@ def test_the_extension_cuts_round_trip_latency(
     slow = summary(measure(disabled, playwright_instance))
     report = {"with_extension_ms": fast, "without_extension_ms": slow}
     print(json.dumps(report, indent=2))
-    Path(enabled.root_dir / "latency.json").write_text(json.dumps(report))
+    Path(enabled.root_dir / "latency.json").write_text(json.dumps(report), encoding="utf-8")
     # Nagle plus delayed ACKs costs ~40 ms a round trip; a same-run ratio, not a time limit.
     assert slow["median"] / fast["median"] > 2, report

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage
 from playwright.sync_api import BrowserContext
-from tunnel_page import WATCH_STDERR, kernel_json, wait_console, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage
+from ipycallback_testing.tunnel_page import WATCH_STDERR, kernel_json, wait_console, wait_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +54,8 @@ def test_bursts_arrive_complete_and_in_order_both_ways(page: NotebookPage) -> No
     )
     assert in_order is True
     stats = kernel_json(page, "burst.stats.__dict__")
-    assert stats["dropped"] == 0 and stats["bad_frames"] == 0
+    assert stats["dropped"] == 0
+    assert stats["bad_frames"] == 0
     assert stats["batches_sent"] < 200, f"10,000 messages should need few comm messages: {stats}"
 
 

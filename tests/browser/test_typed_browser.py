@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jupyter_harness import JupyterServer, NotebookPage, write_notebook
 from playwright.sync_api import BrowserContext
 from readme_cells import readme_cells
-from tunnel_page import kernel_json, wait_console, wait_kernel
+
+from ipycallback_testing import JupyterServer, NotebookPage, write_notebook
+from ipycallback_testing.tunnel_page import kernel_json, wait_console, wait_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +146,8 @@ def test_proto_keys_in_payloads_never_reach_object_prototype(page: NotebookPage)
         '"total": 0, "took_ms": 0, "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')'
     )
     keys = page.wait_for_js("window.protoSeen.length === 1 && window.protoSeen[0]")
-    assert "__proto__" in keys and "constructor" in keys
+    assert "__proto__" in keys
+    assert "constructor" in keys
     assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
 
 

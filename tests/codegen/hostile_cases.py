@@ -7,35 +7,176 @@ from __future__ import annotations
 import builtins
 import keyword
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from hostile_formats import WRITERS
 
 # What a generated module declares or uses, in Python and in TypeScript (support code, ajv's
 # code, imports), and the builtins and prototype members of both languages.
-EMITTED = (
-    "FINGERPRINT REPLIES SPEC ToKernel ToBrowser Replies validateToKernel validateToBrowser "
-    "ajvToKernel ajvToBrowser validate0 validate1 validate10 schema0 schema1 schema31 func0 func1 "
-    "func2 pattern0 formats0 AjvError AjvErrors AjvValidate hasOwn quote show locate FORMATS "
-    "describe issueOf codePointLength DATE TIME UUID isDate isTime isDateTime isUuid pageRegistry "
-    "checkFingerprint Tunnel TunnelRegistry TypedTunnel TypedSpec ValidationIssue Validator "
-    "HostileTunnel msgspec Annotated Literal TypeAlias SlowTunnelWidget datetime enum uuid "
-    "annotations UnsetType UNSET field Meta Struct errors data instancePath parentData "
-    "parentDataProperty rootData vErrors evaluated0 valid0 _errs i0 len0 Object Array Promise "
-    "Record Readonly Partial Omit Pick Exclude Error JSON Number String Symbol Date Map Set "
-    "RegExp Function globalThis window document NaN Infinity arguments eval undefined"
-).split()
-PROTOTYPE = (
-    "constructor __defineGetter__ __defineSetter__ hasOwnProperty __lookupGetter__ "
-    "__lookupSetter__ isPrototypeOf propertyIsEnumerable toString valueOf __proto__ "
-    "toLocaleString prototype length name apply bind call caller"
-).split()
+EMITTED = [
+    "FINGERPRINT",
+    "REPLIES",
+    "SPEC",
+    "ToKernel",
+    "ToBrowser",
+    "Replies",
+    "validateToKernel",
+    "validateToBrowser",
+    "ajvToKernel",
+    "ajvToBrowser",
+    "validate0",
+    "validate1",
+    "validate10",
+    "schema0",
+    "schema1",
+    "schema31",
+    "func0",
+    "func1",
+    "func2",
+    "pattern0",
+    "formats0",
+    "AjvError",
+    "AjvErrors",
+    "AjvValidate",
+    "hasOwn",
+    "quote",
+    "show",
+    "locate",
+    "FORMATS",
+    "describe",
+    "issueOf",
+    "codePointLength",
+    "DATE",
+    "TIME",
+    "UUID",
+    "isDate",
+    "isTime",
+    "isDateTime",
+    "isUuid",
+    "pageRegistry",
+    "checkFingerprint",
+    "Tunnel",
+    "TunnelRegistry",
+    "TypedTunnel",
+    "TypedSpec",
+    "ValidationIssue",
+    "Validator",
+    "HostileTunnel",
+    "msgspec",
+    "Annotated",
+    "Literal",
+    "TypeAlias",
+    "SlowTunnelWidget",
+    "datetime",
+    "enum",
+    "uuid",
+    "annotations",
+    "UnsetType",
+    "UNSET",
+    "field",
+    "Meta",
+    "Struct",
+    "errors",
+    "data",
+    "instancePath",
+    "parentData",
+    "parentDataProperty",
+    "rootData",
+    "vErrors",
+    "evaluated0",
+    "valid0",
+    "_errs",
+    "i0",
+    "len0",
+    "Object",
+    "Array",
+    "Promise",
+    "Record",
+    "Readonly",
+    "Partial",
+    "Omit",
+    "Pick",
+    "Exclude",
+    "Error",
+    "JSON",
+    "Number",
+    "String",
+    "Symbol",
+    "Date",
+    "Map",
+    "Set",
+    "RegExp",
+    "Function",
+    "globalThis",
+    "window",
+    "document",
+    "NaN",
+    "Infinity",
+    "arguments",
+    "eval",
+    "undefined",
+]
+PROTOTYPE = [
+    "constructor",
+    "__defineGetter__",
+    "__defineSetter__",
+    "hasOwnProperty",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toString",
+    "valueOf",
+    "__proto__",
+    "toLocaleString",
+    "prototype",
+    "length",
+    "name",
+    "apply",
+    "bind",
+    "call",
+    "caller",
+]
 # Python's builtins: the generator reserves all of them (dir(builtins)); these stand for them.
 PY_BUILTINS = [
     n
-    for n in "any print list dict str int float bool type object len id hash range set tuple "
-    "bytes Exception ValueError TypeError property super isinstance open format vars callable "
-    "iter next min max sum map filter zip".split()
+    for n in [
+        "any",
+        "print",
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "type",
+        "object",
+        "len",
+        "id",
+        "hash",
+        "range",
+        "set",
+        "tuple",
+        "bytes",
+        "Exception",
+        "ValueError",
+        "TypeError",
+        "property",
+        "super",
+        "isinstance",
+        "open",
+        "format",
+        "vars",
+        "callable",
+        "iter",
+        "next",
+        "min",
+        "max",
+        "sum",
+        "map",
+        "filter",
+        "zip",
+    ]
     if hasattr(builtins, n)
 ]
 TYPE_NAMES = sorted(
@@ -219,7 +360,7 @@ def _tag_values() -> dict[str, Any]:
         {"one": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]},
          "many": {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}}},
     )  # fmt: skip
-    return spec(defs, names[::2] + ["Box"], names[1::2], name="hostile",
+    return spec(defs, [*names[::2], "Box"], names[1::2], name="hostile",
                 replies={names[0]: names[1]})  # fmt: skip
 
 
@@ -449,7 +590,15 @@ def runtime_cases() -> list[Case]:
     for name, schema, expect, reason in RUNTIME_BREAKERS:
         # YAML reads into what JSON does, with lines: other cases try it.
         formats = tuple(f for f in WRITERS if f not in (NOT_IN.get(name), ".schema.yaml"))
-        out.append(Case(name, _field(schema), expect=expect, reason=reason, formats=formats))
+        out.append(
+            Case(
+                name,
+                _field(cast(dict[str, Any], schema)),
+                expect=expect,
+                reason=reason,
+                formats=formats,
+            )
+        )
     return out
 
 

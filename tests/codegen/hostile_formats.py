@@ -17,11 +17,65 @@ Spec = dict[str, Any]
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Words TypeScript does not accept as the name of an interface or a type alias.
 TS_RESERVED = set(
-    "break case catch class const continue debugger default delete do else enum export extends "
-    "false finally for function if import in instanceof new null return super switch this throw "
-    "true try typeof var void while with implements interface let package private protected "
-    "public static yield any boolean number string symbol unknown never object undefined bigint "
-    "await type".split()
+    [
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "implements",
+        "interface",
+        "let",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "static",
+        "yield",
+        "any",
+        "boolean",
+        "number",
+        "string",
+        "symbol",
+        "unknown",
+        "never",
+        "object",
+        "undefined",
+        "bigint",
+        "await",
+        "type",
+    ]
 )
 
 
@@ -267,10 +321,8 @@ class _TypeScript:
     def jsdoc(self, text: str | None, tags: list[str]) -> list[str] | None:
         if text is not None and ("*/" in text or "@" in text or text != text.strip()):
             return None  # JSDoc cannot say it as it is
-        if (
-            text is not None
-            and any(c in text for c in "\r\u2028\u2029\x00")
-            or "\n" in (text or "")
+        if (text is not None and any(c in text for c in "\r\u2028\u2029\x00")) or "\n" in (
+            text or ""
         ):
             return None
         body = ([text] if text else []) + tags

@@ -17,7 +17,7 @@ FORMAT_SAMPLES = {
     "time": "12:00:00Z",
     "uuid": "12345678-1234-1234-1234-123456789abc",
 }
-WRONG = [None, 1.5, "x", [], {}, True, -1, 2**53, "2024-01-01"]
+WRONG: list[object] = [None, 1.5, "x", [], {}, True, -1, 2**53, "2024-01-01"]
 
 
 class _Builder:

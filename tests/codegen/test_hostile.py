@@ -137,7 +137,7 @@ def test_generated_typescript_passes_tsc_strict(outcomes: list[Outcome], tmp_pat
         "paths": {"ipycallback": [str(ROOT / "frontend" / "src" / "index.ts")]},
     }  # fmt: skip
     (tmp_path / "tsconfig.json").write_text(
-        json.dumps({"compilerOptions": options, "files": files})
+        json.dumps({"compilerOptions": options, "files": files}), encoding="utf-8"
     )
     done = subprocess.run([BIN / "tsc", "-p", tmp_path], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr
@@ -152,7 +152,8 @@ def test_generated_typescript_is_safe_inside_a_script_element(outcomes: list[Out
 def python_module(path: Path) -> ModuleType:
     name = f"hostile_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -21,5 +21,5 @@ class Hit(msgspec.Struct):
 
 def test_the_python_declaration_is_stable_after_float_spellings_were_seen() -> None:
     msgspec.json.schema(Hit)  # builds (and so caches) the Annotated types above
-    golden = (ROOT / "tests" / "codegen" / "golden" / "search.ir.json").read_text()
+    golden = (ROOT / "tests" / "codegen" / "golden" / "search.ir.json").read_text(encoding="utf-8")
     assert canonical_json(load_declaration(ROOT / "schemas" / "search.py")) == golden

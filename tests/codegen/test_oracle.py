@@ -33,7 +33,8 @@ DATAMODEL_CODEGEN_VERSION = "0.89.0"
 
 def load(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -79,12 +80,12 @@ def ours_accepts(module: ModuleType, to_kernel: bool, text: str) -> bool:
 
 def test_oracle_and_emitter_agree_on_every_conformance_case(oracle: ModuleType) -> None:
     ours = load(ROOT / "examples" / "generated" / "search_messages.py", "oracle_ours")
-    meta: dict[str, Any] = json.loads(IR.read_text())["x-ipycallback"]
+    meta: dict[str, Any] = json.loads(IR.read_text(encoding="utf-8"))["x-ipycallback"]
     disagreements = []
     for path in CASES:
         case = f"{path.parent.name}/{path.stem}"
         to_kernel = path.stem.startswith("to_kernel")
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
         theirs = verdict(oracle, meta["toKernel" if to_kernel else "toBrowser"], text)
         mine = ours_accepts(ours, to_kernel, text)
         if (theirs != mine) != (case in INTENDED_DIFFERENCES):

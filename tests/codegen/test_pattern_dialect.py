@@ -49,7 +49,8 @@ REFUSED = {
 def test_refused_constructs_say_why() -> None:
     for pattern, reason in REFUSED.items():
         problem = pattern_problem(pattern)
-        assert problem is not None and reason in problem, (pattern, problem)
+        assert problem is not None, pattern
+        assert reason in problem, (pattern, problem)
 
 
 def test_every_side_reads_a_pattern_as_ecmascript(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def texts() -> list[Case]:
             ("123", True),
             ("\\u0663", False),
             ("12a", False),
-            ("１", False),
+            ("\\uff11", False),
             ("1\\n", False),
         ],
         "one": [

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def load_generated(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # msgspec resolves the postponed annotations through it
     spec.loader.exec_module(module)
@@ -43,7 +44,7 @@ def kernel_verdict(sets: dict[str, MessageSet], direction: str, text: str) -> st
     try:
         sets[direction].receive(text)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
-        invalid = MessageValidationError.from_msgspec(error)  # type: ignore[arg-type]
+        invalid = MessageValidationError.from_msgspec(error)
         return f"{invalid.path}: {invalid.reason}"
     except MessageValidationError as invalid:
         return f"{invalid.path}: {invalid.reason}"
@@ -73,7 +74,8 @@ def browser_bundle(generated_ts: Path, out: Path) -> Path | None:
     entry = out / "entry.ts"
     entry.write_text(
         f"export * as gen from {json.dumps(str(generated_ts))};\n"
-        'export { compile, wireIssue } from "ipycallback";\n'
+        'export { compile, wireIssue } from "ipycallback";\n',
+        encoding="utf-8",
     )
     bundle = out / "verdicts-bundle.mjs"
     subprocess.run(

@@ -27,7 +27,7 @@ _TYPE_KEYS = {
     "object": ("additionalProperties", "minProperties", "maxProperties"),
 }
 _OBJECT_KEYS = tuple(
-    "type title description x-tag properties required additionalProperties".split()
+    ["type", "title", "description", "x-tag", "properties", "required", "additionalProperties"]
 )
 _SET_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
 

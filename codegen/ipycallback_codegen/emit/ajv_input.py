@@ -19,16 +19,51 @@ UNIONS = {"ajvToKernel": "-toKernel", "ajvToBrowser": "-toBrowser"}
 CHUNK = 16
 
 _SHAPE_KEYS = frozenset(
-    "type minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
-    "multipleOf const enum items prefixItems minItems maxItems additionalProperties minProperties "
-    "maxProperties $ref anyOf oneOf discriminator properties required".split()
+    [
+        "type",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "const",
+        "enum",
+        "items",
+        "prefixItems",
+        "minItems",
+        "maxItems",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+        "$ref",
+        "anyOf",
+        "oneOf",
+        "discriminator",
+        "properties",
+        "required",
+    ]
 )
 _ANNOTATIONS = frozenset(["description", "default", "title", "x-tag"])
 _FORMATS = frozenset(["date-time", "date", "time", "uuid"])
 # ajv's discriminator keeps tags as keys of a plain object and refuses these as duplicates.
 OBJECT_PROTOTYPE = frozenset(
-    "constructor __proto__ __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__ "
-    "hasOwnProperty isPrototypeOf propertyIsEnumerable toString toLocaleString valueOf".split()
+    [
+        "constructor",
+        "__proto__",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toString",
+        "toLocaleString",
+        "valueOf",
+    ]
 )
 
 

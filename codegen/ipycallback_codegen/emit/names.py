@@ -20,9 +20,36 @@ from .printer import is_ascii_identifier, is_js_identifier, sanitize, unique
 # Names a generated Python module binds or reads in its annotations: a class or attribute of
 # one of these names would shadow what the module means by it.
 PY_MODULE_NAMES = frozenset(
-    "annotations datetime enum uuid msgspec Annotated Literal TypeAlias SlowTunnelWidget "
-    "TypedTunnel ToKernel ToBrowser REPLIES FINGERPRINT str int float bool list dict type "
-    "object super None True False self cls".split()
+    [
+        "annotations",
+        "datetime",
+        "enum",
+        "uuid",
+        "msgspec",
+        "Annotated",
+        "Literal",
+        "TypeAlias",
+        "SlowTunnelWidget",
+        "TypedTunnel",
+        "ToKernel",
+        "ToBrowser",
+        "REPLIES",
+        "FINGERPRINT",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "type",
+        "object",
+        "super",
+        "None",
+        "True",
+        "False",
+        "self",
+        "cls",
+    ]
 )
 _PY_TAKEN = PY_MODULE_NAMES | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 # A class is a module-level name: it must not hide a builtin either (`any`, `print`), for the
@@ -64,8 +91,12 @@ _TS_MODULE_NAMES = (
 _DECLARED = re.compile(r"^(?:function|const|let|var|interface|type|class) ([A-Za-z_$][\w$]*)", re.M)
 _SUPPORT = resources.files(__package__).joinpath("support.ts").read_text("utf-8")
 TS_RESERVED = frozenset(
-    [*_TS_KEYWORDS.split(), *_TS_GLOBALS.split(), *_TS_MODULE_NAMES.split()]
-    + _DECLARED.findall(_SUPPORT)
+    [
+        *_TS_KEYWORDS.split(),
+        *_TS_GLOBALS.split(),
+        *_TS_MODULE_NAMES.split(),
+        *_DECLARED.findall(_SUPPORT),
+    ]
 )
 # Names ajv gives the functions and constants of its code.
 _AJV_NAME = re.compile(r"(?:validate|schema|func|pattern|formats|wrapper)\d+\Z")

@@ -224,9 +224,13 @@ def ts_string(text: str) -> str:
             out.append('\\"')
         elif char == "<":  # "</script>" must not appear literally in a page's inline script
             out.append("\\u003c")
-        elif code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029 or 0xD800 <= code <= 0xDFFF:
-            out.append(f"\\u{code:04x}")
-        elif not char.isprintable() and code <= 0xFFFF:
+        elif (
+            code < 0x20
+            or code == 0x7F
+            or 0x2028 <= code <= 0x2029
+            or 0xD800 <= code <= 0xDFFF
+            or (not char.isprintable() and code <= 0xFFFF)
+        ):
             out.append(f"\\u{code:04x}")
         else:
             out.append(char)

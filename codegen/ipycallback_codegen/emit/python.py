@@ -140,7 +140,7 @@ def _field(
     if attr != key:
         args.append(f"name={py_string(key)}")
     value: Expr = ""
-    if args and (attr != key or default is not None and default[0] == "default_factory"):
+    if args and (attr != key or (default is not None and default[0] == "default_factory")):
         value = Group("msgspec.field(", args, ")")
     elif default:
         value = flat(default[1])

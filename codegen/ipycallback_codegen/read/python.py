@@ -222,13 +222,13 @@ class _Reader:
             # UNSET: absent from the JSON while unset, which the IR says by neither requiring
             # the property nor giving it a default.
             has_default = field.default not in (msgspec.NODEFAULT, msgspec.UNSET)
-            if has_default or field.default_factory is not msgspec.NODEFAULT:
-                if "default" not in prop:
-                    raise self.fail(
-                        f"the default of {cls.__name__}.{field.name} has no JSON form; "
-                        "use a literal default (an empty list or dict is fine)",
-                        *at,
-                    )
+            has_factory = field.default_factory is not msgspec.NODEFAULT
+            if (has_default or has_factory) and "default" not in prop:
+                raise self.fail(
+                    f"the default of {cls.__name__}.{field.name} has no JSON form; "
+                    "use a literal default (an empty list or dict is fine)",
+                    *at,
+                )
             _restore_literal_order(prop, list(_literals(field.type)))
             for info in _walk(mi.type_info(field.type)):
                 if isinstance(info, mi.DictType) and not isinstance(info.key_type, mi.StrType):

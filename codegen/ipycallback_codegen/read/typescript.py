@@ -26,8 +26,21 @@ _INSTALL = f"npm install --save-dev typescript-json-schema@{_TJS_VERSION}"
 _PACKAGE = Path("node_modules", "typescript-json-schema", "package.json")
 _SCRIPT = Path(__file__).parent.parent / "node" / "ts_to_schema.mjs"
 _CONSTRAINTS = tuple(
-    "format minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
-    "multipleOf minItems maxItems minProperties maxProperties".split()
+    [
+        "format",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ]
 )
 _MEMBER_TAGS = {"default", *_CONSTRAINTS, *(f"items.{key}" for key in _CONSTRAINTS)}
 _DECL_TAGS = {"interface": {"additionalProperties"}, "enum": set(), "alias": set()}

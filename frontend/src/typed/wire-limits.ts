@@ -26,8 +26,10 @@ function step(path: string, key: string | number): string {
 
 function nestingIssue(text: string): ValidationIssue | null {
   let count = 0;
-  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1)) count++;
-  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1)) count++;
+  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1))
+    count++;
+  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1))
+    count++;
   if (count <= NESTING_LIMIT) return null;
   // Each open container: is it an object, and the key or index of the value read in it.
   const stack: [boolean, string | number | null][] = [];
@@ -61,13 +63,15 @@ function surrogateIssue(value: unknown): ValidationIssue | null {
   while (stack.length > 0) {
     const [path, item] = stack.pop() as [string, unknown];
     if (typeof item === "string") {
-      if (LONE_SURROGATE.test(item)) return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
+      if (LONE_SURROGATE.test(item))
+        return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
     } else if (Array.isArray(item)) {
-      item.forEach((x, i) => stack.push([step(path, i), x]));
+      for (let i = 0; i < item.length; i++) stack.push([step(path, i), item[i]]);
     } else if (typeof item === "object" && item !== null) {
       for (const key of Object.keys(item)) {
         const at = step(path, key);
-        if (LONE_SURROGATE.test(key)) return { path: at, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
+        if (LONE_SURROGATE.test(key))
+          return { path: at, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
         stack.push([at, (item as Record<string, unknown>)[key]]);
       }
     }

@@ -15,6 +15,7 @@ The proxy runs an asyncio loop in a daemon thread; every public method is thread
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
 import threading
@@ -65,10 +66,8 @@ def _rst(writer: asyncio.StreamWriter | None) -> None:
         return
     sock = writer.get_extra_info("socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
     writer.transport.abort()
 
 
@@ -81,6 +80,7 @@ class FaultProxy:
         self.cuts: list[CutRecord] = []
         self._stats = ProxyStats()
         self._conns: set[_Conn] = set()
+        self._tasks: set[asyncio.Future[CutRecord]] = set()
         self._black_hole = False
         self._cut_base = (0, 0)  # discarded_up/down when the current cut started
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -196,7 +196,10 @@ class FaultProxy:
         return record
 
     def _end_cut_soon(self) -> None:
-        asyncio.ensure_future(self._end_cut())
+        # Held until done: the loop keeps only weak references to its tasks.
+        task = asyncio.ensure_future(self._end_cut())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _reset_all(self) -> int:
         conns, self._conns = list(self._conns), set()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from jupyter_harness import ConsoleEntry, NotebookPage
+from .notebook_page import ConsoleEntry, NotebookPage
 
 
 def sync_console(page: NotebookPage) -> None:

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from jupyter_harness import NotebookPage
+from .notebook_page import NotebookPage
 
 
 def kernel_json(page: NotebookPage, expr: str) -> Any:
@@ -14,7 +14,8 @@ def kernel_json(page: NotebookPage, expr: str) -> Any:
     # Waiting for idle (settle) matters: stream output travels on iopub, after the reply.
     result = page.execute(f"import json as _j; print(_j.dumps({expr}))", settle=10)
     lines = result.stdout.strip().splitlines()
-    assert result.status == "ok" and lines, f"{expr!r} gave {result.status}: {result.outputs}"
+    assert result.status == "ok", f"{expr!r} gave {result.status}: {result.outputs}"
+    assert lines, f"{expr!r} gave {result.status}: {result.outputs}"
     return json.loads(lines[-1])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from jupyter_harness import NotebookPage
+from .notebook_page import NotebookPage
 
 ECHO_SETUP = """
 from ipycallback import SlowTunnelWidget

@@ -15,37 +15,14 @@ import random
 import statistics
 from dataclasses import dataclass
 
-from jupyter_harness import NotebookPage
+from ._scripts import script
+from .notebook_page import NotebookPage
 
 PROBE_ID = "__latency_probe"
 
-_INSTALL = """(id) => {
-  let input = document.getElementById(id);
-  if (!input) {
-    input = document.createElement('input');
-    input.id = id;
-    input.style.cssText =
-      'position:fixed;top:0;left:0;width:120px;height:24px;z-index:2147483647';
-    input.addEventListener('keydown', (e) => {
-      window.__latency.push(performance.now() - e.timeStamp);
-    });
-    document.body.appendChild(input);
-  }
-  window.__latency = [];
-  input.value = '';
-}"""
+_INSTALL = script("latency_probe.js")
 
-_BUSY = """(ms) => {
-  window.__busy = { on: true, slices: 0 };
-  const slice = () => {
-    if (!window.__busy.on) return;
-    const end = performance.now() + ms;
-    while (performance.now() < end) { /* busy */ }
-    window.__busy.slices += 1;
-    setTimeout(slice, 0);
-  };
-  setTimeout(slice, 0);
-}"""
+_BUSY = script("busy_loop.js")
 
 
 @dataclass(frozen=True)

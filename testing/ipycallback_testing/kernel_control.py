@@ -18,38 +18,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from jupyter_harness import JupyterServer, NotebookPage
+from ._scripts import script
+from .notebook_page import NotebookPage
+from .server import JupyterServer
 
-_INSTALL = """() => {
-  const ctx = window.__harness.panel.sessionContext;
-  if (window.__kernelEvents) return;
-  const log = window.__kernelEvents = [];
-  const kernelId = () => ctx.session?.kernel?.id ?? null;
-  ctx.statusChanged.connect((_, s) => log.push([Date.now(), 'status', s, kernelId()]));
-  ctx.connectionStatusChanged.connect(
-    (_, s) => log.push([Date.now(), 'connection', s, kernelId()]));
-  ctx.kernelChanged.connect((_, c) => log.push([Date.now(), 'kernel', c.newValue?.id ?? null,
-    c.newValue?.id ?? null]));
-  // A restart from outside the page (REST, another tab) may change no status at all; these
-  // tell it anyway: the old kernel's shutdown_reply (ipykernel publishes it on iopub) and the
-  // first iopub message of a new kernel process (its header.session differs).
-  let session = null;
-  ctx.iopubMessage.connect((_, msg) => {
-    if (msg.header.msg_type === 'shutdown_reply') {
-      log.push([Date.now(), 'shutdown_reply', msg.content.restart ? 'restart' : 'shutdown',
-        kernelId()]);
-    }
-    if (session !== null && msg.header.session !== session) {
-      log.push([Date.now(), 'kernel_session', msg.header.session, kernelId()]);
-    }
-    session = msg.header.session;
-  });
-}"""
+_INSTALL = script("kernel_events.js")
 
-_STATE = """() => {
-  const k = window.__harness.panel.sessionContext.session?.kernel;
-  return k ? [k.id, k.status, k.connectionStatus] : [null, null, null];
-}"""
+_STATE = script("kernel_state.js")
 
 
 @dataclass(frozen=True)
@@ -148,15 +123,7 @@ def restart_page(page: NotebookPage, timeout: float = 60) -> float:
     return float(ms) / 1000
 
 
-_START = """(code) => {
-  const k = window.__harness.panel.sessionContext.session.kernel;
-  const runs = window.__runs ||= [];
-  const run = { reply: null, error: null };
-  runs.push(run);
-  const future = k.requestExecute({ code, store_history: false, stop_on_error: false });
-  future.done.then((m) => { run.reply = m.content; }, (e) => { run.error = String(e); });
-  return runs.length - 1;
-}"""
+_START = script("start_execute.js")
 
 
 def start_execute(page: NotebookPage, code: str) -> int:

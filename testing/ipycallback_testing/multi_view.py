@@ -23,8 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from jupyter_harness import JupyterServer, NotebookPage
 from playwright.sync_api import BrowserContext
+
+from .notebook_page import NotebookPage
+from .server import JupyterServer
 
 ROOT = Path(__file__).resolve().parents[2]
 RTC_VENV = ROOT / ".venv-rtc"
@@ -144,7 +146,7 @@ def rtc_python() -> Path | None:
 
 def rtc_pinned_version() -> str:
     """The jupyter-collaboration version the Makefile pins."""
-    text = (ROOT / "Makefile").read_text()
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
     match = re.search(r"^JUPYTER_COLLABORATION\s*:=\s*(\S+)", text, re.M)
     assert match, "Makefile has no JUPYTER_COLLABORATION := <version>"
     return match.group(1)
