@@ -4,12 +4,12 @@
 // encode as UTF-8. The validators check values; TypedTunnel runs this on each text it sends
 // or receives, and so would anyone who wants the kernel's verdict on a text.
 
+import { pathStep } from "./checks";
 import type { ValidationIssue } from "./validate";
 
 export const NESTING_LIMIT = 256;
 const TOKEN = /"(?:[^"\\]|\\.)*"|[[\]{},:]/gs;
 const LONE_SURROGATE = /\p{Cs}/u; // with the u flag a pair is one code point, not Cs
-const NAME = /^[A-Za-z_$][\w$]*$/;
 
 /** The first problem `text` (whose value is `value`) has on the wire, or null. */
 export function wireIssue(text: string, value: unknown): ValidationIssue | null {
@@ -17,11 +17,6 @@ export function wireIssue(text: string, value: unknown): ValidationIssue | null 
   // and a text that came as UTF-8 cannot hold one unescaped.
   const deep = text.length > 2 * NESTING_LIMIT ? nestingIssue(text) : null;
   return deep ?? (text.includes("\\u") ? surrogateIssue(value) : null);
-}
-
-function step(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  return NAME.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 function nestingIssue(text: string): ValidationIssue | null {
@@ -38,7 +33,7 @@ function nestingIssue(text: string): ValidationIssue | null {
     const top = stack[stack.length - 1];
     if (token === "[" || token === "{") {
       if (stack.length >= NESTING_LIMIT) {
-        const path = stack.reduce((p, [, key]) => (key === null ? p : step(p, key)), "$");
+        const path = stack.reduce((p, [, key]) => (key === null ? p : pathStep(p, key)), "$");
         return { path, message: `nested more than ${NESTING_LIMIT} levels deep` };
       }
       stack.push([token === "{", token === "[" ? 0 : null]);
@@ -66,10 +61,10 @@ function surrogateIssue(value: unknown): ValidationIssue | null {
       if (LONE_SURROGATE.test(item))
         return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
     } else if (Array.isArray(item)) {
-      for (let i = 0; i < item.length; i++) stack.push([step(path, i), item[i]]);
+      for (let i = 0; i < item.length; i++) stack.push([pathStep(path, i), item[i]]);
     } else if (typeof item === "object" && item !== null) {
       for (const key of Object.keys(item)) {
-        const at = step(path, key);
+        const at = pathStep(path, key);
         if (LONE_SURROGATE.test(key))
           return { path: at, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
         stack.push([at, (item as Record<string, unknown>)[key]]);
