@@ -11,9 +11,10 @@ LINT_PATHS := ipycallback codegen testing tests $(wildcard benchmarks)
 # Both distributions, editable: the runtime (with its test tools) and the code generator; and
 # the test tooling (testing/: the browser harness and its pytest plugin).
 INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+USER_ID ?= $(shell id -u)
+SUDO := $(if $(filter 0,$(USER_ID)),,sudo)
 
-.PHONY: demo test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
+.PHONY: demo dist test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
 
 $(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +36,27 @@ build: node_modules/.installed
 	npm run build
 	npm run build:codegen
 
+# What a release uploads, into dist/: the runtime's and the generator's wheel and sdist (each
+# wheel built from its sdist, so an sdist that misses a file fails here) and the npm tarball
+# (npm pack builds build/npm/ first). Build tools come from the package index, as for any user.
+dist: $(VENV)/.installed node_modules/.installed
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m build --outdir dist codegen
+	npm pack --pack-destination dist
+	@echo "Built:" && ls -1 dist
+
+# JupyterLab refuses to run as root without --allow-root. Where there is no display (a server, a
+# container, WSL without a desktop) no browser can be opened, so JupyterLab only prints the URL
+# (instead of a warning that it found no browser). Its log shows warnings and errors only, so the
+# URL to open stands out. DEMO_ARGS adds options, e.g. DEMO_ARGS=--port=8899.
+DEMO_HEADLESS := $(and $(filter Linux,$(shell uname -s)),$(if $(DISPLAY)$(WAYLAND_DISPLAY),,yes))
+DEMO_ARGS ?=
+
 demo: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab examples/
+	@echo "Starting JupyterLab on examples/ (Ctrl-C stops it); open the URL it prints below."
+	$(VENV)/bin/jupyter lab examples/ --ServerApp.log_level=WARN --LabApp.log_level=WARN \
+	  $(if $(filter 0,$(USER_ID)),--allow-root) $(if $(DEMO_HEADLESS),--no-browser) $(DEMO_ARGS)
 
 lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)

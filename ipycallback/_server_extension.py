@@ -14,6 +14,7 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
+from ._leftovers import installed_leftovers, leftovers_advice
 from ._version import __version__
 
 _SETTING = "kernel_websocket_connection_class"
@@ -36,16 +37,25 @@ def _with_nodelay(base: type) -> type:
 
 
 class _StatusHandler(APIHandler):
-    """Lets the browser and tests see that the extension is active."""
+    """Lets the browser and tests see that the extension is active, and what 0.2.x left."""
 
     @web.authenticated
     def get(self) -> None:
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"version": __version__, "tcp_nodelay": True}))
+        leftovers = self.settings.get(_LEFTOVERS, [])
+        self.finish(
+            json.dumps({"version": __version__, "tcp_nodelay": True, "leftovers": leftovers})
+        )
+
+
+_LEFTOVERS = "ipycallback_leftovers"
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     settings = serverapp.web_app.settings
+    leftovers = settings[_LEFTOVERS] = installed_leftovers()
+    if leftovers:
+        serverapp.log.warning(leftovers_advice(leftovers))
     base = settings.get(_SETTING)
     if base is None:
         serverapp.log.warning("ipycallback: no kernel websocket connection class; left as is")

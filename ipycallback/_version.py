@@ -1,3 +1,3 @@
 """The package version; package.json carries the same string (a test keeps them equal)."""
 
-__version__ = "0.2.0"
+__version__ = "1.0.0"

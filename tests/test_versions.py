@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 import ipycallback
 import ipycallback_codegen
@@ -50,3 +52,26 @@ def test_the_committed_bundle_is_what_the_sources_build(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == shipped, (
         "run `npm run build` and commit ipycallback/static"
     )
+
+
+def test_the_changelog_describes_this_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = [line[3:] for line in changelog.splitlines() if line.startswith("## ")]
+    assert headings, "CHANGELOG.md has no '## <version>' section"
+    assert headings[0] == ipycallback.__version__  # newest first
+
+
+def test_the_version_is_above_the_registrys_2020_original() -> None:
+    # The package registry's `ipycallback` 0.2.5 is the 2020 original; pip must see ours as newer.
+    assert Version(ipycallback.__version__) > Version("0.2.5")
+    assert Version(ipycallback.__version__).major >= 1  # a new major line: not a 0.2.x upgrade
+
+
+def test_the_readme_installs_the_files_of_this_version() -> None:
+    # The install section names make dist's files; a release that forgets them fails here.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.findall(
+        r"dist/(ipycallback(?:_codegen)?)-(\d[^-\s]*?)(?:-py3-none-any\.whl|\.tgz)", readme
+    )
+    assert {name for name, _ in named} == {"ipycallback", "ipycallback_codegen"}
+    assert {version for _, version in named} == {ipycallback.__version__}

@@ -1,10 +1,12 @@
 // The anywidget front end of SlowTunnelWidget. The tunnel is registered when the model is
 // created (initialize), so it exists before and without display.
+import { VERSION } from "./compat";
 import type { TunnelModel } from "./tunnel/model";
 import { pageRegistry } from "./tunnel/registry";
 import { Tunnel } from "./tunnel/tunnel";
 import { installTyped } from "./typed/page-api";
 
+export { API_LEVEL, OLDEST_API_LEVEL, VERSION } from "./compat";
 export { TunnelRegistry } from "./tunnel/registry";
 export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel/tunnel";
 export type { Handler } from "./tunnel/delivery";
@@ -30,9 +32,6 @@ export { NESTING_LIMIT, wireIssue } from "./typed/wire-limits";
 // What generated modules (ipycallback codegen) import: one implementation of their checks.
 export { type AjvValidate, ajvIssue } from "./typed/ajv-issue";
 export { codePointLength, isDate, isDateTime, isTime, isUuid, pathStep } from "./typed/checks";
-
-declare const __IPYCALLBACK_VERSION__: string;
-export const VERSION: string = __IPYCALLBACK_VERSION__;
 
 interface InitializeProps {
   model: TunnelModel;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import widget, { KernelRestartedError } from "../src/index";
+import widget, { API_LEVEL, KernelRestartedError, OLDEST_API_LEVEL } from "../src/index";
 import { pageRegistry, TunnelRegistry } from "../src/tunnel/registry";
 import { Tunnel } from "../src/tunnel/tunnel";
 import { FakeClock } from "./fake-clock";
@@ -43,6 +43,16 @@ test("the page registry is created once and shared by every copy of the module",
   const first = pageRegistry(host, "1");
   assert.equal(pageRegistry(host, "1"), first);
   assert.equal(host.IPyCallback, first);
+});
+
+test("the page registry names the runtime that made it and the API levels its tunnels serve", () => {
+  // A bundled copy of the npm package (generated code's attach()) reads these before it wraps
+  // one of the page's tunnels.
+  const registry = pageRegistry({}, "9.9.9");
+  assert.equal(registry.version, "9.9.9");
+  assert.equal(registry.apiLevel, API_LEVEL);
+  assert.equal(registry.oldestApiLevel, OLDEST_API_LEVEL);
+  assert.ok(Number.isInteger(API_LEVEL) && OLDEST_API_LEVEL >= 1 && OLDEST_API_LEVEL <= API_LEVEL);
 });
 
 test("after a kernel restart, wait(id) resolves with the tunnel the re-run cell creates", async () => {

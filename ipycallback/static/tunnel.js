@@ -1,4 +1,9 @@
-// ipycallback 0.2.0: built from frontend/src by esbuild; do not edit.
+// ipycallback 1.0.0: built from frontend/src by esbuild; do not edit.
+
+// frontend/src/compat.ts
+var VERSION = "1.0.0";
+var API_LEVEL = 1;
+var OLDEST_API_LEVEL = 1;
 
 // frontend/src/tunnel/clock.ts
 function realNow() {
@@ -54,13 +59,18 @@ var Timer = class {
 
 // frontend/src/tunnel/registry.ts
 var TunnelRegistry = class {
-  #clock;
-  #tunnels = /* @__PURE__ */ new Map();
-  #waiters = /* @__PURE__ */ new Map();
   constructor(version, clock2 = realClock) {
+    /** The API levels its tunnels serve, which a bundled copy of the npm package checks. */
+    this.apiLevel = API_LEVEL;
+    this.oldestApiLevel = OLDEST_API_LEVEL;
+    this.#tunnels = /* @__PURE__ */ new Map();
+    this.#waiters = /* @__PURE__ */ new Map();
     this.version = version;
     this.#clock = clock2;
   }
+  #clock;
+  #tunnels;
+  #waiters;
   get(tunnelId) {
     return this.#tunnels.get(tunnelId);
   }
@@ -2800,7 +2810,6 @@ function ajvIssue(validate, value) {
 }
 
 // frontend/src/index.ts
-var VERSION = "0.2.0";
 function initialize({ model, signal }) {
   const host = globalThis;
   const fresh = host.IPyCallback === void 0;
@@ -2818,9 +2827,11 @@ function render({ el }) {
 }
 var index_default = { initialize, render };
 export {
+  API_LEVEL,
   KernelRestartedError,
   MessageValidationError,
   NESTING_LIMIT,
+  OLDEST_API_LEVEL,
   RequestCancelledError,
   RequestTimeoutError,
   SupersededError,

@@ -63,6 +63,9 @@ def check_views(server: JupyterServer, pages: list[NotebookPage], path: str) -> 
     assert_one_kernel(server, pages, path)
     assert pages[0].run_cell(0).status == "ok"
     for page in pages:
+        # The registry exists once the widget's module has loaded in that view, which in a
+        # collaborator's tab happens after the shared output arrives, not with the cell.
+        page.wait_for_js("() => window.IPyCallback !== undefined", timeout=90)
         page.evaluate(_RECORD)
     a, b = pages
     t0 = time.time()

@@ -21,6 +21,11 @@ const results = input.cases.map(({ direction, json }) =>
 function fakeTunnel(fingerprint) {
   return { tunnel_id: "t", _onReceiveKind() {}, _onClose() {}, _clock: { setTimeout() {}, clearTimeout() {} }, state: () => JSON.stringify({ fingerprint }), onStateChange() {} };
 }
+// The page's registry, as the kernel's runtime makes it: serving this module's API level.
+function fakeRegistry(fingerprint) {
+  const level = mod.GENERATED_FOR.apiLevel;
+  return { version: "page", apiLevel: level, oldestApiLevel: level, wait: async () => fakeTunnel(fingerprint) };
+}
 async function attempt(run) {
   try {
     const typed = await run();
@@ -37,12 +42,12 @@ const events = new EventTarget();
 globalThis.addEventListener = events.addEventListener.bind(events);
 globalThis.removeEventListener = events.removeEventListener.bind(events);
 const later = tunnelClass.attach("t", { timeoutMs: 2000 });
-globalThis.IPyCallback = { wait: async () => fakeTunnel(input.fingerprint) };
+globalThis.IPyCallback = fakeRegistry(input.fingerprint);
 events.dispatchEvent(new Event("ipycallback:ready"));
 attach.afterReady = await attempt(() => later);
-globalThis.IPyCallback = { wait: async () => fakeTunnel("sha256:other") };
+globalThis.IPyCallback = fakeRegistry("sha256:other");
 attach.mismatch = await attempt(() => tunnelClass.attach("t"));
-globalThis.IPyCallback = { wait: async () => fakeTunnel(undefined) };
+globalThis.IPyCallback = fakeRegistry(undefined);
 attach.handWritten = await attempt(() => tunnelClass.attach("t"));
 
 process.stdout.write(

@@ -7,6 +7,7 @@ import re
 from importlib import resources
 from typing import Any
 
+from .._version import __version__
 from ..errors import CodegenError
 from .ajv import run_ajv, typed_validators
 from .ajv_input import OBJECT_PROTOTYPE, ajv_input
@@ -23,8 +24,11 @@ from .printer import (
 
 REF = "#/$defs/"
 _SCRIPT_UNSAFE = re.compile(r"</script|<!--", re.IGNORECASE)
-_IMPORTS = ["type Tunnel", "type TunnelRegistry", "TypedTunnel", "type TypedSpec"]
-_IMPORTS += ["typedSchemaOf", "type ValidationIssue", "type Validator"]
+_IMPORTS = ["API_LEVEL", "OLDEST_API_LEVEL", "type Tunnel", "type TunnelRegistry", "TypedTunnel"]
+_IMPORTS += ["type TypedSpec", "typedSchemaOf", "type ValidationIssue", "type Validator", "VERSION"]
+# The level of the TypeScript runtime's API the output uses (API_LEVEL in frontend/src/compat.ts,
+# where the rule is); attach() refuses a runtime that does not serve it, naming both versions.
+RUNTIME_API_LEVEL = 1
 
 
 def emit_typescript(
@@ -48,6 +52,9 @@ def emit_typescript(
     p.blank()
     p.line("/** Both generated sides carry it; attaching checks that they match. */")
     p.line(f"export const FINGERPRINT = {ts_string(fingerprint)};")
+    p.line("/** The runtime this module was generated for; attach() checks the one it runs on. */")
+    generated_for = f"{{ version: {ts_string(__version__)}, apiLevel: {RUNTIME_API_LEVEL} }}"
+    p.line(f"export const GENERATED_FOR = Object.freeze({generated_for});")
     p.blank()
     for name, schema in defs.items():
         _declaration(p, names[name], schema, names, f"/$defs/{name}")
@@ -189,8 +196,10 @@ def _tunnel_class(p: Printer, tunnel: str, meta: dict[str, Any]) -> None:
         p.line("/** Waits (10 s by default) for the tunnel and the kernel's side of this set. */")
         attach = "static async attach(tunnelId: string, options: { timeoutMs?: number } = {})"
         with p.block(f"{attach}: Promise<{tunnel}> {{", "}"):
+            p.line("checkBundledRuntime();")
             p.line("const timeoutMs = options.timeoutMs ?? 10_000;")
             p.line("const registry = await pageRegistry(timeoutMs);")
+            p.line("checkPageRuntime(registry);")
             p.line("const tunnel = await registry.wait(tunnelId, { timeoutMs });")
             p.line("checkFingerprint(await typedSchemaOf(tunnel, timeoutMs), FINGERPRINT);")
             p.line(f"return new {tunnel}(tunnel);")

@@ -1,3 +1,4 @@
+import { API_LEVEL, OLDEST_API_LEVEL } from "../compat";
 import { type Clock, realClock } from "./clock";
 import type { Tunnel } from "./tunnel";
 
@@ -7,7 +8,11 @@ export interface WaitOptions {
 
 /** `window.IPyCallback`: every live tunnel on the page, by tunnel_id. */
 export class TunnelRegistry {
+  /** The version of the runtime that created the registry: the kernel's ipycallback. */
   readonly version: string;
+  /** The API levels its tunnels serve, which a bundled copy of the npm package checks. */
+  readonly apiLevel: number = API_LEVEL;
+  readonly oldestApiLevel: number = OLDEST_API_LEVEL;
   readonly #clock: Clock;
   readonly #tunnels = new Map<string, Tunnel>();
   readonly #waiters = new Map<string, Set<(tunnel: Tunnel) => void>>();
