@@ -28,7 +28,7 @@ function finish(result, status) {
 }
 
 // keyword -> [data type, code of the test]; the functions named here are defined by the
-// generated module (see ipycallback_codegen/emit/support.ts).
+// generated module imports from the runtime (frontend/src/typed/checks.ts).
 const CHECKS = {
   "x-safe-integer": ["number", (_, d) => _`Number.isSafeInteger(${d})`],
   "x-date-time": ["string", (_, d) => _`isDateTime(${d})`],

@@ -2,7 +2,7 @@
 
 // frontend/src/compat.ts
 var VERSION = "1.0.0";
-var API_LEVEL = 1;
+var API_LEVEL = 2;
 var OLDEST_API_LEVEL = 1;
 
 // frontend/src/tunnel/clock.ts
@@ -2787,7 +2787,7 @@ function describe2(error, value, orNull) {
       return hasOwn2(EXPECTS, error.keyword) ? `expected ${EXPECTS[error.keyword]}, ${got}` : `failed "${error.keyword}"`;
   }
 }
-var escape = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+var pointerKey = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
 function ajvIssue(validate, value) {
   try {
     if (validate(value)) return null;
@@ -2800,8 +2800,8 @@ function ajvIssue(validate, value) {
   if (first === void 0) return { path: "$", message: "invalid message" };
   let pointer = first.instancePath;
   if (first.keyword === "additionalProperties")
-    pointer += `/${escape(first.params.additionalProperty)}`;
-  if (first.keyword === "discriminator") pointer += `/${escape(first.params.tag)}`;
+    pointer += `/${pointerKey(first.params.additionalProperty)}`;
+  if (first.keyword === "discriminator") pointer += `/${pointerKey(first.params.tag)}`;
   const [path, at2] = locate(value, pointer);
   const orNull = errors.some(
     (e) => e !== first && e.keyword === "type" && e.params.type === "null" && e.instancePath === first.instancePath

@@ -45,6 +45,8 @@ EMITTED = [
     "FORMATS",
     "describe",
     "issueOf",
+    "ajvIssue",
+    "pathStep",
     "codePointLength",
     "DATE",
     "TIME",

@@ -109,7 +109,7 @@ function describe(error: AjvError, value: unknown, orNull: boolean): string {
   }
 }
 
-const escape = (key: unknown): string => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+const pointerKey = (key: unknown): string => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** The first problem generated validator `validate` finds in `value`, or null. */
 export function ajvIssue(validate: AjvValidate, value: unknown): ValidationIssue | null {
@@ -126,8 +126,8 @@ export function ajvIssue(validate: AjvValidate, value: unknown): ValidationIssue
   if (first === undefined) return { path: "$", message: "invalid message" };
   let pointer = first.instancePath;
   if (first.keyword === "additionalProperties")
-    pointer += `/${escape(first.params.additionalProperty)}`;
-  if (first.keyword === "discriminator") pointer += `/${escape(first.params.tag)}`;
+    pointer += `/${pointerKey(first.params.additionalProperty)}`;
+  if (first.keyword === "discriminator") pointer += `/${pointerKey(first.params.tag)}`;
   const [path, at] = locate(value, pointer);
   // A nullable field ({anyOf: [T, null]}) fails T first, then null, at the same place.
   const orNull = errors.some(
