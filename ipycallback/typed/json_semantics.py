@@ -35,9 +35,9 @@ Fix = Callable[[Any], Any]
 def nesting_issue(text: str) -> tuple[str, str] | None:
     """(path, message) if `text` nests arrays and objects deeper than NESTING_LIMIT, else None.
 
-    Only called on texts longer than 2 * NESTING_LIMIT; counting brackets (a C loop) rules out
-    nearly all of those before the precise scan (Python, one step per token)."""
-    if len(text) <= SHORT_TEXT or text.count("[") + text.count("{") <= NESTING_LIMIT:
+    A text this deep has more than NESTING_LIMIT brackets that open; counting them rules out
+    nearly every text before the precise scan (Python, one step per token)."""
+    if len(text) <= SHORT_TEXT or _few_brackets(text):
         return None
     # Each open container: [is_object, key or index of the value being read in it].
     stack: list[list[Any]] = []
@@ -66,6 +66,19 @@ def nesting_issue(text: str) -> tuple[str, str] | None:
             except ValueError:
                 stack[-1][1] = token[1:-1]
     return None
+
+
+def _few_brackets(text: str) -> bool:
+    """Whether `text` opens at most NESTING_LIMIT arrays and objects. Objects are counted (a C
+    loop); arrays, rarer in messages, are found one by one (memchr), stopping once too many."""
+    budget = NESTING_LIMIT - text.count("{")
+    found = text.find("[")
+    while found != -1:
+        budget -= 1
+        if budget < 0:
+            return False
+        found = text.find("[", found + 1)
+    return budget >= 0
 
 
 def _path(stack: list[list[Any]]) -> str:
