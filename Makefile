@@ -1,7 +1,7 @@
 # Two commands for someone who clones the repo:
 #   make demo   set up .venv and open JupyterLab on examples/
 #   make test   install everything the tests need (Python, npm, Chromium) and run them all
-# `make bench` prints the latency and throughput comparison.
+# `make bench` prints the latency and throughput comparison, and the code generator's speed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +14,8 @@ INSTALL_BOTH := -e ".[test]" -e ./codegen -e ./testing
 USER_ID ?= $(shell id -u)
 SUDO := $(if $(filter 0,$(USER_ID)),,sudo)
 
-.PHONY: demo dist test lint unit unit-oldest frontend-test browser-test rtc-venv bench build chromium clean
+.PHONY: demo dist test lint unit unit-oldest frontend-test browser-test rtc-venv voila-venv \
+	marimo-venv screenshots bench bench-codegen build chromium clean
 
 $(VENV)/.installed: pyproject.toml codegen/pyproject.toml codegen/hatch_build.py testing/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,8 +86,38 @@ $(RTC_VENV)/.installed: pyproject.toml
 
 rtc-venv: $(RTC_VENV)/.installed
 
-browser-test: $(VENV)/.installed $(RTC_VENV)/.installed chromium
+# One venv per other host, for the same reason: Voilà (run as a jupyter_server extension, and
+# standalone) and marimo, each pinned to the version the host tests were written against. Only
+# the runtime is installed there; the tests drive them from .venv.
+VOILA_VENV := .venv-voila
+VOILA := 0.5.13
+MARIMO_VENV := .venv-marimo
+MARIMO := 0.25.2
+
+$(VOILA_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VOILA_VENV)
+	$(VOILA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VOILA_VENV)/bin/python -m pip install --quiet -e . voila==$(VOILA) ipykernel
+	touch $@
+
+$(MARIMO_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(MARIMO_VENV)
+	$(MARIMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MARIMO_VENV)/bin/python -m pip install --quiet -e . marimo==$(MARIMO)
+	touch $@
+
+voila-venv: $(VOILA_VENV)/.installed
+marimo-venv: $(MARIMO_VENV)/.installed
+
+HOST_VENVS := $(RTC_VENV)/.installed $(VOILA_VENV)/.installed $(MARIMO_VENV)/.installed
+
+browser-test: $(VENV)/.installed $(HOST_VENVS) chromium
 	$(PY) -m pytest -m browser -v
+
+# The README's pictures: the browser tests that run the examples save what each looks like.
+SCREENSHOTS := docs/screenshots
+screenshots: $(VENV)/.installed $(HOST_VENVS) chromium
+	IPYCALLBACK_SCREENSHOTS=$(CURDIR)/$(SCREENSHOTS) $(PY) -m pytest -m screenshot -v
 
 # The oldest Python that pyproject.toml allows, where this machine has it (pyenv's 3.10.x):
 # the unit tests run there too, so that the `requires-python` promise is checked.
@@ -114,8 +145,12 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]" -e ./codegen -e ./testing
 	touch $@
 
-bench: $(VENV)/.bench-installed node_modules/.installed chromium
+# The code generator's speed by message-set size; fails if 300 messages take 3 CPU s or more.
+bench-codegen: $(VENV)/.installed
+	$(PY) benchmarks/codegen_speed.py
+
+bench: $(VENV)/.bench-installed node_modules/.installed chromium bench-codegen
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST_VENV) $(RTC_VENV) node_modules build
+	rm -rf $(VENV) $(OLDEST_VENV) $(RTC_VENV) $(VOILA_VENV) $(MARIMO_VENV) node_modules build

@@ -138,9 +138,12 @@ def typed_section(typed_py: dict[str, dict[str, float]], typed_js: dict[str, obj
             "`JSON.parse` alone against `JSON.parse` plus each validator: the runtime one,",
             "compiled in the page from the schema the kernel ships, and the one the code",
             "generator emits (ajv standalone code). Timed rounds alternate between the three and",
-            "each keeps its fastest of 11, as noise only adds time. Then a typed `request()`",
-            "against the raw tunnel echo (`benchmarks/typed_browser.py`;",
-            "`benchmarks/validation_cost.py` repeats the validation table alone).",
+            "each keeps its fastest of 11, as noise only adds time. Then round trips both ways,",
+            "taking turns in 10 blocks: the raw tunnel echo and a typed `request()` the page",
+            "starts (timed in the page), and, timed in the kernel, the raw tunnel echo the kernel",
+            "starts and the kernel's typed requests, `await request()` in an async cell and",
+            "`call()` in a plain one (`benchmarks/typed_browser.py`; `benchmarks/round_trips.py`",
+            "repeats them alone, `benchmarks/validation_cost.py` the validation table).",
             "",
             typed_browser.report(typed_js) if typed_js else "(not measured)",
         ]
@@ -192,6 +195,13 @@ def main() -> None:
                                 page, counts.round_trips, 2_000 if args.quick else 20_000
                             )
     facts[-1] = ("Chromium", chromium)
+    # The issue-13 goal compares the kernel's typed requests with the raw anywidget echo too.
+    raw_echo = next((r for r in results if r.mechanism == "raw" and r.server == WITH), None)
+    if typed_js and raw_echo is not None and raw_echo.latency.median_ms is not None:
+        typed_js["raw_anywidget_echo_ms"] = {
+            "median": raw_echo.latency.median_ms,
+            "p99": raw_echo.latency.p99_ms or 0.0,
+        }
     seconds = time.monotonic() - began
 
     print()

@@ -6,10 +6,12 @@ for another generator. Each is wrapped as a user would wrap it: its definitions 
 the root object a named type `Root`, and one message `Message` carries it in both directions.
 A schema is accepted when both the Python and the TypeScript modules are generated.
 
-    python benchmarks/public_schemas.py [CORPUS_DIR]
+    python benchmarks/public_schemas.py [CORPUS_DIR] [--compile]
 
 Without CORPUS_DIR the sdist is fetched with `pip download` into build/. Prints the share
-accepted and the most common reasons for refusal; nothing from the corpus is committed.
+accepted and the most common reasons for refusal; nothing from the corpus is committed. With
+--compile, what was generated for the accepted ones must pass mypy --strict and tsc --strict
+(the generator's promise), which takes a few minutes.
 """
 
 from __future__ import annotations
@@ -102,8 +104,9 @@ def wrap(doc: Any) -> dict[str, Any] | None:
     return None if external else out
 
 
-def verdict(path: Path, scratch: Path) -> str:
-    """One of `accepted`, `refused: <reason>` or `skipped: <why>`."""
+def verdict(path: Path, scratch: Path, out: Path | None = None) -> str:
+    """One of `accepted`, `refused: <reason>`, `skipped: <why>` or `crashed: <error>` (a bug);
+    the generated modules go into `out` if given."""
     try:
         text = path.read_text("utf-8")
         doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -117,13 +120,42 @@ def verdict(path: Path, scratch: Path) -> str:
     try:
         loaded = load(source)
         try:
-            emit_python(loaded.ir, source=source.name, fingerprint="sha256:0")
-            emit_typescript(loaded.ir, source=source.name, fingerprint="sha256:0")
+            py = emit_python(loaded.ir, source=source.name, fingerprint="sha256:0")
+            ts = emit_typescript(loaded.ir, source=source.name, fingerprint="sha256:0")
         except CodegenError as error:
             raise loaded.locate(error) from None
     except CodegenError as error:
         return f"refused: {error.message}"
+    except Exception as error:  # the generator's bug: counted, shown, and the run fails
+        return f"crashed: {type(error).__name__}: {error}"
+    if out is not None:
+        stem = re.sub(r"\W", "_", path.stem)
+        (out / f"m_{stem}.py").write_text(py, "utf-8")
+        (out / f"m_{stem}.ts").write_text(ts, "utf-8")
     return "accepted"
+
+
+def compiles(out: Path) -> bool:
+    """mypy --strict and tsc --strict on every generated module in `out`."""
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(out)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    print(f"mypy --strict: {mypy.stdout.strip().splitlines()[-1]}")
+    options = {
+        "target": "ES2020", "module": "ESNext", "moduleResolution": "Bundler",
+        "lib": ["ES2022", "DOM"], "strict": True, "noUncheckedIndexedAccess": True,
+        "exactOptionalPropertyTypes": True, "noUnusedLocals": True, "skipLibCheck": True,
+        "noEmit": True, "types": [],
+        "paths": {"ipycallback": [str(ROOT / "frontend" / "src" / "index.ts")]},
+    }  # fmt: skip
+    files = sorted(str(f) for f in out.glob("*.ts"))
+    (out / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": files}))
+    tsc = subprocess.run(
+        [ROOT / "node_modules" / ".bin" / "tsc", "-p", out], capture_output=True, text=True
+    )
+    print(f"tsc --strict: {'ok' if tsc.returncode == 0 else tsc.stdout[-3000:]}")
+    return mypy.returncode == 0 and tsc.returncode == 0
 
 
 def reason_class(reason: str) -> str:
@@ -135,13 +167,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--list", action="store_true", help="print each file's verdict")
+    parser.add_argument("--compile", action="store_true", help="type-check what was generated")
     args = parser.parse_args()
     folder = args.corpus or corpus()
     files = sorted([*folder.glob("*.json"), *folder.glob("*.yaml")])
     verdicts = {}
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as out:
         for path in files:
-            verdicts[path.name] = verdict(path, Path(scratch))
+            verdicts[path.name] = verdict(path, Path(scratch), Path(out) if args.compile else None)
+        if args.compile and not compiles(Path(out)):
+            sys.exit(1)
     kinds = collections.Counter(v.split(":")[0] for v in verdicts.values())
     tried = kinds["accepted"] + kinds["refused"]
     print(f"corpus: {folder} ({len(files)} files; {len(files) - tried} skipped: {dict(kinds)})")
@@ -151,9 +186,14 @@ def main() -> None:
     )
     for reason, count in reasons.most_common(25):
         print(f"{count:5d}  {reason}")
+    crashed = {name: v for name, v in verdicts.items() if v.startswith("crashed")}
+    for name, result in crashed.items():
+        print(f"CRASH {name}: {result}")
     if args.list:
         for name, result in verdicts.items():
             print(f"{name}: {result}")
+    if crashed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""In the browser: validation cost against JSON.parse alone, and a typed round trip against the
-raw tunnel's, measured in the same page."""
+"""In the browser: validation cost against JSON.parse alone, and typed round trips both ways (the
+page asks the kernel; the kernel asks the page) against the raw tunnel's, in the same page."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ipycallback_testing import NotebookPage
-from ipycallback_testing.probes import echo_latencies, summary
+from ipycallback_testing.probes import ECHO_ROUND_TRIPS, ECHO_SETUP, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +25,9 @@ bench_typed = SearchTunnel(SlowTunnelWidget(tunnel_id="typed-echo"))
 bench_typed.on(Query, lambda version, q: QueryResult(q.text, [], total=0, took_ms=0.0))
 """
 
+# The raw tunnel's echo the page starts (probes.ECHO_ROUND_TRIPS), with the count last.
+ECHO_BY_COUNT = f"([tunnelId, payload, count]) => ({ECHO_ROUND_TRIPS})([tunnelId, count, payload])"
+
 TYPED_ROUND_TRIPS = """async ([count]) => {
   const typed = await window.IPyCallback.typed("typed-echo", { timeoutMs: 30000 });
   const times = [];
@@ -33,6 +38,65 @@ TYPED_ROUND_TRIPS = """async ([count]) => {
   }
   return times;
 }"""
+
+# The kernel asks the page (issue 13): a typed request/reply pair, and for comparison the same
+# trip on the raw tunnel (the kernel sends, the page echoes, the kernel's handler wakes the cell).
+ASKS_SETUP = """
+import json, threading, time
+import msgspec
+from ipycallback import SlowTunnelWidget, TypedTunnel
+
+class Ping(msgspec.Struct, tag=True):
+    n: int
+
+class Pong(msgspec.Struct, tag=True):
+    n: int
+
+bench_asks = TypedTunnel(
+    SlowTunnelWidget(tunnel_id="typed-asks"), receive=[Pong], send=[Ping], asks={Ping: Pong}
+)
+bench_raw = SlowTunnelWidget(tunnel_id="raw-asks")
+bench_echoed = threading.Event()
+bench_raw.on_receive(lambda version, msg: bench_echoed.set())
+"""
+
+ASKS_PAGE = """async () => {
+  const typed = await window.IPyCallback.typed("typed-asks", { timeoutMs: 30000 });
+  typed.on("Ping", (version, msg) => ({ type: "Pong", n: msg.n }));
+  const raw = await window.IPyCallback.wait("raw-asks", { timeoutMs: 30000 });
+  raw.on_receive((version, msg) => raw.send_msg(msg));
+}"""
+
+# Each loop times its round trips in the kernel (ms) and prints them as JSON. `{count}` is filled
+# in; the first WARM_UP trips of each are dropped.
+ASKS_AWAIT = """
+bench_times = []
+for i in range({count}):
+    t0 = time.perf_counter()
+    await bench_asks.request(Ping(i), timeout=10)
+    bench_times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps(bench_times))
+"""
+ASKS_CALL = """
+bench_times = []
+for i in range({count}):
+    t0 = time.perf_counter()
+    bench_asks.call(Ping(i), timeout=10)
+    bench_times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps(bench_times))
+"""
+RAW_FROM_KERNEL = """
+bench_times = []
+for i in range({count}):
+    bench_echoed.clear()
+    t0 = time.perf_counter()
+    bench_raw.send_msg("x")
+    if not bench_echoed.wait(10):
+        raise TimeoutError("the page did not echo")
+    bench_times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps(bench_times))
+"""
+WARM_UP = 10
 
 # Runs in the page with the validators loaded as window.IPCValidate: the runtime compiler
 # (what plain notebook JavaScript gets) and the generated ajv validator of the same set.
@@ -102,15 +166,56 @@ def measure(page: NotebookPage, round_trips: int, count: int) -> dict[str, Any]:
     result = page.execute(TYPED_SETUP)
     assert result.status == "ok", result.text
     page.page.add_script_tag(content=validator_bundle())
-    schema = page.evaluate("async () => (await window.IPyCallback.wait('typed-echo'))._typedSchema")
+    # The schema the kernel attached to the widget's state (it may follow the widget's creation).
+    schema = page.wait_for_js(
+        "() => window.IPyCallback.get('typed-echo')?.state('_typed_schema')", timeout=60
+    )
     validation = page.evaluate(VALIDATION_COST, [schema, count])
-    raw = echo_latencies(page, round_trips + 10)[10:]
-    typed = page.evaluate(TYPED_ROUND_TRIPS, [round_trips + 10])[10:]
-    return {
-        "validation": validation,
-        "raw_round_trip_ms": summary(raw),
-        "typed_round_trip_ms": summary([float(t) for t in typed]),
+    return {"validation": validation, **all_round_trips(page, round_trips, typed_ready=True)}
+
+
+def all_round_trips(
+    page: NotebookPage, round_trips: int, blocks: int = 10, typed_ready: bool = False
+) -> dict[str, Any]:
+    """Round trips both ways, typed and raw: the page's timed in the page, the kernel's in the
+    kernel (`await request()` in an async cell, `call()` in a plain one, which needs comms over
+    subshells). The five kinds take turns in `blocks` blocks, so that a busy moment of this
+    shared machine falls on all of them alike."""
+    # TYPED_SETUP once: its tunnel id must stay the page's.
+    for setup in (ECHO_SETUP, ASKS_SETUP) if typed_ready else (TYPED_SETUP, ECHO_SETUP, ASKS_SETUP):
+        result = page.execute(setup)
+        assert result.status == "ok", result.text
+    page.evaluate(ASKS_PAGE)
+    # The page's hello has reached the kernel: call() would otherwise find no page yet.
+    result = page.execute("bench_asks.call(Ping(-1), timeout=30)")
+    assert result.status == "ok", result.text
+
+    def in_kernel(code: str) -> Callable[[int], list[float]]:
+        def run(count: int) -> list[float]:
+            result = page.execute(code.format(count=count), timeout=300)
+            assert result.status == "ok", result.text
+            return [float(t) for t in json.loads(result.stdout.strip().splitlines()[-1])]
+
+        return run
+
+    def in_page(js: str, *args: Any) -> Callable[[int], list[float]]:
+        return lambda count: [float(t) for t in page.evaluate(js, [*args, count])]
+
+    kinds = {
+        "raw_round_trip_ms": in_page(ECHO_BY_COUNT, "echo", "x"),
+        "typed_round_trip_ms": in_page(TYPED_ROUND_TRIPS),
+        "kernel_raw_echo_ms": in_kernel(RAW_FROM_KERNEL),
+        "kernel_typed_await_ms": in_kernel(ASKS_AWAIT),
+        "kernel_typed_call_ms": in_kernel(ASKS_CALL),
     }
+    for run in kinds.values():
+        run(WARM_UP)
+    times: dict[str, list[float]] = {name: [] for name in kinds}
+    per_block = max(1, round_trips // blocks)
+    for _ in range(blocks):
+        for name, run in kinds.items():
+            times[name] += run(per_block)
+    return {name: summary(values) for name, values in times.items()}
 
 
 def validation_table(validation: dict[str, Any]) -> list[str]:
@@ -130,15 +235,50 @@ def validation_table(validation: dict[str, Any]) -> list[str]:
 
 
 def report(results: dict[str, Any]) -> str:
-    lines = validation_table(results["validation"])
+    return "\n".join(validation_table(results["validation"]) + round_trip_table(results))
+
+
+def round_trip_table(results: dict[str, Any]) -> list[str]:
+    """The round trips as table lines, then the same-run ratios."""
     raw, typed = results["raw_round_trip_ms"], results["typed_round_trip_ms"]
-    lines += [
+    lines = [
         "",
         "| round trip | median (ms) | p99 (ms) |",
         "| --- | ---: | ---: |",
-        f"| raw tunnel echo | {raw['median']:.2f} | {raw['p99']:.2f} |",
-        f"| typed request/reply | {typed['median']:.2f} | {typed['p99']:.2f} |",
-        "",
-        f"Typed / raw median round trip: {typed['median'] / raw['median']:.2f}x.",
+        f"| raw tunnel echo (the page sends, the kernel echoes) | {raw['median']:.2f} "
+        f"| {raw['p99']:.2f} |",
+        f"| typed request/reply, the page asks | {typed['median']:.2f} | {typed['p99']:.2f} |",
     ]
-    return "\n".join(lines)
+    asks = [
+        ("kernel_raw_echo_ms", "raw tunnel echo (the kernel sends, the page echoes), plain cell"),
+        ("kernel_typed_await_ms", "typed request/reply, the kernel asks: `await request()`"),
+        ("kernel_typed_call_ms", "typed request/reply, the kernel asks: `call()`, plain cell"),
+    ]
+    for key, label in asks:
+        if key in results:
+            row = results[key]
+            lines.append(f"| {label} | {row['median']:.2f} | {row['p99']:.2f} |")
+    lines += [
+        "",
+        f"Typed / raw median round trip, the page asking: {typed['median'] / raw['median']:.2f}x.",
+    ]
+    anywidget = results.get("raw_anywidget_echo_ms")
+    if anywidget is not None:  # from the mechanisms table of the same run (bench.py)
+        lines.insert(
+            3, f"| raw anywidget echo | {anywidget['median']:.2f} | {anywidget['p99']:.2f} |"
+        )
+    if "kernel_typed_await_ms" in results:
+        kernel_raw = results["kernel_raw_echo_ms"]["median"]
+        for key, label in asks[1:]:
+            median = results[key]["median"]
+            lines.append(
+                f"The kernel asking ({label.split(': ')[1]}) / raw echo the page starts: "
+                f"{median / raw['median']:.2f}x; / raw echo the kernel starts: "
+                f"{median / kernel_raw:.2f}x"
+                + (
+                    f"; / raw anywidget echo: {median / anywidget['median']:.2f}x."
+                    if anywidget
+                    else "."
+                )
+            )
+    return lines

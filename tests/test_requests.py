@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
+import types
 from typing import Any
 
 import msgspec
@@ -21,6 +23,7 @@ from ipycallback import (
     TypedTunnel,
 )
 from ipycallback.tunnel.kinds import CANCEL, ERROR, REPLY
+from ipycallback.typed import typed_tunnel as typed_tunnel_module
 
 
 class PickColour(msgspec.Struct, tag=True):
@@ -171,9 +174,10 @@ def test_only_declared_requests_can_be_sent() -> None:
         asyncio.run(typed.request(Result("x")))  # type: ignore[arg-type]
 
 
-def test_call_refuses_at_once_where_it_would_deadlock() -> None:
+def test_call_refuses_at_once_where_it_would_deadlock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typed_tunnel_module, "PAGE_WAIT", 0.05)
     typed, recorder = typed_tunnel()
-    with pytest.raises(RuntimeError, match="no page shows this tunnel yet"):
+    with pytest.raises(RuntimeError, match=r"no page has shown this tunnel within 0\.05 s"):
         typed.call(PickColour("?"), timeout=30)
     recorder.view().hello()  # a page whose messages run on the main shell (no subshells)
     with pytest.raises(RuntimeError, match="Kernel Comms over subshells"):
@@ -189,6 +193,36 @@ def test_call_refuses_at_once_where_it_would_deadlock() -> None:
 
     recorder.view().send([[1, '{"type": "Query", "text": "q"}']])
     assert "inside a handler of this tunnel would wait" in seen[0]
+
+
+def test_call_refuses_on_marimos_runtime_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # marimo runs cells and the page's widget messages on one thread, which `marimo run` does
+    # not make the main thread: waiting there would hold back the answer it waits for.
+    marimo = types.ModuleType("marimo")
+    marimo.running_in_notebook = lambda: True  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "marimo", marimo)
+    typed, recorder = typed_tunnel()
+    recorder.view().hello()
+    outcome: list[BaseException] = []
+
+    def cell() -> None:
+        try:
+            typed.call(PickColour("?"), timeout=30)
+        except RuntimeError as error:
+            outcome.append(error)
+
+    runtime = threading.Thread(target=cell)
+    runtime.start()
+    runtime.join(timeout=20)
+    assert len(outcome) == 1, outcome
+    assert "marimo runs the page's widget messages only between cells" in str(outcome[0])
+    # A thread the user started has no marimo context: the runtime thread stays free to answer.
+    marimo.running_in_notebook = lambda: False  # type: ignore[attr-defined]
+    problems: list[str | None] = []
+    user = threading.Thread(target=lambda: problems.append(typed.tunnel._blocking_problem()))
+    user.start()
+    user.join(timeout=20)
+    assert problems == [None]
 
 
 def test_call_from_another_thread_blocks_until_the_reply() -> None:

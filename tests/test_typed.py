@@ -201,6 +201,20 @@ def test_a_raising_handler_is_reported_to_the_sender(capsys: pytest.CaptureFixtu
     assert "RuntimeError: cannot stop" in capsys.readouterr().err
 
 
+def test_an_invalid_reply_is_reported_to_the_sender_with_where_it_is_invalid() -> None:
+    typed, recorder = typed_tunnel()
+    typed.on(Query, lambda version, q: QueryResult(q.text, [Hit(7, 0.5)]))  # type: ignore[arg-type]
+    recorder.view().send([[3, '{"type": "Query", "text": "x"}']])
+    flush(typed)
+    ((version, report),) = error_reports(recorder)
+    assert (version, report["code"], report["path"], report["type"]) == (
+        3,
+        "handler_exception",
+        "$.hits[0].title",
+        "Query",
+    )
+
+
 def test_errors_from_the_browser_reach_the_error_handler() -> None:
     typed, recorder = typed_tunnel()
     errors: list[TunnelError] = []

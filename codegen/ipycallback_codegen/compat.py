@@ -36,9 +36,30 @@ def compare(old: IR, new: IR) -> list[Change]:
         for name in new_meta[direction]:
             if name not in old_meta[direction]:
                 add(Change("compatible", f"/x-ipycallback/{direction}", f"message {name} added"))
-    for request, reply in old_meta["replies"].items():
-        if new_meta["replies"].get(request) != reply:
-            add(Change("breaking", "/x-ipycallback/replies", f"the reply to {request} changed"))
+    pairings = (
+        ("replies", "the page's request", "toKernel"),
+        ("asks", "the kernel's request", "toBrowser"),
+    )
+    for key, who, asking in pairings:
+        # An internal form written before `asks` existed has none.
+        old_pairs, new_pairs = old_meta.get(key, {}), new_meta.get(key, {})
+        for request, reply in old_pairs.items():
+            if request not in new_pairs:
+                what = f"{who} {request} removed (its reply was {reply})"
+                add(Change("breaking", f"/x-ipycallback/{key}", what))
+            elif new_pairs[request] != reply:
+                what = f"the reply to {who} {request} changed: {reply} -> {new_pairs[request]}"
+                add(Change("breaking", f"/x-ipycallback/{key}", what))
+        for request, reply in new_pairs.items():
+            if request in old_pairs:
+                continue
+            what = f"{who} {request} added (its reply is {reply})"
+            # An old message that now wants a reply gets none from the old other side, whose
+            # handler for it returns nothing; a new message is new to the old side anyway.
+            kind: Literal["breaking", "compatible"] = (
+                "breaking" if request in old_meta[asking] else "compatible"
+            )
+            add(Change(kind, f"/x-ipycallback/{key}", what))
     old_defs, new_defs = old["$defs"], new["$defs"]
     for name, old_def in old_defs.items():
         where = f"/$defs/{name}"

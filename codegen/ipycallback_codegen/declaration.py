@@ -8,7 +8,7 @@ JSON pointer (see `read.Declaration.locate`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,15 +19,23 @@ from .ir import IR
 from .normalise import normalise
 from .normalise.all_of import Location
 from .normalise.defs import translate
-from .read import Declaration, json_text, python, typescript, yaml_text
+from .read import Declaration
 
-READERS: dict[str, Callable[[Path], Declaration]] = {
-    ".py": python.read,
-    ".json": json_text.read,
-    ".yaml": yaml_text.read,
-    ".yml": yaml_text.read,
-    ".ts": typescript.read,
+# The reader module of each suffix, imported when used: the Python reader imports the runtime
+# (and with it ipywidgets), a third of the command's start-up, which other formats never need.
+READERS = {
+    ".py": "python",
+    ".json": "json_text",
+    ".yaml": "yaml_text",
+    ".yml": "yaml_text",
+    ".ts": "typescript",
 }
+
+
+def _read(suffix: str, path: Path) -> Declaration:
+    reader = importlib.import_module(f".read.{READERS[suffix]}", __package__)
+    declaration: Declaration = reader.read(path)
+    return declaration
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def load(path: Path, *, name: str | None = None) -> Loaded:
         )
     if not path.is_file():
         raise CodegenError("no such file", file=str(path))
-    declaration = READERS[suffix](path)
+    declaration = _read(suffix, path)
     file = declaration.file
     origins: dict[str, Location] = {}
     try:

@@ -65,6 +65,9 @@ def fingerprint(ir: IR) -> str:
 
 
 def _without_descriptions(ir: IR) -> IR:
+    # A set that declares no kernel requests keeps the fingerprint it had before `asks` existed.
+    meta = {k: v for k, v in ir.get("x-ipycallback", {}).items() if k != "asks" or v}
+
     def field(schema: Any) -> Any:
         if not isinstance(schema, dict):
             return schema
@@ -83,4 +86,4 @@ def _without_descriptions(ir: IR) -> IR:
         if isinstance(named.get("properties"), dict):
             named["properties"] = {p: field(s) for p, s in named["properties"].items()}
         defs[name] = named
-    return {**ir, "$defs": defs}
+    return {**ir, "x-ipycallback": meta, "$defs": defs}

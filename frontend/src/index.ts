@@ -2,11 +2,13 @@
 // created (initialize), so it exists before and without display.
 import { VERSION } from "./compat";
 import type { TunnelModel } from "./tunnel/model";
+import { adoptReadyQueue } from "./tunnel/ready-queue";
 import { pageRegistry } from "./tunnel/registry";
 import { Tunnel } from "./tunnel/tunnel";
 import { installTyped } from "./typed/page-api";
 
 export { API_LEVEL, OLDEST_API_LEVEL, VERSION } from "./compat";
+export type { AdoptedQueue, ReadyCallback } from "./tunnel/ready-queue";
 export { TunnelRegistry } from "./tunnel/registry";
 export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel/tunnel";
 export type { Handler } from "./tunnel/delivery";
@@ -47,6 +49,8 @@ function initialize({ model, signal }: InitializeProps): () => void {
   // However the tunnel closes (the kernel closed it, restarted, or the model went away), the
   // registry forgets it, so wait(id) waits for the tunnel a re-run cell creates.
   tunnel._onClose(() => registry._unregister(tunnel));
+  // After the first tunnel is registered, so a queued wait() for it resolves at once.
+  adoptReadyQueue(host, registry);
   if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
   const cleanup = (): void => tunnel._close();
   signal?.addEventListener("abort", cleanup);

@@ -34,15 +34,26 @@ test("10,000 messages into a 5 ms handler leave the page responsive, in order", 
     (clock.tasks.shift() as () => void)();
     longestTask = Math.max(longestTask, clock.now() - began);
   }
-  assert.deepEqual(got, Array.from({ length: 10_000 }, (_, i) => i + 1));
+  assert.deepEqual(
+    got,
+    Array.from({ length: 10_000 }, (_, i) => i + 1),
+  );
   assert.ok(longestTask <= 8 + 5, `a task ran ${longestTask} ms`);
-  assert.ok(inputHandledAt !== null && inputHandledAt - inputAt < 100, "the input event waited too long");
+  assert.ok(
+    inputHandledAt !== null && inputHandledAt - inputAt < 100,
+    "the input event waited too long",
+  );
   assert.equal(delivery.pending, 0);
 });
 
 test("messages that arrive while a slice is pending wait behind the older ones", () => {
   const clock = new FakeClock();
-  const delivery = new Delivery("t", { maxPending: 100_000, clock, yieldTask: clock.yieldTask, sliceMs: 8 });
+  const delivery = new Delivery("t", {
+    maxPending: 100_000,
+    clock,
+    yieldTask: clock.yieldTask,
+    sliceMs: 8,
+  });
   const got: number[] = [];
   delivery.setHandler((version) => {
     clock.spend(3);
@@ -53,7 +64,10 @@ test("messages that arrive while a slice is pending wait behind the older ones",
   delivery.deliver(entries(11, 2));
   assert.deepEqual(got, [1, 2, 3], "newcomers do not jump the queue");
   clock.runTasks();
-  assert.deepEqual(got, Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.deepEqual(
+    got,
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
 });
 
 test("a handler that replaces itself mid-slice hands the rest to the new handler, in order", () => {
@@ -66,7 +80,13 @@ test("a handler that replaces itself mid-slice hands the rest to the new handler
     if (version === 2) delivery.setHandler((v) => second.push(v));
   });
   delivery.deliver(entries(1, 4));
-  assert.deepEqual([first, second], [[1, 2], [3, 4]]);
+  assert.deepEqual(
+    [first, second],
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  );
 });
 
 test("handler errors: three in full, then one summary line per 5 s", () => {
@@ -80,13 +100,19 @@ test("handler errors: three in full, then one summary line per 5 s", () => {
     delivery.deliver(entries(1, 1_000));
     clock.runTasks();
     assert.equal(errors.lines.length, 3);
-    assert.ok(errors.lines.every((line) => line[1] instanceof Error), "the full error is printed");
+    assert.ok(
+      errors.lines.every((line) => line[1] instanceof Error),
+      "the full error is printed",
+    );
     assert.match(String(errors.lines[2]?.[0]), /summarised every 5 s/);
     clock.advance(4_999);
     assert.equal(errors.lines.length, 3);
     clock.advance(1);
     assert.equal(errors.lines.length, 4);
-    assert.match(String(errors.lines[3]?.[0]), /997 more in the last 5 s \(1000 in all\); the latest: .*Error: boom 1000/);
+    assert.match(
+      String(errors.lines[3]?.[0]),
+      /997 more in the last 5 s \(1000 in all\); the latest: .*Error: boom 1000/,
+    );
     delivery.deliver(entries(1_001, 10));
     clock.advance(5_000);
     assert.equal(errors.lines.length, 5);
@@ -102,7 +128,11 @@ test("handler errors: three in full, then one summary line per 5 s", () => {
 test("the reporter prints without detail when there is none, and counts everything", () => {
   const clock = new FakeClock();
   const lines: unknown[][] = [];
-  const reporter = new RateLimitedReporter("P", clock, { fullReports: 1, intervalMs: 1_000, log: (...args) => lines.push(args) });
+  const reporter = new RateLimitedReporter("P", clock, {
+    fullReports: 1,
+    intervalMs: 1_000,
+    log: (...args) => lines.push(args),
+  });
   reporter.report("first");
   reporter.report("second", "detail");
   assert.deepEqual(lines, [["P: first (more like this are summarised every 1 s)"]]);

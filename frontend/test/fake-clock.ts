@@ -34,7 +34,12 @@ export class FakeClock implements Clock {
 
   /** The clock and yield hook, to spread into Tunnel / ViewStream options. */
   get options(): Clock & { yieldTask: (task: () => void) => void } {
-    return { now: this.now, setTimeout: this.setTimeout, clearTimeout: this.clearTimeout, yieldTask: this.yieldTask };
+    return {
+      now: this.now,
+      setTimeout: this.setTimeout,
+      clearTimeout: this.clearTimeout,
+      yieldTask: this.yieldTask,
+    };
   }
 
   get timers(): number {
@@ -47,7 +52,10 @@ export class FakeClock implements Clock {
     for (;;) {
       let next: Pending | undefined;
       for (const timer of this.#timers.values()) {
-        if (timer.at <= end && (next === undefined || timer.at < next.at || (timer.at === next.at && timer.id < next.id))) {
+        if (
+          timer.at <= end &&
+          (next === undefined || timer.at < next.at || (timer.at === next.at && timer.id < next.id))
+        ) {
           next = timer;
         }
       }

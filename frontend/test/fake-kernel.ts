@@ -1,8 +1,9 @@
 // A small kernel peer for the tests: the kernel's role of docs/protocol.md, with one stream to
 // every view, a reordering inbox per view, acks, hello answers, nacks, resends, eviction and the
 // tail probe. No pacing and no timers: the test decides when it flushes and probes.
+
+import type { Entry, KernelEntry, KernelFrame, Kind } from "../src/tunnel/wire";
 import { readViewFrame } from "../src/tunnel/wire-read";
-import type { Entry, Kind, KernelEntry, KernelFrame } from "../src/tunnel/wire";
 
 export type Received = [version: number, msg: string, kind: number];
 
@@ -73,7 +74,11 @@ export class FakeKernel {
     const version = options.version ?? ++this.#version;
     const kind = options.kind ?? 0;
     const entry: KernelEntry =
-      options.to !== undefined ? [version, msg, kind, options.to] : kind === 0 ? [version, msg] : [version, msg, kind];
+      options.to !== undefined
+        ? [version, msg, kind, options.to]
+        : kind === 0
+          ? [version, msg]
+          : [version, msg, kind];
     this.#kept.push({ seq: this.#nextSeq, entry });
     this.#nextSeq += 1;
     return version;
@@ -94,7 +99,8 @@ export class FakeKernel {
       this.views.set(frame.peer, view);
     }
     if (frame.bye) view.gone = true;
-    if (frame.ack !== null) view.acked = Math.max(view.acked, Math.min(frame.ack, this.#sentThrough));
+    if (frame.ack !== null)
+      view.acked = Math.max(view.acked, Math.min(frame.ack, this.#sentThrough));
     if (frame.hello !== null) this.#hello(view, frame.hello.f, frame.hello.caps);
     if (frame.nack !== null) this.#resend(view, frame.nack);
     if (frame.gone !== null) this.#skip(view, frame.gone[0], frame.gone[1]);
@@ -188,7 +194,12 @@ export class FakeKernel {
     this.#deliverReady(view);
   }
 
-  #acceptPiece(view: KernelView, seq: number, [index, count]: [number, number], entry: Entry): void {
+  #acceptPiece(
+    view: KernelView,
+    seq: number,
+    [index, count]: [number, number],
+    entry: Entry,
+  ): void {
     if (seq < view.expected || view.held.has(seq)) {
       view.duplicates += 1;
       return;
@@ -232,7 +243,10 @@ export class FakeKernel {
   }
 
   #evict(): void {
-    while (this.#kept.length > this.#maxKept && (this.#kept[0]?.seq ?? Infinity) <= this.#sentThrough) {
+    while (
+      this.#kept.length > this.#maxKept &&
+      (this.#kept[0]?.seq ?? Infinity) <= this.#sentThrough
+    ) {
       this.#kept.shift();
     }
   }

@@ -42,7 +42,8 @@ export class FakeNet {
     this.kernel = new FakeKernel(kernel);
     this.kernel.transmit = (frame) => {
       for (const view of this.views) {
-        if (!view.tunnel.closed) this.down.push({ view, frame: JSON.parse(JSON.stringify(frame)) as KernelFrame });
+        if (!view.tunnel.closed)
+          this.down.push({ view, frame: JSON.parse(JSON.stringify(frame)) as KernelFrame });
       }
     };
   }

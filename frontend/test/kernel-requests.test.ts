@@ -8,7 +8,16 @@ import { NO_HANDLER_GRACE_MS } from "../src/typed/answering";
 import { RequestCancelledError, SupersededError } from "../src/typed/errors";
 import { FakeKernelConnection } from "./fake-kernel-connection";
 import { tick } from "./fake-model";
-import { ask, type ColourPicked, deferred, errorsSent, quietly, replies, sentOfKind, setup } from "./picker";
+import {
+  ask,
+  type ColourPicked,
+  deferred,
+  errorsSent,
+  quietly,
+  replies,
+  sentOfKind,
+  setup,
+} from "./picker";
 
 test("a handler's return value goes back as the reply, with the request's version", async () => {
   const { model, typed } = setup();
@@ -21,7 +30,11 @@ test("a handler's return value goes back as the reply, with the request's versio
   await tick();
   assert.deepEqual(seen, [[7, "a colour?", false]]);
   assert.deepEqual(replies(model), [[7, { type: "ColourPicked", colour: "teal" }]]);
-  assert.equal(typed.send({ type: "Query", text: "q" }), 1, "a reply does not move this page's versions");
+  assert.equal(
+    typed.send({ type: "Query", text: "q" }),
+    1,
+    "a reply does not move this page's versions",
+  );
   assert.deepEqual([typed.stats.requestsReceived, typed.stats.repliesSent], [1, 1]);
 });
 
@@ -39,7 +52,13 @@ test("an async handler's reply goes when its promise resolves", async () => {
 
 test("a reply that is invalid or not the declared type is a handler failure, reported back", async () => {
   const { model, typed } = setup();
-  const answers: unknown[] = [{ type: "ColourPicked", colour: 7 }, { type: "Query", text: "no" }, undefined, "teal", { colour: "x" }];
+  const answers: unknown[] = [
+    { type: "ColourPicked", colour: 7 },
+    { type: "Query", text: "no" },
+    undefined,
+    "teal",
+    { colour: "x" },
+  ];
   typed.on("PickColour", ((version: number) => answers[version - 1]) as never);
   const lines = await quietly(async () => {
     // One request at a time: a burst would run only the newest (see the supersede test).
@@ -54,12 +73,42 @@ test("a reply that is invalid or not the declared type is a handler failure, rep
   assert.deepEqual(
     reports.map(([version, body]) => [version, body.code, body.type, body.message]),
     [
-      [1, "handler_exception", "PickColour", "MessageValidationError: expected string, got 7 (at $.colour)"],
-      [2, "handler_exception", "PickColour", "TypeError: the handler for PickColour must return a ColourPicked reply, got Query"],
-      [3, "handler_exception", "PickColour", "TypeError: the handler for PickColour must return a ColourPicked reply, got undefined"],
-      [4, "handler_exception", "PickColour", "TypeError: the handler for PickColour must return a ColourPicked reply, got string"],
-      [5, "handler_exception", "PickColour", 'TypeError: the handler for PickColour must return a ColourPicked reply, got an object without a "type" tag'],
+      [
+        1,
+        "handler_exception",
+        "PickColour",
+        "MessageValidationError: expected string, got 7 (at $.colour)",
+      ],
+      [
+        2,
+        "handler_exception",
+        "PickColour",
+        "TypeError: the handler for PickColour must return a ColourPicked reply, got Query",
+      ],
+      [
+        3,
+        "handler_exception",
+        "PickColour",
+        "TypeError: the handler for PickColour must return a ColourPicked reply, got undefined",
+      ],
+      [
+        4,
+        "handler_exception",
+        "PickColour",
+        "TypeError: the handler for PickColour must return a ColourPicked reply, got string",
+      ],
+      [
+        5,
+        "handler_exception",
+        "PickColour",
+        'TypeError: the handler for PickColour must return a ColourPicked reply, got an object without a "type" tag',
+      ],
     ],
+  );
+  // The invalid reply says where it is invalid; the others have no path.
+  assert.deepEqual(
+    reports.map(([, body]) => body.path ?? null),
+    ["$.colour", null, null, null, null],
   );
   assert.equal(typed.stats.handlerErrors, 5);
 });
@@ -86,7 +135,11 @@ test("a thrown error or a rejected promise goes back as a handler_exception erro
 
 test("a newer request supersedes the older one: its signal aborts and its late reply is dropped", async () => {
   const { model, typed } = setup();
-  const pending: { version: number; signal: AbortSignal; answer: ReturnType<typeof deferred<ColourPicked>> }[] = [];
+  const pending: {
+    version: number;
+    signal: AbortSignal;
+    answer: ReturnType<typeof deferred<ColourPicked>>;
+  }[] = [];
   typed.on("PickColour", (version, _msg, signal) => {
     const answer = deferred<ColourPicked>();
     pending.push({ version, signal, answer });
@@ -108,7 +161,10 @@ test("a newer request supersedes the older one: its signal aborts and its late r
   await tick();
   assert.deepEqual(replies(model), [[2, { type: "ColourPicked", colour: "fresh" }]]);
   assert.deepEqual(errorsSent(model), []);
-  assert.deepEqual([typed.stats.superseded, typed.stats.droppedReplies, typed.stats.repliesSent], [1, 1, 1]);
+  assert.deepEqual(
+    [typed.stats.superseded, typed.stats.droppedReplies, typed.stats.repliesSent],
+    [1, 1, 1],
+  );
 });
 
 test("requests that arrive together start only the newest handler of their type", async () => {
@@ -121,7 +177,10 @@ test("requests that arrive together start only the newest handler of their type"
   model.push([ask(1), ask(2), ask(3)]);
   await tick();
   assert.deepEqual(handled, [3]);
-  assert.deepEqual(replies(model).map(([version]) => version), [3]);
+  assert.deepEqual(
+    replies(model).map(([version]) => version),
+    [3],
+  );
   assert.equal(typed.stats.superseded, 2);
 });
 
@@ -154,7 +213,10 @@ test("the kernel's cancellation aborts the signal, with its reason, and nothing 
   await tick();
   assert.deepEqual(sentOfKind(model, Kind.Reply), []);
   assert.deepEqual(sentOfKind(model, Kind.Error), [], "no error for an aborted request either");
-  assert.deepEqual([typed.stats.cancelled, typed.stats.droppedReplies, typed.stats.handlerErrors], [5, 1, 0]);
+  assert.deepEqual(
+    [typed.stats.cancelled, typed.stats.droppedReplies, typed.stats.handlerErrors],
+    [5, 1, 0],
+  );
 });
 
 test("a request waits for on(); without a handler after 5 s the kernel gets no_handler", async () => {
@@ -178,7 +240,15 @@ test("a request waits for on(); without a handler after 5 s the kernel gets no_h
   assert.match(String(lines[0]?.[0]), /no handler for the kernel's PickColour requests within 5 s/);
   await tick();
   assert.deepEqual(errorsSent(second.model), [
-    [4, { code: "no_handler", message: 'the page has no handler for PickColour requests (register one with on("PickColour", handler))', type: "PickColour" }],
+    [
+      4,
+      {
+        code: "no_handler",
+        message:
+          'the page has no handler for PickColour requests (register one with on("PickColour", handler))',
+        type: "PickColour",
+      },
+    ],
   ]);
   const late: number[] = [];
   second.typed.on("PickColour", (version) => {
@@ -221,7 +291,10 @@ test("on() between a newer request's arrival and the end of its task starts only
     return new Promise<ColourPicked>(() => {});
   });
   await tick();
-  assert.deepEqual(signals.map(([version, signal]) => [version, signal.aborted]), [[2, false]]);
+  assert.deepEqual(
+    signals.map(([version, signal]) => [version, signal.aborted]),
+    [[2, false]],
+  );
   assert.equal(typed.stats.superseded, 1);
 });
 

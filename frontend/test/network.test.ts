@@ -1,10 +1,11 @@
 // Views and a fake kernel over a faulty network: nothing lost, duplicated, reordered or hung.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FakeNet, type NetView } from "./fake-net";
 import { capture } from "./fake-model";
+import { FakeNet, type NetView } from "./fake-net";
 
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const msgs = (view: NetView): string[] => view.received.map(([, msg]) => msg);
 const kernelGot = (net: FakeNet, view: NetView): string[] =>
   net.kernel.view(view.tunnel._peerId).received.map(([, msg]) => msg);
@@ -19,13 +20,23 @@ test("two views: every kernel message reaches each view once, in order; each vie
   net.pump();
   for (const i of range(1, 100)) net.kernel.send(`k${i}`);
   assert.deepEqual(sendAll(one, "a", 50), range(1, 50));
-  assert.deepEqual(sendAll(two, "b", 50), range(1, 50), "each view counts from the state, on its own");
+  assert.deepEqual(
+    sendAll(two, "b", 50),
+    range(1, 50),
+    "each view counts from the state, on its own",
+  );
   net.pump();
   const expected = range(1, 100).map((i) => `k${i}`);
   assert.deepEqual(msgs(one), expected);
   assert.deepEqual(msgs(two), expected);
-  assert.deepEqual(kernelGot(net, one), range(1, 50).map((i) => `a${i}`));
-  assert.deepEqual(kernelGot(net, two), range(1, 50).map((i) => `b${i}`));
+  assert.deepEqual(
+    kernelGot(net, one),
+    range(1, 50).map((i) => `a${i}`),
+  );
+  assert.deepEqual(
+    kernelGot(net, two),
+    range(1, 50).map((i) => `b${i}`),
+  );
   assert.deepEqual(net.kernel.problems, []);
 });
 
@@ -55,7 +66,10 @@ test("a data frame lost on its way to the kernel is resent after a probe", () =>
   net.run(1_900);
   assert.equal(view.model.framesWith("w").length, 0, "no probe before 2 s");
   net.run(200);
-  assert.deepEqual(view.model.framesWith("w").map((frame) => frame.w), [3]);
+  assert.deepEqual(
+    view.model.framesWith("w").map((frame) => frame.w),
+    [3],
+  );
   assert.deepEqual(kernelGot(net, view), ["m1", "m2", "m3"]);
   assert.equal(view.tunnel.stats.resent, 3);
   assert.equal(view.tunnel.stats.unacked, 0);
@@ -79,7 +93,10 @@ test("a kernel frame lost on its way to a view is nacked once the gap lasts, and
   net.run(100);
   assert.equal(view.model.framesWith("n").length, 0, "a gap may be reordering: not nacked at once");
   net.run(200);
-  assert.deepEqual(view.model.framesWith("n").map((frame) => frame.n), [2]);
+  assert.deepEqual(
+    view.model.framesWith("n").map((frame) => frame.n),
+    [2],
+  );
   assert.deepEqual(msgs(view), ["k1", "k2", "k3"]);
   assert.equal(view.tunnel.stats.duplicates, 1, "k3 came twice");
 });
@@ -164,12 +181,25 @@ test("a websocket drop loses frames both ways; the hello after the reconnect res
   const hellos = one.model.framesWith("h");
   assert.equal(hellos.length, 2, "a hello at creation and one after the reconnect");
   assert.deepEqual((hellos[1] as { h: unknown }).h, {
-    v: 2, f: null, w: 5, caps: { subshells: "perCommTarget", supportsSubshells: true },
+    v: 2,
+    f: null,
+    w: 5,
+    caps: { subshells: "perCommTarget", supportsSubshells: true },
   });
   net.pump(); // no time passes: the hello alone brings everything back
-  assert.deepEqual(kernelGot(net, one), range(1, 5).map((i) => `lost${i}`));
-  assert.deepEqual(msgs(one), range(1, 5).map((i) => `k${i}`));
-  assert.deepEqual(msgs(two), range(1, 5).map((i) => `k${i}`), "the other view got nothing twice");
+  assert.deepEqual(
+    kernelGot(net, one),
+    range(1, 5).map((i) => `lost${i}`),
+  );
+  assert.deepEqual(
+    msgs(one),
+    range(1, 5).map((i) => `k${i}`),
+  );
+  assert.deepEqual(
+    msgs(two),
+    range(1, 5).map((i) => `k${i}`),
+    "the other view got nothing twice",
+  );
   assert.equal(net.kernel.view(one.tunnel._peerId).duplicates, 0);
 });
 
@@ -187,15 +217,25 @@ for (const noticed of [false, true]) {
     const probes = view.model.framesWith("w");
     if (noticed) {
       // JupyterLab would only queue them, and hold its queue for 3 s after reconnecting.
-      assert.equal(view.model.sent.length, before, "nothing is handed to a reconnecting connection");
+      assert.equal(
+        view.model.sent.length,
+        before,
+        "nothing is handed to a reconnecting connection",
+      );
     } else {
       assert.ok(probes.length >= 3 && probes.length <= 5, `probes back off: ${probes.length}`);
       view.connection.setConnection("connecting"); // the reset that ends a black hole
     }
     net.reconnect(view);
     net.run(1_000);
-    assert.deepEqual(kernelGot(net, view), range(1, 20).map((i) => `m${i}`));
-    assert.deepEqual(msgs(view), range(1, 20).map((i) => `k${i}`));
+    assert.deepEqual(
+      kernelGot(net, view),
+      range(1, 20).map((i) => `m${i}`),
+    );
+    assert.deepEqual(
+      msgs(view),
+      range(1, 20).map((i) => `k${i}`),
+    );
     assert.equal(view.tunnel.stats.unacked, 0);
   });
 }
@@ -242,7 +282,10 @@ test("kernel entries evicted before a view asked again are skipped, counted and 
   assert.deepEqual(msgs(view), ["k4", "k5"]);
   assert.equal(view.tunnel.stats.lost, 3);
   assert.equal(warnings.lines.length, 1);
-  assert.match(String(warnings.lines[0]?.[0]), /3 message\(s\) from the kernel were lost \(seq 1 to 3\)/);
+  assert.match(
+    String(warnings.lines[0]?.[0]),
+    /3 message\(s\) from the kernel were lost \(seq 1 to 3\)/,
+  );
 });
 
 test("page entries evicted before the kernel asked are declared gone (g) and reported", () => {
@@ -261,11 +304,17 @@ test("page entries evicted before the kernel asked are declared gone (g) and rep
   } finally {
     warnings.restore();
   }
-  assert.deepEqual(view.model.framesWith("g").map((frame) => frame.g), [[1, 3]]);
+  assert.deepEqual(
+    view.model.framesWith("g").map((frame) => frame.g),
+    [[1, 3]],
+  );
   assert.deepEqual(kernelGot(net, view), ["m4", "m5"]);
   assert.equal(net.kernel.view(view.tunnel._peerId).lost, 3);
   assert.equal(warnings.lines.length, 1);
-  assert.match(String(warnings.lines[0]?.[0]), /3 message\(s\) to the kernel were lost \(seq 1 to 3\)/);
+  assert.match(
+    String(warnings.lines[0]?.[0]),
+    /3 message\(s\) to the kernel were lost \(seq 1 to 3\)/,
+  );
 });
 
 test("a large message travels in pieces; a lost piece makes the whole entry go again", () => {
@@ -282,7 +331,10 @@ test("a large message travels in pieces; a lost piece makes the whole entry go a
   net.run(2_100);
   assert.equal(kernelGot(net, view)[0], big);
   assert.equal(kernelGot(net, view)[1], "after");
-  assert.ok(net.kernel.view(view.tunnel._peerId).duplicates >= 1, "the pieces that did arrive came again");
+  assert.ok(
+    net.kernel.view(view.tunnel._peerId).duplicates >= 1,
+    "the pieces that did arrive came again",
+  );
 });
 
 test("the kernel answering a later hello with an ack only still ends the hello", () => {
@@ -341,14 +393,23 @@ test("under random loss, duplication and reordering both ways, every message arr
     net.kernel.probeTail();
     net.run(120_000, 250);
     for (const view of views) {
-      assert.deepEqual(kernelGot(net, view), sentBy.get(view), `seed ${seed}: ${view.name} -> kernel`);
+      assert.deepEqual(
+        kernelGot(net, view),
+        sentBy.get(view),
+        `seed ${seed}: ${view.name} -> kernel`,
+      );
       assert.deepEqual(msgs(view), kernelSent, `seed ${seed}: kernel -> ${view.name}`);
       assert.equal(view.tunnel.stats.unacked, 0);
       assert.equal(view.tunnel.stats.lost, 0);
     }
     assert.equal(net.kernel.kept, 0, `seed ${seed}: the kernel keeps nothing once all acked`);
     // The faults did happen, and were made good.
-    assert.ok(net.lostUp > 10 && net.lostDown > 10, `seed ${seed}: lost ${net.lostUp} up, ${net.lostDown} down`);
-    assert.ok(views.every((view) => view.tunnel.stats.resent > 0 && view.tunnel.stats.duplicates > 0));
+    assert.ok(
+      net.lostUp > 10 && net.lostDown > 10,
+      `seed ${seed}: lost ${net.lostUp} up, ${net.lostDown} down`,
+    );
+    assert.ok(
+      views.every((view) => view.tunnel.stats.resent > 0 && view.tunnel.stats.duplicates > 0),
+    );
   }
 });

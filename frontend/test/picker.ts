@@ -12,10 +12,17 @@ export type PickColour = { type: "PickColour"; prompt: string };
 export type ColourPicked = { type: "ColourPicked"; colour: string };
 export type Query = { type: "Query"; text: string };
 export type Result = { type: "Result"; text: string };
-export type Picker = TypedTunnel<ColourPicked | Query, PickColour | Result, { Query: "Result" }, { PickColour: "ColourPicked" }>;
+export type Picker = TypedTunnel<
+  ColourPicked | Query,
+  PickColour | Result,
+  { Query: "Result" },
+  { PickColour: "ColourPicked" }
+>;
 
 const own = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  typeof value === "object" && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 // Small hand-written validators: these tests are about requests, not the schema compiler.
 const outgoing: Validator = (value) =>
   own(value, "type") === "ColourPicked" && typeof own(value, "colour") !== "string"
@@ -30,7 +37,11 @@ const incoming: Validator = (value) => {
     : null;
 };
 
-export function setup(kernel?: FakeKernelConnection): { model: FakeModel; typed: Picker; clock: FakeClock } {
+export function setup(kernel?: FakeKernelConnection): {
+  model: FakeModel;
+  typed: Picker;
+  clock: FakeClock;
+} {
   const clock = new FakeClock();
   const model = new FakeModel({}, kernel === undefined ? {} : { kernel });
   const typed: Picker = new TypedTunnel(new Tunnel("t", model, clock.options), {
@@ -44,14 +55,22 @@ export function setup(kernel?: FakeKernelConnection): { model: FakeModel; typed:
   return { model, typed, clock };
 }
 
-export const ask = (version: number, prompt = "?"): [number, string] => [version, JSON.stringify({ type: "PickColour", prompt })];
-export const sentOfKind = (model: FakeModel, kind: Kind): unknown[][] => model.entries().filter((entry) => entry[2] === kind);
+export const ask = (version: number, prompt = "?"): [number, string] => [
+  version,
+  JSON.stringify({ type: "PickColour", prompt }),
+];
+export const sentOfKind = (model: FakeModel, kind: Kind): unknown[][] =>
+  model.entries().filter((entry) => entry[2] === kind);
 export const replies = (model: FakeModel): [unknown, unknown][] =>
   sentOfKind(model, Kind.Reply).map(([version, text]) => [version, JSON.parse(String(text))]);
 export const errorsSent = (model: FakeModel): [unknown, Record<string, unknown>][] =>
   sentOfKind(model, Kind.Error).map(([version, text]) => [version, JSON.parse(String(text))]);
 
-export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((ok, fail) => {

@@ -57,7 +57,9 @@ test("the page registry names the runtime that made it and the API levels its tu
 
 test("after a kernel restart, wait(id) resolves with the tunnel the re-run cell creates", async () => {
   const kernel = new FakeKernelConnection();
-  const cleanup = widget.initialize({ model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }) });
+  const cleanup = widget.initialize({
+    model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }),
+  });
   const registry = (globalThis as unknown as { IPyCallback: TunnelRegistry }).IPyCallback;
   const old = registry.get("restart-me");
   assert.ok(old !== undefined && !old.closed);
@@ -72,12 +74,18 @@ test("after a kernel restart, wait(id) resolves with the tunnel the re-run cell 
   assert.throws(() => old.send_msg("x"), KernelRestartedError);
   assert.equal(registry.has("restart-me"), false, "the closed tunnel is no longer handed out");
   const next = registry.wait("restart-me", { timeoutMs: 1_000 });
-  const cleanupNew = widget.initialize({ model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }) });
+  const cleanupNew = widget.initialize({
+    model: new FakeModel({ tunnel_id: "restart-me" }, { kernel }),
+  });
   const fresh = await next;
   assert.notEqual(fresh, old);
   assert.equal(fresh.closed, false);
   cleanup();
-  assert.equal(registry.get("restart-me"), fresh, "cleaning up the old model leaves the new tunnel");
+  assert.equal(
+    registry.get("restart-me"),
+    fresh,
+    "cleaning up the old model leaves the new tunnel",
+  );
   cleanupNew();
   assert.equal(registry.has("restart-me"), false);
 });

@@ -34,7 +34,8 @@ function stream(options: ViewStreamOptions = {}): {
   return { view, clock, sent, got, warnings, kernel: (frame) => view.receive(frame) };
 }
 
-const withField = (frames: ViewFrame[], key: keyof ViewFrame): ViewFrame[] => frames.filter((frame) => frame[key] !== undefined);
+const withField = (frames: ViewFrame[], key: keyof ViewFrame): ViewFrame[] =>
+  frames.filter((frame) => frame[key] !== undefined);
 
 test("probes start 2 s after the last ack progress and double up to 30 s", () => {
   const { view, clock, sent, kernel } = stream();
@@ -48,7 +49,11 @@ test("probes start 2 s after the last ack progress and double up to 30 s", () =>
     clock.advance(500);
     if (withField(sent, "w").length > before) probeTimes.push(clock.now() - start);
   }
-  assert.deepEqual(probeTimes, [2_000, 6_000, 14_000, 30_000, 60_000, 90_000], "2, 4, 8, 16, 30, 30 s apart");
+  assert.deepEqual(
+    probeTimes,
+    [2_000, 6_000, 14_000, 30_000, 60_000, 90_000],
+    "2, 4, 8, 16, 30, 30 s apart",
+  );
   assert.ok(withField(sent, "w").every((frame) => frame.w === 1));
   // Progress resets the wait to 2 s.
   view.push(2, "b", Kind.Message);
@@ -70,7 +75,14 @@ test("a nack resends from its seq; an ack answering a probe resends only what wa
   for (const msg of ["a", "b", "c"]) view.push(0, msg, Kind.Message);
   view.flush();
   kernel({ n: { [P]: 2 } });
-  assert.deepEqual(sent.at(-1), { p: P, s: 2, b: [[0, "b"], [0, "c"]] });
+  assert.deepEqual(sent.at(-1), {
+    p: P,
+    s: 2,
+    b: [
+      [0, "b"],
+      [0, "c"],
+    ],
+  });
   kernel({ a: { [P]: 3 } });
   view.push(0, "d", Kind.Message);
   view.flush();
@@ -113,7 +125,15 @@ test("a nack for evicted entries is answered with g and the rest", () => {
   for (const msg of ["a", "b", "c", "d"]) view.push(0, msg, Kind.Message);
   view.flush();
   kernel({ n: { [P]: 1 } });
-  assert.deepEqual(sent.at(-1), { p: P, s: 3, b: [[0, "c"], [0, "d"]], g: [1, 2] });
+  assert.deepEqual(sent.at(-1), {
+    p: P,
+    s: 3,
+    b: [
+      [0, "c"],
+      [0, "d"],
+    ],
+    g: [1, 2],
+  });
   kernel({ n: { [P]: 1 } });
   assert.equal(warnings.length, 1, "the same loss is reported once");
 });
@@ -121,21 +141,42 @@ test("a nack for evicted entries is answered with g and the rest", () => {
 test("entries wait for the base; f in a repeated hello is the first seq received", () => {
   const { view, clock, sent, got, kernel } = stream();
   view.hello();
-  kernel({ s: 5, b: [[1, "e"], [2, "f"]] });
+  kernel({
+    s: 5,
+    b: [
+      [1, "e"],
+      [2, "f"],
+    ],
+  });
   assert.equal(got.length, 0);
   clock.advance(2_000);
-  assert.deepEqual(withField(sent, "h").map((frame) => frame.h?.f), [null, 5]);
+  assert.deepEqual(
+    withField(sent, "h").map((frame) => frame.h?.f),
+    [null, 5],
+  );
   kernel({ h: { [P]: 3 } });
   assert.equal(got.length, 0, "3 and 4 are missing");
-  kernel({ s: 3, b: [[9, "c"], [9, "d"]] });
-  assert.deepEqual(got.map(([, msg]) => msg), ["c", "d", "e", "f"]);
+  kernel({
+    s: 3,
+    b: [
+      [9, "c"],
+      [9, "d"],
+    ],
+  });
+  assert.deepEqual(
+    got.map(([, msg]) => msg),
+    ["c", "d", "e", "f"],
+  );
 });
 
 test("a later hello answer does not move the base", () => {
   const { got, kernel } = stream();
   kernel({ h: { [P]: 1 }, s: 1, b: [[1, "a"]] });
   kernel({ h: { [P]: 7 }, s: 2, b: [[2, "b"]] });
-  assert.deepEqual(got.map(([, msg]) => msg), ["a", "b"]);
+  assert.deepEqual(
+    got.map(([, msg]) => msg),
+    ["a", "b"],
+  );
 });
 
 test("a gap is nacked after 200 ms, then at most once per 2 s for the same seq", () => {
@@ -162,7 +203,10 @@ test("g skips what is gone, delivers what did arrive inside the range, and warns
   kernel({ s: 4, b: [[4, "d"]] });
   kernel({ s: 7, b: [[7, "g"]] });
   kernel({ g: { [P]: [2, 6] } });
-  assert.deepEqual(got.map(([, msg]) => msg), ["a", "d", "g"]);
+  assert.deepEqual(
+    got.map(([, msg]) => msg),
+    ["a", "d", "g"],
+  );
   assert.equal(view.stats.lost, 4);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] ?? "", /4 message\(s\) from the kernel were lost \(seq 2 to 6\)/);
@@ -175,7 +219,10 @@ test("a g that arrives before the gap is reached waits for it", () => {
   assert.equal(view.stats.lost, 0);
   kernel({ s: 2, b: [[2, "b"]] });
   kernel({ s: 5, b: [[5, "e"]] });
-  assert.deepEqual(got.map(([, msg]) => msg), ["a", "b", "e"]);
+  assert.deepEqual(
+    got.map(([, msg]) => msg),
+    ["a", "b", "e"],
+  );
   assert.equal(view.stats.lost, 2);
 });
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import {
+  KernelRestartedError,
+  Tunnel,
+  TunnelClosedError,
+  type TunnelOptions,
+} from "../src/tunnel/tunnel";
 import { Kind } from "../src/tunnel/wire";
-import { KernelRestartedError, Tunnel, type TunnelOptions, TunnelClosedError } from "../src/tunnel/tunnel";
 import { FakeClock } from "./fake-clock";
 import { FakeKernelConnection } from "./fake-kernel-connection";
 import { capture, FakeModel, tick } from "./fake-model";
@@ -44,11 +49,16 @@ test("the first frame is the hello, with what the front end can do", () => {
   const kernel = new FakeKernelConnection();
   const { model } = open({}, { kernel });
   assert.deepEqual(model.sent, [
-    { p: model.peer, h: { v: 2, f: null, w: 0, caps: { subshells: "perCommTarget", supportsSubshells: true } } },
+    {
+      p: model.peer,
+      h: { v: 2, f: null, w: 0, caps: { subshells: "perCommTarget", supportsSubshells: true } },
+    },
   ]);
   kernel.commsOverSubshells = undefined;
   kernel.supportsSubshells = undefined;
-  assert.deepEqual((open({}, { kernel }).model.sent[0] as { h: { caps: unknown } }).h.caps, { subshells: null });
+  assert.deepEqual((open({}, { kernel }).model.sent[0] as { h: { caps: unknown } }).h.caps, {
+    subshells: null,
+  });
   assert.deepEqual((open().model.sent[0] as { h: { caps: unknown } }).h.caps, { subshells: null });
 });
 
@@ -71,7 +81,10 @@ test("send_msg_with_version drops replies older than the newest received message
   assert.equal(tunnel.send_msg_with_version(5, "reply"), true);
   assert.equal(tunnel.send_msg_with_version(5, "second reply"), true);
   await tick();
-  assert.deepEqual(model.entries(), [[5, "reply"], [5, "second reply"]]);
+  assert.deepEqual(model.entries(), [
+    [5, "reply"],
+    [5, "second reply"],
+  ]);
   assert.equal(tunnel.send_msg("push"), 6);
 });
 
@@ -80,13 +93,21 @@ test("replies, errors and cancellations neither move the version counter nor rea
   const got: [number, string][] = [];
   tunnel.on_receive((v, m) => got.push([v, m]));
   model.greet();
-  model.push([[40, "typed reply", Kind.Reply], [2, "plain", Kind.Message], [41, "error", Kind.Error], [42, "cancel", Kind.Cancel]]);
+  model.push([
+    [40, "typed reply", Kind.Reply],
+    [2, "plain", Kind.Message],
+    [41, "error", Kind.Error],
+    [42, "cancel", Kind.Cancel],
+  ]);
   assert.deepEqual(got, [[2, "plain"]]);
   assert.deepEqual(tunnel.js_endpoint, [2, "plain"]);
   tunnel._sendKind(30, "a reply", Kind.Reply, false);
   assert.equal(tunnel.send_msg("next"), 1);
   await tick();
-  assert.deepEqual(model.entries(), [[30, "a reply", Kind.Reply], [1, "next"]]);
+  assert.deepEqual(model.entries(), [
+    [30, "a reply", Kind.Reply],
+    [1, "next"],
+  ]);
 });
 
 test("bad arguments raise TypeError naming what was given", () => {
@@ -107,25 +128,44 @@ test("bad arguments raise TypeError naming what was given", () => {
 test("a lone surrogate is refused with a RangeError naming its index, before it joins a batch", async () => {
   const { model, tunnel } = open();
   tunnel.send_msg("fine 😀");
-  assert.throws(() => tunnel.send_msg("ab\ud800c"), { name: "RangeError", message: /send_msg\(\).*\(U\+D800\) at index 2/ });
+  assert.throws(() => tunnel.send_msg("ab\ud800c"), {
+    name: "RangeError",
+    message: /send_msg\(\).*\(U\+D800\) at index 2/,
+  });
   assert.throws(() => tunnel.send_msg("x\udfff"), { name: "RangeError", message: /at index 1/ });
-  assert.throws(() => tunnel.send_msg_with_version(1, "😀\ud83d"), { name: "RangeError", message: /at index 2/ });
-  assert.throws(() => tunnel._sendKind(1, "\udc00", Kind.Error, false), { name: "RangeError", message: /at index 0/ });
+  assert.throws(() => tunnel.send_msg_with_version(1, "😀\ud83d"), {
+    name: "RangeError",
+    message: /at index 2/,
+  });
+  assert.throws(() => tunnel._sendKind(1, "\udc00", Kind.Error, false), {
+    name: "RangeError",
+    message: /at index 0/,
+  });
   assert.equal(tunnel.send_msg("next"), 2, "a refused message takes no version");
   await tick();
-  assert.deepEqual(model.entries(), [[1, "fine 😀"], [2, "next"]]);
+  assert.deepEqual(model.entries(), [
+    [1, "fine 😀"],
+    [2, "next"],
+  ]);
 });
 
 test("messages wait for the hello answer and a handler, then arrive in order", () => {
   const { model, tunnel } = open();
-  model.push([[1, "a"], [2, "b"]]);
+  model.push([
+    [1, "a"],
+    [2, "b"],
+  ]);
   model.push([[3, "c"]]);
   assert.equal(tunnel.stats.pendingIn, 0, "held until the hello is answered");
   model.greet(1);
   assert.equal(tunnel.stats.pendingIn, 3);
   const got: [number, string][] = [];
   tunnel.on_receive((v, m) => got.push([v, m]));
-  assert.deepEqual(got, [[1, "a"], [2, "b"], [3, "c"]]);
+  assert.deepEqual(got, [
+    [1, "a"],
+    [2, "b"],
+    [3, "c"],
+  ]);
   assert.deepEqual(tunnel.js_endpoint, [3, "c"]);
 });
 
@@ -146,7 +186,13 @@ test("the pending queue is bounded and overflow is reported", () => {
   try {
     const { model, tunnel } = open({}, { maxPending: 3 });
     model.greet();
-    model.push([[1, "a"], [2, "b"], [3, "c"], [4, "d"], [5, "e"]]);
+    model.push([
+      [1, "a"],
+      [2, "b"],
+      [3, "c"],
+      [4, "d"],
+      [5, "e"],
+    ]);
     const got: number[] = [];
     tunnel.on_receive((v) => got.push(v));
     assert.deepEqual(got, [3, 4, 5]);
@@ -167,7 +213,10 @@ test("a throwing handler is reported and the next message still arrives", () => 
       if (m === "boom") throw new Error("boom");
       got.push(m);
     });
-    model.push([[1, "boom"], [2, "after"]]);
+    model.push([
+      [1, "boom"],
+      [2, "after"],
+    ]);
     assert.deepEqual(got, ["after"]);
     assert.equal(tunnel.stats.handlerErrors, 1);
     assert.match(String(errors.lines[0]?.[0]), /threw on message version 1/);
@@ -228,7 +277,10 @@ test("a large message goes out in k pieces of one seq that reassemble exactly", 
   const pieces = model.dataFrames() as { s: number; k: [number, number]; b: [number, string][] }[];
   assert.ok(pieces.length > 1);
   assert.equal(pieces.map((frame) => frame.b[0]?.[1]).join(""), big);
-  assert.deepEqual(pieces.map((frame) => frame.k), pieces.map((_, i) => [i, pieces.length]));
+  assert.deepEqual(
+    pieces.map((frame) => frame.k),
+    pieces.map((_, i) => [i, pieces.length]),
+  );
   assert.ok(pieces.every((frame) => frame.s === 1));
 });
 
@@ -254,7 +306,10 @@ test("acks are cumulative, at most every 200 ms, and ride on data frames when th
   model.greet();
   model.push([[1, "a"]]);
   clock.advance(100);
-  model.push([[2, "b"], [3, "c"]]);
+  model.push([
+    [2, "b"],
+    [3, "c"],
+  ]);
   assert.equal(model.framesWith("a").length, 0);
   clock.advance(100);
   assert.deepEqual(model.framesWith("a"), [{ p: model.peer, a: 3 }]);
@@ -284,7 +339,11 @@ test("the page going away sends x: 1; coming back from the bfcache, a hello", ()
     const back = new Event("pageshow");
     Object.defineProperty(back, "persisted", { value: true });
     page.dispatchEvent(back);
-    assert.deepEqual(Object.keys(model.sent.at(-1) ?? {}), ["p", "h"], "back from the bfcache: hello again");
+    assert.deepEqual(
+      Object.keys(model.sent.at(-1) ?? {}),
+      ["p", "h"],
+      "back from the bfcache: hello again",
+    );
     tunnel._close();
     const count = model.sent.length;
     page.dispatchEvent(new Event("pagehide"));
@@ -306,10 +365,18 @@ test("a reconnect sends the hello again; its answer makes the page resend what t
   kernel.setConnection("connecting");
   kernel.setConnection("connected");
   assert.deepEqual(model.sent.at(-1), {
-    p: model.peer, h: { v: 2, f: null, w: 3, caps: { subshells: "perCommTarget", supportsSubshells: true } },
+    p: model.peer,
+    h: { v: 2, f: null, w: 3, caps: { subshells: "perCommTarget", supportsSubshells: true } },
   });
   model.emit({ a: { [model.peer]: 1 } });
-  assert.deepEqual(model.sent.at(-1), { p: model.peer, s: 2, b: [[2, "b"], [3, "c"]] });
+  assert.deepEqual(model.sent.at(-1), {
+    p: model.peer,
+    s: 2,
+    b: [
+      [2, "b"],
+      [3, "c"],
+    ],
+  });
   assert.equal(tunnel.stats.resent, 2);
 });
 
@@ -330,13 +397,16 @@ for (const reason of ["restarting", "autorestarting", "dead", "disposed"]) {
       }
       for (const tunnel of [one, two]) {
         assert.equal(tunnel.closed, true);
-        assert.throws(() => tunnel.send_msg("x"), (error: unknown) => {
-          assert.ok(error instanceof KernelRestartedError);
-          assert.ok(error instanceof TunnelClosedError);
-          assert.equal(error.name, "KernelRestartedError");
-          assert.match(error.message, /^IPyCallback: tunnel "t" is closed: the kernel/);
-          return true;
-        });
+        assert.throws(
+          () => tunnel.send_msg("x"),
+          (error: unknown) => {
+            assert.ok(error instanceof KernelRestartedError);
+            assert.ok(error instanceof TunnelClosedError);
+            assert.equal(error.name, "KernelRestartedError");
+            assert.match(error.message, /^IPyCallback: tunnel "t" is closed: the kernel/);
+            return true;
+          },
+        );
       }
       assert.equal(other.closed, false, "another kernel's tunnel stays open");
       assert.equal(warnings.lines.length, 1);
@@ -348,8 +418,14 @@ for (const reason of ["restarting", "autorestarting", "dead", "disposed"]) {
 }
 
 for (const [what, fire] of [
-  ["the kernel's shutdown_reply", (k: FakeKernelConnection) => k.iopub("shutdown_reply", { restart: true })],
-  ["a new kernel process starting", (k: FakeKernelConnection) => k.iopub("status", { execution_state: "starting" })],
+  [
+    "the kernel's shutdown_reply",
+    (k: FakeKernelConnection) => k.iopub("shutdown_reply", { restart: true }),
+  ],
+  [
+    "a new kernel process starting",
+    (k: FakeKernelConnection) => k.iopub("status", { execution_state: "starting" }),
+  ],
 ] as const) {
   test(`a restart asked elsewhere (REST, another user) closes tunnels: ${what}`, async () => {
     const kernel = new FakeKernelConnection();
@@ -399,7 +475,10 @@ test("nothing is handed to a reconnecting kernel connection; the hello after it 
   assert.equal(model.sent.length, before);
   kernel.setConnection("connected");
   assert.deepEqual(model.sent.slice(before), [
-    { p: model.peer, h: { v: 2, f: 1, w: 2, caps: { subshells: "perCommTarget", supportsSubshells: true } } },
+    {
+      p: model.peer,
+      h: { v: 2, f: 1, w: 2, caps: { subshells: "perCommTarget", supportsSubshells: true } },
+    },
   ]);
   model.emit({ a: { [model.peer]: 1 } });
   assert.deepEqual(model.sent.at(-1), { p: model.peer, s: 2, b: [[2, "b"]] });

@@ -25,7 +25,8 @@ interface Asks {
 }
 class Picker extends TypedTunnel<ToKernel, ToBrowser, Replies, Asks, "type"> {}
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<_T extends true>(): void {}
 
 function misuse(typed: Picker): void {
@@ -63,7 +64,9 @@ interface OddAsks {
   PickColour: "ColourPicked";
   toString?: never;
 }
-function oddTags(typed: TypedTunnel<ColourPicked, PickColour | Odd, Record<never, never>, OddAsks>): void {
+function oddTags(
+  typed: TypedTunnel<ColourPicked, PickColour | Odd, Record<never, never>, OddAsks>,
+): void {
   typed.on("toString", (_version, msg) => void msg.n);
   // @ts-expect-error: still a message, with no signal
   typed.on("toString", (_version, _msg, _signal) => {});

@@ -3,7 +3,13 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { compile, describeType, type SchemaBundle, SchemaError, type Validator } from "../src/typed/validate";
+import {
+  compile,
+  describeType,
+  type SchemaBundle,
+  SchemaError,
+  type Validator,
+} from "../src/typed/validate";
 
 // Real output of msgspec 0.22: schema_components(types, ref_template="#/$defs/{name}") for
 // types = [Union[Query, Stop], QueryResult, Node, Misc, Odd, Pair, Optional[Union[Query, Stop]]]:
@@ -33,7 +39,7 @@ import { compile, describeType, type SchemaBundle, SchemaError, type Validator }
 //
 // Parsed with JSON.parse, not written as an object literal: in a literal, "__proto__" would set
 // the prototype instead of making a property.
-const FIXTURE = JSON.parse(String.raw`{"refs": [
+const FIXTURE = JSON.parse(`{"refs": [
   {"anyOf": [{"$ref": "#/$defs/Query"}, {"$ref": "#/$defs/Stop"}], "discriminator": {"propertyName": "type", "mapping": {"Query": "#/$defs/Query", "Stop": "#/$defs/Stop"}}},
   {"$ref": "#/$defs/QueryResult"},
   {"$ref": "#/$defs/Node"},
@@ -69,14 +75,34 @@ function rejects(validate: Validator, value: unknown, path: string, message: str
 const json = (text: string): unknown => JSON.parse(text);
 
 const MISC_OK = {
-  kind: "misc", color: "red", level: 1, aware: "2024-01-02T03:04:05Z", day: "2024-02-29",
-  t: "03:04:05+01:00", naive_t: "03:04:05.5", u: "c0a8f1a2-1b2c-4d5e-8f90-123456789abc", b: "AAA=",
-  tup: [1, "x"], vt: [1, 2], d: { a: 1 }, lit: null, m: 1.5, p: "abc", dd: { k: 1 }, ll: [1],
-  opt: null, un: "x", dec: "1.5", fs: [1, 2], td: "P1DT2H",
+  kind: "misc",
+  color: "red",
+  level: 1,
+  aware: "2024-01-02T03:04:05Z",
+  day: "2024-02-29",
+  t: "03:04:05+01:00",
+  naive_t: "03:04:05.5",
+  u: "c0a8f1a2-1b2c-4d5e-8f90-123456789abc",
+  b: "AAA=",
+  tup: [1, "x"],
+  vt: [1, 2],
+  d: { a: 1 },
+  lit: null,
+  m: 1.5,
+  p: "abc",
+  dd: { k: 1 },
+  ll: [1],
+  opt: null,
+  un: "x",
+  dec: "1.5",
+  fs: [1, 2],
+  td: "P1DT2H",
 };
 function miscField(field: string, good: unknown[], bad: [unknown, string, string][]): void {
-  for (const value of good) assert.equal(misc({ ...MISC_OK, [field]: value }), null, `${field}: ${JSON.stringify(value)}`);
-  for (const [value, path, message] of bad) rejects(misc, { ...MISC_OK, [field]: value }, path, message);
+  for (const value of good)
+    assert.equal(misc({ ...MISC_OK, [field]: value }), null, `${field}: ${JSON.stringify(value)}`);
+  for (const [value, path, message] of bad)
+    rejects(misc, { ...MISC_OK, [field]: value }, path, message);
 }
 
 // The benchmark runs twice. First, before the tests: the validator code has seen only these
@@ -102,7 +128,10 @@ function benchmark(when: string): void {
     medium: JSON.stringify({
       type: "QueryResult",
       query: "abc",
-      hits: Array.from({ length: 20 }, (_, i) => ({ title: `result number ${i}`, score: (i + 1) / 25 })),
+      hits: Array.from({ length: 20 }, (_, i) => ({
+        title: `result number ${i}`,
+        score: (i + 1) / 25,
+      })),
     }),
   };
   const validators = { small: toKernel, medium: queryResult };
@@ -112,7 +141,10 @@ function benchmark(when: string): void {
     const validate = validators[size];
     assert.equal(validate(JSON.parse(text)), null);
     const [parse, both] = bestPerCall(
-      [() => void (sink += JSON.parse(text) === null ? 0 : 1), () => void (sink += validate(JSON.parse(text)) === null ? 1 : 0)],
+      [
+        () => void (sink += JSON.parse(text) === null ? 0 : 1),
+        () => void (sink += validate(JSON.parse(text)) === null ? 1 : 0),
+      ],
       Math.ceil(100_000 / text.length),
     ) as [number, number];
     console.log(
@@ -123,7 +155,8 @@ function benchmark(when: string): void {
   assert.ok(sink > 0);
 }
 
-test("benchmark: JSON.parse + validate vs JSON.parse alone, first (prints)", () => benchmark("first"));
+test("benchmark: JSON.parse + validate vs JSON.parse alone, first (prints)", () =>
+  benchmark("first"));
 
 test("a tagged union dispatches on the tag", () => {
   assert.equal(toKernel(json('{"type":"Query","text":"abc","limit":10}')), null);
@@ -131,7 +164,12 @@ test("a tagged union dispatches on the tag", () => {
   assert.equal(toKernel({ type: "Stop", anything: [1] }), null); // Stop does not forbid unknown fields
   rejects(toKernel, { type: "Foo" }, "$.type", 'unknown type "Foo"; expected one of Query, Stop');
   rejects(toKernel, { type: 3 }, "$.type", "unknown type 3; expected one of Query, Stop");
-  rejects(toKernel, { text: "a" }, "$", 'missing required field "type"; expected one of Query, Stop');
+  rejects(
+    toKernel,
+    { text: "a" },
+    "$",
+    'missing required field "type"; expected one of Query, Stop',
+  );
   rejects(toKernel, [], "$", "expected object, got array");
   rejects(toKernel, null, "$", "expected object, got null");
   // The branch itself reports: the path goes into the chosen struct.
@@ -139,8 +177,12 @@ test("a tagged union dispatches on the tag", () => {
 });
 
 test("number tags", () => {
-  const schema = json(String.raw`{"anyOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}], "discriminator": {"propertyName": "type", "mapping": {"1": "#/$defs/A", "2": "#/$defs/B"}}}`);
-  const defs = json(String.raw`{"A": {"title": "A", "type": "object", "properties": {"type": {"enum": [1]}, "x": {"type": "integer"}}, "required": ["type", "x"]}, "B": {"title": "B", "type": "object", "properties": {"type": {"enum": [2]}, "y": {"type": "string"}}, "required": ["type", "y"]}}`) as Record<string, unknown>;
+  const schema = json(
+    `{"anyOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}], "discriminator": {"propertyName": "type", "mapping": {"1": "#/$defs/A", "2": "#/$defs/B"}}}`,
+  );
+  const defs = json(
+    `{"A": {"title": "A", "type": "object", "properties": {"type": {"enum": [1]}, "x": {"type": "integer"}}, "required": ["type", "x"]}, "B": {"title": "B", "type": "object", "properties": {"type": {"enum": [2]}, "y": {"type": "string"}}, "required": ["type", "y"]}}`,
+  ) as Record<string, unknown>;
   const validate = v(schema, defs);
   assert.equal(validate({ type: 1, x: 5 }), null);
   assert.equal(validate({ type: 2, y: "s" }), null);
@@ -151,7 +193,12 @@ test("number tags", () => {
 test("struct fields: lengths, bounds, optional, unknown and missing fields", () => {
   const q = (extra: object) => ({ type: "Query", text: "abc", ...extra });
   rejects(toKernel, q({ text: "" }), "$.text", "expected string of length >= 1, got length 0");
-  rejects(toKernel, q({ text: "abcdef" }), "$.text", "expected string of length <= 5, got length 6");
+  rejects(
+    toKernel,
+    q({ text: "abcdef" }),
+    "$.text",
+    "expected string of length <= 5, got length 6",
+  );
   rejects(toKernel, q({ text: null }), "$.text", "expected string, got null");
   rejects(toKernel, q({ text: 5 }), "$.text", "expected string, got 5");
   rejects(toKernel, q({ limit: 0 }), "$.limit", "expected integer >= 1, got 0");
@@ -198,7 +245,12 @@ test("nested arrays of structs report exact paths", () => {
   rejects(queryResult, msg, "$.hits[2].score", "expected number > 0, got 0");
   hits[2] = { score: 0.5 };
   rejects(queryResult, msg, "$.hits[2]", 'missing required field "title"');
-  rejects(queryResult, { ...msg, hits: { 0: hits[0], length: 1 } }, "$.hits", "expected array, got object");
+  rejects(
+    queryResult,
+    { ...msg, hits: { 0: hits[0], length: 1 } },
+    "$.hits",
+    "expected array, got object",
+  );
 });
 
 test("recursive $ref: a tree", () => {
@@ -217,9 +269,24 @@ test("integers beyond 2**53 - 1 and non-finite numbers are refused", () => {
   const integer = v({ type: "integer" });
   assert.equal(integer(9007199254740991), null);
   assert.equal(integer(-9007199254740991), null);
-  rejects(integer, json("9007199254740993"), "$", "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)");
-  rejects(integer, json("1e21"), "$", "integer 1000000000000000000000 is outside JavaScript's safe range +-(2**53 - 1)");
-  rejects(toKernel, json('{"type":"Query","text":"a","limit":9007199254740993}'), "$.limit", "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)");
+  rejects(
+    integer,
+    json("9007199254740993"),
+    "$",
+    "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)",
+  );
+  rejects(
+    integer,
+    json("1e21"),
+    "$",
+    "integer 1000000000000000000000 is outside JavaScript's safe range +-(2**53 - 1)",
+  );
+  rejects(
+    toKernel,
+    json('{"type":"Query","text":"a","limit":9007199254740993}'),
+    "$.limit",
+    "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)",
+  );
   rejects(integer, Number.NaN, "$", "expected integer, got NaN");
   rejects(integer, Number.POSITIVE_INFINITY, "$", "expected integer, got Infinity");
   const number = v({ type: "number" });
@@ -232,8 +299,19 @@ test("integers beyond 2**53 - 1 and non-finite numbers are refused", () => {
 
 test("enums from enum.Enum, IntEnum and Literal", () => {
   assert.equal(misc(MISC_OK), null);
-  miscField("color", ["green"], [["blue", "$.color", 'expected one of "green", "red", got "blue"']]);
-  miscField("level", [2], [[3, "$.level", "expected one of 1, 2, got 3"], ["1", "$.level", 'expected one of 1, 2, got "1"']]);
+  miscField(
+    "color",
+    ["green"],
+    [["blue", "$.color", 'expected one of "green", "red", got "blue"']],
+  );
+  miscField(
+    "level",
+    [2],
+    [
+      [3, "$.level", "expected one of 1, 2, got 3"],
+      ["1", "$.level", 'expected one of 1, 2, got "1"'],
+    ],
+  );
   miscField("lit", ["a", "b"], [["c", "$.lit", 'expected one of null, "a", "b", got "c"']]);
   // A lone struct (no union) checks its tag like any one-value enum.
   miscField("kind", [], [["other", "$.kind", 'expected "misc", got "other"']]);
@@ -243,56 +321,141 @@ test("enums from enum.Enum, IntEnum and Literal", () => {
 });
 
 test("date, time and date-time formats, as msgspec parses them", () => {
-  miscField("aware", ["2024-01-02T03:04:05.123456789+23:59", "2024-01-02t03:04:05z", "2024-01-02 03:04:05-0130", "2000-02-29T00:00:00Z"], [
-    // A naive datetime: JavaScript could not tell which instant it is.
-    ["2024-01-02T03:04:05", "$.aware", 'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04:05"'],
-    ["1900-02-29T00:00:00Z", "$.aware", 'expected RFC 3339 date-time with a timezone, got "1900-02-29T00:00:00Z"'],
-    ["2024-01-02T24:00:00Z", "$.aware", 'expected RFC 3339 date-time with a timezone, got "2024-01-02T24:00:00Z"'],
-    ["2024-01-02T03:04Z", "$.aware", 'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04Z"'],
-    ["2024-01-02T03:04:05+24:00", "$.aware", 'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04:05+24:00"'],
-  ]);
-  miscField("day", ["2024-02-29", "0001-01-01"], [
-    ["2023-02-29", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "2023-02-29"'],
-    ["0000-01-01", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "0000-01-01"'],
-    ["2024-04-31", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "2024-04-31"'],
-  ]);
-  miscField("t", ["23:59:59.999Z", "03:04:05-0100"], [["03:04:05", "$.t", 'expected RFC 3339 time with a timezone, got "03:04:05"']]);
-  miscField("naive_t", ["03:04:05"], [["03:04:05Z", "$.naive_t", 'expected time without a timezone (HH:MM:SS[.ffffff]), got "03:04:05Z"']]);
+  miscField(
+    "aware",
+    [
+      "2024-01-02T03:04:05.123456789+23:59",
+      "2024-01-02t03:04:05z",
+      "2024-01-02 03:04:05-0130",
+      "2000-02-29T00:00:00Z",
+    ],
+    [
+      // A naive datetime: JavaScript could not tell which instant it is.
+      [
+        "2024-01-02T03:04:05",
+        "$.aware",
+        'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04:05"',
+      ],
+      [
+        "1900-02-29T00:00:00Z",
+        "$.aware",
+        'expected RFC 3339 date-time with a timezone, got "1900-02-29T00:00:00Z"',
+      ],
+      [
+        "2024-01-02T24:00:00Z",
+        "$.aware",
+        'expected RFC 3339 date-time with a timezone, got "2024-01-02T24:00:00Z"',
+      ],
+      [
+        "2024-01-02T03:04Z",
+        "$.aware",
+        'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04Z"',
+      ],
+      [
+        "2024-01-02T03:04:05+24:00",
+        "$.aware",
+        'expected RFC 3339 date-time with a timezone, got "2024-01-02T03:04:05+24:00"',
+      ],
+    ],
+  );
+  miscField(
+    "day",
+    ["2024-02-29", "0001-01-01"],
+    [
+      ["2023-02-29", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "2023-02-29"'],
+      ["0000-01-01", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "0000-01-01"'],
+      ["2024-04-31", "$.day", 'expected RFC 3339 date (YYYY-MM-DD), got "2024-04-31"'],
+    ],
+  );
+  miscField(
+    "t",
+    ["23:59:59.999Z", "03:04:05-0100"],
+    [["03:04:05", "$.t", 'expected RFC 3339 time with a timezone, got "03:04:05"']],
+  );
+  miscField(
+    "naive_t",
+    ["03:04:05"],
+    [
+      [
+        "03:04:05Z",
+        "$.naive_t",
+        'expected time without a timezone (HH:MM:SS[.ffffff]), got "03:04:05Z"',
+      ],
+    ],
+  );
 });
 
 test("uuid, base64, decimal and duration formats", () => {
-  miscField("u", ["C0A8F1A21B2C4D5E8F90123456789ABC"], [["{c0a8f1a2-1b2c-4d5e-8f90-123456789abc}", "$.u", 'expected UUID, got "{c0a8f1a2-1b2c-4d5e-8f90-123456789abc}"']]);
-  miscField("b", ["", "AA==", "+/8=", "AAAAAAAA"], [
-    ["AA", "$.b", 'expected base64 string, got "AA"'],
-    ["-_8=", "$.b", 'expected base64 string, got "-_8="'],
-  ]);
-  miscField("dec", ["-0", "1e5", "nan", "-Infinity", " 1 ", "\x1c1\u3000", "1_000", "_1_", ".5", "5.", "١٢"], [
-    ["\ufeff1", "$.dec", 'expected decimal string, got "\ufeff1"'], // not whitespace to Python
-    ["0x10", "$.dec", 'expected decimal string, got "0x10"'],
-    [".", "$.dec", 'expected decimal string, got "."'],
-    [1.5, "$.dec", "expected string, got 1.5"],
-  ]);
-  miscField("td", ["P1D", "PT1.5H", "-P1D", "p1dt1h", "P1DT1H1M1.5S"], [
-    ["P1W", "$.td", 'expected ISO 8601 duration, got "P1W"'],
-    ["P1DT1.5H2M", "$.td", 'expected ISO 8601 duration, got "P1DT1.5H2M"'],
-    ["PT", "$.td", 'expected ISO 8601 duration, got "PT"'],
-  ]);
+  miscField(
+    "u",
+    ["C0A8F1A21B2C4D5E8F90123456789ABC"],
+    [
+      [
+        "{c0a8f1a2-1b2c-4d5e-8f90-123456789abc}",
+        "$.u",
+        'expected UUID, got "{c0a8f1a2-1b2c-4d5e-8f90-123456789abc}"',
+      ],
+    ],
+  );
+  miscField(
+    "b",
+    ["", "AA==", "+/8=", "AAAAAAAA"],
+    [
+      ["AA", "$.b", 'expected base64 string, got "AA"'],
+      ["-_8=", "$.b", 'expected base64 string, got "-_8="'],
+    ],
+  );
+  miscField(
+    "dec",
+    ["-0", "1e5", "nan", "-Infinity", " 1 ", "\x1c1\u3000", "1_000", "_1_", ".5", "5.", "١٢"],
+    [
+      ["\ufeff1", "$.dec", 'expected decimal string, got "\ufeff1"'], // not whitespace to Python
+      ["0x10", "$.dec", 'expected decimal string, got "0x10"'],
+      [".", "$.dec", 'expected decimal string, got "."'],
+      [1.5, "$.dec", "expected string, got 1.5"],
+    ],
+  );
+  miscField(
+    "td",
+    ["P1D", "PT1.5H", "-P1D", "p1dt1h", "P1DT1H1M1.5S"],
+    [
+      ["P1W", "$.td", 'expected ISO 8601 duration, got "P1W"'],
+      ["P1DT1.5H2M", "$.td", 'expected ISO 8601 duration, got "P1DT1.5H2M"'],
+      ["PT", "$.td", 'expected ISO 8601 duration, got "PT"'],
+    ],
+  );
 });
 
 test("tuples, variadic tuples, lists and sets", () => {
-  miscField("tup", [], [
-    [[1], "$.tup", "expected array of length 2, got length 1"],
-    [[1, "x", 2], "$.tup", "expected array of length 2, got length 3"],
-    [["x", 1], "$.tup[0]", 'expected integer, got "x"'],
-  ]);
+  miscField(
+    "tup",
+    [],
+    [
+      [[1], "$.tup", "expected array of length 2, got length 1"],
+      [[1, "x", 2], "$.tup", "expected array of length 2, got length 3"],
+      [["x", 1], "$.tup[0]", 'expected integer, got "x"'],
+    ],
+  );
   miscField("vt", [[], [1, 2, 3]], [[[1, "a"], "$.vt[1]", 'expected integer, got "a"']]);
-  miscField("ll", [[1, 2, 3]], [
-    [[], "$.ll", "expected array of length >= 1, got length 0"],
-    [[1, 2, 3, 4], "$.ll", "expected array of length <= 3, got length 4"],
-  ]);
+  miscField(
+    "ll",
+    [[1, 2, 3]],
+    [
+      [[], "$.ll", "expected array of length >= 1, got length 0"],
+      [[1, 2, 3, 4], "$.ll", "expected array of length <= 3, got length 4"],
+    ],
+  );
   miscField("fs", [[], [3, 1, 2]], [[[1, 2, 1], "$.fs[2]", "duplicate item: equal to item 0"]]);
   const unique = v({ type: "array", uniqueItems: true });
-  rejects(unique, [{ a: 1, b: [2] }, { b: [2], a: 1 }], "$[1]", "duplicate item: equal to item 0");
+  rejects(
+    unique,
+    [
+      { a: 1, b: [2] },
+      { b: [2], a: 1 },
+    ],
+    "$[1]",
+    "duplicate item: equal to item 0",
+  );
   assert.equal(unique([1, "1", [1], ["1"], { a: 1 }, { a: "1" }]), null);
   // array_like Struct: prefixItems without items, so trailing items are allowed.
   const pair = v(PAIR);
@@ -305,17 +468,29 @@ test("tuples, variadic tuples, lists and sets", () => {
 });
 
 test("dicts: additionalProperties, propertyNames, min and max properties", () => {
-  miscField("d", [{}, { "any key": 1 }], [[{ a: 1, "b c": "x" }, '$.d["b c"]', 'expected integer, got "x"']]);
-  miscField("dd", [{ a: 1, b: 2 }], [
-    [{}, "$.dd", "expected object with at least 1 fields, got 0"],
-    [{ a: 1, b: 2, c: 3 }, "$.dd", "expected object with at most 2 fields, got 3"],
-    [{ "": 1 }, '$.dd[""]', 'invalid key "": expected string of length >= 1, got length 0'],
-  ]);
+  miscField(
+    "d",
+    [{}, { "any key": 1 }],
+    [[{ a: 1, "b c": "x" }, '$.d["b c"]', 'expected integer, got "x"']],
+  );
+  miscField(
+    "dd",
+    [{ a: 1, b: 2 }],
+    [
+      [{}, "$.dd", "expected object with at least 1 fields, got 0"],
+      [{ a: 1, b: 2, c: 3 }, "$.dd", "expected object with at most 2 fields, got 3"],
+      [{ "": 1 }, '$.dd[""]', 'invalid key "": expected string of length >= 1, got length 0'],
+    ],
+  );
   miscField("opt", [5], [[1.5, "$.opt", "expected integer, got 1.5"]]);
-  miscField("un", [5, "s", null], [
-    [1.5, "$.un", "expected integer, got 1.5"],
-    [true, "$.un", "expected integer or string or null, got true"],
-  ]);
+  miscField(
+    "un",
+    [5, "s", null],
+    [
+      [1.5, "$.un", "expected integer, got 1.5"],
+      [true, "$.un", "expected integer or string or null, got true"],
+    ],
+  );
   const { kind: _, ...noKind } = MISC_OK;
   rejects(misc, noKind, "$", 'missing required field "kind"');
   const { td: __, ...noTd } = MISC_OK;
@@ -323,10 +498,14 @@ test("dicts: additionalProperties, propertyNames, min and max properties", () =>
 });
 
 test("numbers: multipleOf uses fmod like msgspec, and bounds", () => {
-  miscField("m", [0, 3, 2.5], [
-    [-0.5, "$.m", "expected number >= 0, got -0.5"],
-    [1.25, "$.m", "expected number that is a multiple of 0.5, got 1.25"],
-  ]);
+  miscField(
+    "m",
+    [0, 3, 2.5],
+    [
+      [-0.5, "$.m", "expected number >= 0, got -0.5"],
+      [1.25, "$.m", "expected number that is a multiple of 0.5, got 1.25"],
+    ],
+  );
   const tenth = v({ type: "number", multipleOf: 0.1 });
   assert.equal(tenth(0.2), null);
   rejects(tenth, 0.3, "$", "expected number that is a multiple of 0.1, got 0.3"); // msgspec agrees
@@ -337,7 +516,14 @@ test("numbers: multipleOf uses fmod like msgspec, and bounds", () => {
 });
 
 test("patterns: Python re semantics where they differ from JavaScript", () => {
-  miscField("p", ["abc", "abc\n"], [["ABC", "$.p", 'expected string matching "^[a-z]+$", got "ABC"'], ["abc\n\n", "$.p", 'expected string matching "^[a-z]+$", got "abc\\n\\n"']]);
+  miscField(
+    "p",
+    ["abc", "abc\n"],
+    [
+      ["ABC", "$.p", 'expected string matching "^[a-z]+$", got "ABC"'],
+      ["abc\n\n", "$.p", 'expected string matching "^[a-z]+$", got "abc\\n\\n"'],
+    ],
+  );
   const digits = v({ type: "string", pattern: String.raw`^\d+$` });
   assert.equal(digits("١٢٣"), null); // Python's \d is any Unicode decimal digit
   const word = v({ type: "string", pattern: String.raw`^\w+\Z` });
@@ -353,7 +539,10 @@ test("patterns: Python re semantics where they differ from JavaScript", () => {
   assert.equal(cls("]é-"), null);
   const search = v({ type: "string", pattern: "b" }); // re.search, not re.match
   assert.equal(search("abc"), null);
-  assert.throws(() => v({ type: "string", pattern: "(?i)abc" }), /pattern "\(\?i\)abc" at # is not supported/);
+  assert.throws(
+    () => v({ type: "string", pattern: "(?i)abc" }),
+    /pattern "\(\?i\)abc" at # is not supported/,
+  );
 });
 
 test("type lists, oneOf, boolean schemas, keywords without type", () => {
@@ -381,7 +570,12 @@ test("odd keys: paths, and keys named like Object.prototype members", () => {
   assert.equal(odd({ "odd key": 1 }), null);
   rejects(odd, {}, "$", 'missing required field "odd key"');
   rejects(odd, { "odd key": "1" }, '$["odd key"]', 'expected integer, got "1"');
-  rejects(odd, json('{"odd key": 1, "__proto__": "x"}'), "$.__proto__", 'expected integer or null, got "x"');
+  rejects(
+    odd,
+    json('{"odd key": 1, "__proto__": "x"}'),
+    "$.__proto__",
+    'expected integer or null, got "x"',
+  );
   rejects(odd, { "odd key": 1, constructor: 5 }, "$.constructor", "expected string or null, got 5");
   const needs = v(json('{"type": "object", "required": ["constructor", "toString"]}'));
   rejects(needs, {}, "$", 'missing required field "constructor"'); // not found on the prototype
@@ -391,11 +585,24 @@ test("prototype pollution payloads are validated by their own keys", () => {
   const payload = json('{"__proto__": {"x": 1}, "type": "Query", "text": "a"}');
   rejects(toKernel, payload, "$.__proto__", 'unexpected field "__proto__"');
   assert.equal(toKernel(json('{"__proto__": {"x": 1}, "type": "Stop"}')), null);
-  const dict = v({ type: "object", additionalProperties: { type: "object", additionalProperties: { type: "integer" } } });
+  const dict = v({
+    type: "object",
+    additionalProperties: { type: "object", additionalProperties: { type: "integer" } },
+  });
   assert.equal(dict(json('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}}')), null);
-  rejects(dict, json('{"__proto__": {"polluted": "x"}}'), "$.__proto__.polluted", 'expected integer, got "x"');
+  rejects(
+    dict,
+    json('{"__proto__": {"polluted": "x"}}'),
+    "$.__proto__.polluted",
+    'expected integer, got "x"',
+  );
   const unique = v({ type: "array", uniqueItems: true });
-  rejects(unique, json('[{"__proto__": {"a": 1}}, {"__proto__": {"a": 1}}]'), "$[1]", "duplicate item: equal to item 0");
+  rejects(
+    unique,
+    json('[{"__proto__": {"a": 1}}, {"__proto__": {"a": 1}}]'),
+    "$[1]",
+    "duplicate item: equal to item 0",
+  );
   assert.equal(unique(json('[{"__proto__": {"a": 1}}, {"__proto__": {"a": 2}}]')), null);
   // A tag inherited through the prototype is no tag: objects must be plain.
   rejects(toKernel, Object.create({ type: "Stop" }), "$", "expected object, got non-plain object");
@@ -403,12 +610,15 @@ test("prototype pollution payloads are validated by their own keys", () => {
   const nullProto = Object.assign(Object.create(null), { type: "Stop" });
   assert.equal(toKernel(nullProto), null);
   // A schema property named "__proto__" (from JSON) is a property like any other.
-  const schema = json('{"type": "object", "properties": {"__proto__": {"type": "string"}}, "required": ["__proto__"]}');
+  const schema = json(
+    '{"type": "object", "properties": {"__proto__": {"type": "string"}}, "required": ["__proto__"]}',
+  );
   const validate = v(schema);
   rejects(validate, {}, "$", 'missing required field "__proto__"');
   assert.equal(validate(json('{"__proto__": "s"}')), null);
   rejects(validate, json('{"__proto__": 1}'), "$.__proto__", "expected string, got 1");
-  for (const key of ["x", "polluted", "prototype", "a"]) assert.equal(key in {}, false, `Object.prototype.${key}`);
+  for (const key of ["x", "polluted", "prototype", "a"])
+    assert.equal(key in {}, false, `Object.prototype.${key}`);
 });
 
 test("fields in any order, unknown ones anywhere: the order last seen is only a guess", () => {
@@ -419,22 +629,44 @@ test("fields in any order, unknown ones anywhere: the order last seen is only a 
     '{"type":"QueryResult","extra":1,"query":"q","more":{},"hits":[]}',
     '{"type":"QueryResult","query":"q","hits":[]}',
   ];
-  for (let round = 0; round < 3; round++) for (const text of good) assert.equal(queryResult(json(text)), null, text);
-  rejects(queryResult, json('{"query":"q","type":"QueryResult","extra":1}'), "$", 'missing required field "hits"');
-  rejects(queryResult, json('{"extra":1,"query":1,"type":"QueryResult","hits":[]}'), "$.query", "expected string, got 1");
+  for (let round = 0; round < 3; round++)
+    for (const text of good) assert.equal(queryResult(json(text)), null, text);
+  rejects(
+    queryResult,
+    json('{"query":"q","type":"QueryResult","extra":1}'),
+    "$",
+    'missing required field "hits"',
+  );
+  rejects(
+    queryResult,
+    json('{"extra":1,"query":1,"type":"QueryResult","hits":[]}'),
+    "$.query",
+    "expected string, got 1",
+  );
   rejects(toKernel, json('{"type":"Query","text":"a","x":1}'), "$.x", 'unexpected field "x"');
   rejects(toKernel, json('{"x":1,"type":"Query","text":"a"}'), "$.x", 'unexpected field "x"');
   rejects(toKernel, json('{"text":"a","type":"Query","x":1}'), "$.x", 'unexpected field "x"');
 });
 
 test("values accepted inline get the closures' exact issues otherwise", () => {
-  const validate = v(json(String.raw`{"type": "object", "properties": {
+  const validate = v(
+    json(`{"type": "object", "properties": {
     "opt": {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "null"}]},
     "color": {"$ref": "#/$defs/Color"}, "flag": {"type": "boolean"}, "none": {"type": "null"},
     "ints": {"type": "array", "items": {"type": "integer", "minimum": 0}}, "big": {"type": "integer"},
     "short": {"type": "string", "minLength": 2, "maxLength": 3}, "x": {"type": "number", "exclusiveMaximum": 1}
-  }}`));
-  const full = { opt: null, color: "red", flag: false, none: null, ints: [0, 5], big: 2 ** 53 - 1, short: "😀😀", x: 0.5 };
+  }}`),
+  );
+  const full = {
+    opt: null,
+    color: "red",
+    flag: false,
+    none: null,
+    ints: [0, 5],
+    big: 2 ** 53 - 1,
+    short: "😀😀",
+    x: 0.5,
+  };
   for (let i = 0; i < 3; i++) assert.equal(validate(full), null);
   assert.equal(validate({ opt: "ab", short: "abc", ints: [] }), null);
   rejects(validate, { opt: "abc" }, "$.opt", "expected string of length <= 2, got length 3");
@@ -447,8 +679,18 @@ test("values accepted inline get the closures' exact issues otherwise", () => {
   rejects(validate, { ints: [1, 1.5] }, "$.ints[1]", "expected integer, got 1.5");
   rejects(validate, { ints: [1, null] }, "$.ints[1]", "expected integer, got null");
   rejects(validate, { ints: null }, "$.ints", "expected array, got null");
-  rejects(validate, { big: 2 ** 53 }, "$.big", "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)");
-  rejects(validate, { short: "😀😀😀😀" }, "$.short", "expected string of length <= 3, got length 4");
+  rejects(
+    validate,
+    { big: 2 ** 53 },
+    "$.big",
+    "integer 9007199254740992 is outside JavaScript's safe range +-(2**53 - 1)",
+  );
+  rejects(
+    validate,
+    { short: "😀😀😀😀" },
+    "$.short",
+    "expected string of length <= 3, got length 4",
+  );
   rejects(validate, { short: "a" }, "$.short", "expected string of length >= 2, got length 1");
   rejects(validate, { x: 1 }, "$.x", "expected number < 1, got 1");
   rejects(validate, { x: Number.NaN }, "$.x", "expected finite number, got NaN");
@@ -457,7 +699,10 @@ test("values accepted inline get the closures' exact issues otherwise", () => {
 test("unsupported or invalid schemas fail at compile time with a JSON pointer", () => {
   const cases: [unknown, RegExp][] = [
     [{ if: { type: "string" } }, /unsupported keyword "if" at #$/],
-    [{ type: "object", properties: { x: { not: { type: "null" } } } }, /unsupported keyword "not" at #\/properties\/x$/],
+    [
+      { type: "object", properties: { x: { not: { type: "null" } } } },
+      /unsupported keyword "not" at #\/properties\/x$/,
+    ],
     [{ $dynamicRef: "#x" }, /unsupported keyword "\$dynamicRef" at #$/],
     [{ allOf: [] }, /unsupported keyword "allOf"/],
     [{ type: "object", patternProperties: {} }, /unsupported keyword "patternProperties"/],
@@ -472,24 +717,46 @@ test("unsupported or invalid schemas fail at compile time with a JSON pointer", 
     [{ $ref: "#/$defs/Query", type: "object" }, /"\$ref" next to "type" at # is not supported/],
     [{ enum: [{ a: 1 }] }, /enum at #\/enum must list strings, numbers, booleans or null/],
     [{ type: "integer", minimum: "1" }, /minimum at # must be a number/],
-    [{ anyOf: [{ type: "null" }], discriminator: { propertyName: "t" } }, /discriminator at #\/discriminator needs/],
-    [{ discriminator: { propertyName: "t", mapping: {} } }, /"discriminator" at # needs exactly one of "anyOf" or "oneOf"/],
+    [
+      { anyOf: [{ type: "null" }], discriminator: { propertyName: "t" } },
+      /discriminator at #\/discriminator needs/,
+    ],
+    [
+      { discriminator: { propertyName: "t", mapping: {} } },
+      /"discriminator" at # needs exactly one of "anyOf" or "oneOf"/,
+    ],
     [[], /schema at # must be an object or a boolean/],
   ];
   const defs = { Bad: { type: "object", properties: { "a/b": { then: {} } } } };
   for (const [schema, pattern] of cases) {
-    assert.throws(() => v(schema, defs), (error: unknown) => error instanceof SchemaError && pattern.test(error.message));
+    assert.throws(
+      () => v(schema, defs),
+      (error: unknown) => error instanceof SchemaError && pattern.test(error.message),
+    );
   }
   assert.throws(() => compile({}, {} as SchemaBundle), SchemaError);
   // Annotations and x- extensions are fine.
-  assert.equal(v({ title: "t", description: "d", default: 1, examples: [1], "x-note": 1, type: "integer" })(1), null);
+  assert.equal(
+    v({ title: "t", description: "d", default: 1, examples: [1], "x-note": 1, type: "integer" })(1),
+    null,
+  );
 });
 
 test("describeType", () => {
   const cases: [unknown, string][] = [
-    [null, "null"], [true, "boolean"], [1, "integer"], [1.5, "number"], [Number.NaN, "number"],
-    ["s", "string"], [[], "array"], [{}, "object"], [Object.create(null), "object"],
-    [undefined, "undefined"], [1n, "bigint"], [new Map(), "Map"], [Object.create({}), "non-plain object"],
+    [null, "null"],
+    [true, "boolean"],
+    [1, "integer"],
+    [1.5, "number"],
+    [Number.NaN, "number"],
+    ["s", "string"],
+    [[], "array"],
+    [{}, "object"],
+    [Object.create(null), "object"],
+    [undefined, "undefined"],
+    [1n, "bigint"],
+    [new Map(), "Map"],
+    [Object.create({}), "non-plain object"],
   ];
   for (const [value, name] of cases) assert.equal(describeType(value), name);
 });
@@ -508,7 +775,11 @@ test("validate-stdin answers line by line, in ASCII, and exits at EOF", async ()
   child.stdin.write(`${JSON.stringify({ schema: TO_KERNEL, $defs: FIXTURE.$defs })}\n`);
   const query = { type: "Query", text: "a\u2028😀", limit: 10 };
   assert.deepEqual(await ask(JSON.stringify(query)), { ok: true, echo: query });
-  const unknown = { ok: false, path: "$.type", message: 'unknown type "Foo"; expected one of Query, Stop' };
+  const unknown = {
+    ok: false,
+    path: "$.type",
+    message: 'unknown type "Foo"; expected one of Query, Stop',
+  };
   assert.deepEqual(await ask('{"type":"Foo"}'), unknown);
   assert.deepEqual(await ask('{"type":"Query","text":"a","limit":9007199254740993}'), {
     ok: false,
@@ -536,18 +807,45 @@ test("benchmark: JSON.parse + validate vs JSON.parse alone, after the other test
 
 // Last: polluting Object.prototype, even briefly, slows V8 down for the rest of the process.
 test("a polluted Object.prototype adds no field, also to validators V8 has optimized", () => {
-  const good = JSON.stringify({ type: "QueryResult", query: "q", hits: [{ title: "t", score: 0.5 }] });
+  const good = JSON.stringify({
+    type: "QueryResult",
+    query: "q",
+    hits: [{ title: "t", score: 0.5 }],
+  });
   for (let i = 0; i < 100_000; i++) {
     assert.equal(queryResult(JSON.parse(good)), null);
     assert.equal(toKernel(JSON.parse('{"type":"Stop"}')), null);
   }
   const proto = Object.prototype as Record<string, unknown>;
-  const inherited = { type: "Stop", query: "q", hits: [], title: "t", score: 0.5, text: "x", kind: "misc" };
+  const inherited = {
+    type: "Stop",
+    query: "q",
+    hits: [],
+    title: "t",
+    score: 0.5,
+    text: "x",
+    kind: "misc",
+  };
   const check = () => {
-    rejects(toKernel, json("{}"), "$", 'missing required field "type"; expected one of Query, Stop');
+    rejects(
+      toKernel,
+      json("{}"),
+      "$",
+      'missing required field "type"; expected one of Query, Stop',
+    );
     rejects(toKernel, json('{"type":"Query"}'), "$", 'missing required field "text"');
-    rejects(queryResult, json('{"type":"QueryResult","query":"q"}'), "$", 'missing required field "hits"');
-    rejects(queryResult, json('{"type":"QueryResult","hits":[{"title":"t"}],"query":"q"}'), "$.hits[0]", 'missing required field "score"');
+    rejects(
+      queryResult,
+      json('{"type":"QueryResult","query":"q"}'),
+      "$",
+      'missing required field "hits"',
+    );
+    rejects(
+      queryResult,
+      json('{"type":"QueryResult","hits":[{"title":"t"}],"query":"q"}'),
+      "$.hits[0]",
+      'missing required field "score"',
+    );
     rejects(misc, json("{}"), "$", 'missing required field "kind"');
     assert.equal(queryResult(JSON.parse(good)), null);
   };
@@ -557,7 +855,8 @@ test("a polluted Object.prototype adds no field, also to validators V8 has optim
     for (const key of Object.keys(inherited)) delete proto[key];
     // Inherited getters are never even read.
     const get = () => assert.fail("read an inherited key");
-    for (const key of Object.keys(inherited)) Object.defineProperty(proto, key, { get, configurable: true });
+    for (const key of Object.keys(inherited))
+      Object.defineProperty(proto, key, { get, configurable: true });
     check();
   } finally {
     for (const key of Object.keys(inherited)) delete proto[key];

@@ -5,6 +5,40 @@ var VERSION = "1.0.0";
 var API_LEVEL = 2;
 var OLDEST_API_LEVEL = 1;
 
+// frontend/src/tunnel/ready-queue.ts
+function isAdopted(value) {
+  return value instanceof Object && value.adopted === true;
+}
+function adoptReadyQueue(host, api, report = (error, text) => console.error(`IPyCallback: ${text}`, error)) {
+  const queued = host.IPyCallbackReady;
+  if (isAdopted(queued)) return;
+  const run = (callback) => {
+    if (typeof callback !== "function") {
+      report(new TypeError(`got ${typeof callback}`), "IPyCallbackReady.push() expects functions;");
+      return;
+    }
+    try {
+      const result = callback(api);
+      if (result instanceof Promise) {
+        result.catch((error) => report(error, "an IPyCallbackReady callback failed:"));
+      }
+    } catch (error) {
+      report(error, "an IPyCallbackReady callback failed:");
+    }
+  };
+  let ran = 0;
+  const adopted = {
+    adopted: true,
+    push(...callbacks) {
+      for (const callback of callbacks) run(callback);
+      ran += callbacks.length;
+      return ran;
+    }
+  };
+  host.IPyCallbackReady = adopted;
+  if (Array.isArray(queued)) adopted.push(...queued);
+}
+
 // frontend/src/tunnel/clock.ts
 function realNow() {
   return globalThis.performance?.now() ?? Date.now();
@@ -141,7 +175,9 @@ function describe(value) {
 }
 function checkVersion(method, version) {
   if (!Number.isSafeInteger(version) || version < 0) {
-    throw new TypeError(`${method}() expects version to be a non-negative integer, got ${describe(version)}`);
+    throw new TypeError(
+      `${method}() expects version to be a non-negative integer, got ${describe(version)}`
+    );
   }
 }
 function loneSurrogateIndex(text) {
@@ -434,7 +470,10 @@ var Delivery = class {
     } catch (error) {
       this.handlerErrors += 1;
       const what = kind === 0 /* Message */ ? "the on_receive handler" : "the typed layer's handler";
-      this.#errors.report(`${what} threw on message version ${version}; the tunnel keeps running.`, error);
+      this.#errors.report(
+        `${what} threw on message version ${version}; the tunnel keeps running.`,
+        error
+      );
     }
   }
 };
@@ -626,7 +665,8 @@ function readData(frame, readItem, problems) {
   }
   const entries = batch.map((item, index) => {
     const entry = readItem(item);
-    if (entry === null) problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
+    if (entry === null)
+      problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
     return entry;
   });
   return { seq, entries };
@@ -657,7 +697,15 @@ function readRange(value, what, problems) {
   return null;
 }
 function readKernelFrame(content, peer) {
-  const read = { data: null, ack: null, base: null, nack: null, tail: null, gone: null, problems: [] };
+  const read = {
+    data: null,
+    ack: null,
+    base: null,
+    nack: null,
+    tail: null,
+    gone: null,
+    problems: []
+  };
   if (!isObject(content) || !KERNEL_FIELDS.some((key) => Object.hasOwn(content, key))) {
     read.problems.push(`not a tunnel frame: ${short(content)}`);
     return read;
@@ -957,7 +1005,9 @@ var OutgoingStream = class {
       else runs.push(run);
       this.#sentThrough = this.#lastSeq;
     }
-    const frames = runs.flatMap(([from, to]) => packFrames(from, this.#slice(from, to), this.#maxFrameUnits));
+    const frames = runs.flatMap(
+      ([from, to]) => packFrames(from, this.#slice(from, to), this.#maxFrameUnits)
+    );
     this.#evict();
     if (this.#acked < this.#sentThrough) this.#probeTimer.ensure(this.#probeDelay);
     return { frames, gone };
@@ -1069,7 +1119,7 @@ var ViewStream = class {
       if (control.g !== void 0) this.#send(control);
       return;
     }
-    frames.forEach((data, index) => this.#send(index === 0 ? control : {}, data));
+    for (const [index, data] of frames.entries()) this.#send(index === 0 ? control : {}, data);
   }
   /** Introduces this view: at creation and after every reconnect; repeated until answered. */
   hello() {
@@ -1203,7 +1253,10 @@ var Tunnel = class {
         onGone: (reason) => this.#kernelGone(kernel, reason)
       });
     }
-    this.#unwatchPage = watchPage({ onHide: () => this.#stream.bye(), onRestore: () => this.#stream.hello() });
+    this.#unwatchPage = watchPage({
+      onHide: () => this.#stream.bye(),
+      onRestore: () => this.#stream.hello()
+    });
     this.#stream.hello();
   }
   /** @internal This view's peer id. */
@@ -1245,7 +1298,9 @@ var Tunnel = class {
   /** Replaces the handler; messages that waited for one are delivered now, in order. */
   on_receive(handler) {
     if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`on_receive() expects a function (version, msg) => void, got ${typeof handler}`);
+      throw new TypeError(
+        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`
+      );
     }
     this._onReceiveKind(
       handler === null ? null : (version, msg, kind) => {
@@ -2034,7 +2089,8 @@ var TypedTunnel = class {
     this.#reporter.report(`the handler for ${tag} threw`, error);
     const { name, message } = typeof error === "object" && error !== null ? error : {};
     const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
-    this.#sendError(version, "handler_exception", text, null, tag);
+    const path = error instanceof MessageValidationError ? error.path : null;
+    this.#sendError(version, "handler_exception", text, path, tag);
   }
   #noHandler(version, tag) {
     const seconds = NO_HANDLER_GRACE_MS / 1e3;
@@ -2817,6 +2873,7 @@ function initialize({ model, signal }) {
   const tunnel = new Tunnel(String(model.get("tunnel_id")), model);
   registry._register(tunnel);
   tunnel._onClose(() => registry._unregister(tunnel));
+  adoptReadyQueue(host, registry);
   if (fresh) globalThis.dispatchEvent?.(new Event("ipycallback:ready"));
   const cleanup = () => tunnel._close();
   signal?.addEventListener("abort", cleanup);

@@ -6,10 +6,13 @@ while the main shell is free, on the main shell, where a KeyboardInterrupt reach
 while a cell runs or `call()` waits for the page, on the subshell the page chose, so handlers
 keep running during the cell and the page's reply can end the wait. Without subshells (older
 ipykernel, other front ends) nothing changes: messages run between cells on the main shell.
+marimo runs them between cells too, on the thread that runs the session's cells (not the main
+thread under `marimo run`).
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,11 +60,17 @@ class _MainShell:
 MAIN_SHELL = _MainShell()
 
 
+# JupyterLab's commsOverSubshells values under which a page sends widget messages on a subshell.
+_SUBSHELL_SETTINGS = ("perCommTarget", "perComm")
+
+
 class Router:
     def __init__(self) -> None:
         self.installed = False
         # The subshell each view's messages arrive for (None: the main shell), as last seen.
         self.subshell_of: dict[str, str | None] = {}
+        # Views that have sent on a subshell at least once.
+        self.ever_on_subshell: set[str] = set()
 
     def install(self, comm: object) -> None:
         # ipykernel >= 7.4 calls comm._reply_subshell_for(data, default) for each comm_msg.
@@ -76,15 +85,38 @@ class Router:
         view = content.get("p") if isinstance(content, dict) else None
         if isinstance(view, str):
             if view not in self.subshell_of and len(self.subshell_of) >= MAX_REMEMBERED:
-                self.subshell_of.pop(next(iter(self.subshell_of)))
+                oldest = next(iter(self.subshell_of))
+                del self.subshell_of[oldest]
+                self.ever_on_subshell.discard(oldest)
             self.subshell_of[view] = default
+            if default is not None:
+                self.ever_on_subshell.add(view)
         if default is None or not MAIN_SHELL.busy:
             return None
         return default
 
-    def subshell_views(self, views: set[str]) -> bool:
-        """Whether any of these views sends its messages on a subshell."""
-        return any(self.subshell_of.get(view) for view in views)
+    def answers_while_busy(self, caps: dict[str, dict[str, Any]]) -> bool:
+        """Whether any of these views (peer -> its hello's caps) sends its messages on a subshell,
+        so that they reach the kernel while the main shell is blocked.
+
+        A view whose frames have all gone to the main shell so far may still be about to use a
+        subshell: JupyterLab creates a comm's subshell only after the comm exists, so a page's
+        first frames (its hello, right at model creation) leave before it does, and a page that
+        has nothing else to say sends nothing later that would show the change. Its hello's caps
+        tell: JupyterLab's setting, and whether the kernel connection supports subshells. A view
+        seen on a subshell before and on the main shell since has had its subshell closed (the
+        setting changed): what it sends goes to the main shell.
+        """
+        for view, view_caps in caps.items():
+            if self.subshell_of.get(view) is not None:
+                return True
+            if (
+                view not in self.ever_on_subshell
+                and view_caps.get("subshells") in _SUBSHELL_SETTINGS
+                and view_caps.get("supportsSubshells") is True
+            ):
+                return True
+        return False
 
 
 @contextmanager
@@ -95,3 +127,12 @@ def main_shell_waiting() -> Iterator[None]:
         yield
     finally:
         MAIN_SHELL.waits -= 1
+
+
+def on_marimo_runtime_thread() -> bool:
+    """Whether this thread runs a marimo session's cells, which also runs the page's widget
+    messages. marimo's context is per thread, so a thread the user started is not one."""
+    # Only asked where the host has loaded marimo: importing it here would cost every kernel.
+    marimo = sys.modules.get("marimo")
+    running_in_notebook = getattr(marimo, "running_in_notebook", None)
+    return callable(running_in_notebook) and bool(running_in_notebook())

@@ -22,6 +22,7 @@ from .pacing import BUDGET, SCHEDULER, Clock, TokenBucket
 from .report import Reporter
 from .routing import Router, main_shell_waiting
 from .views import Views
+from .waiting import blocking_problem
 from .wire import Entry, read_frame
 
 _BUNDLE = Path(__file__).parent.parent / "static" / "tunnel.js"
@@ -220,22 +221,10 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         """For the layers above: marks the main shell as blocked waiting for the page."""
         return main_shell_waiting()
 
-    def _blocking_problem(self) -> str | None:
-        """Why this thread cannot block until the page answers, or None if it can."""
-        if threading.current_thread() is not threading.main_thread():
-            return None  # the kernel's shells stay free to handle the answer
-        views = set(self._views.caps())
-        if not views:
-            return "no page shows this tunnel yet, so nothing could answer"
-        if self._router.installed and self._router.subshell_views(views):
-            return None
-        return (
-            "the page sends widget messages to the kernel's main shell, which this cell is "
-            "using, so its answer could only arrive after the cell ends. Widget messages reach "
-            "a busy kernel with JupyterLab 4.4+ and ipykernel 7+, when Settings > Kernel > "
-            "'Kernel Comms over subshells' is perCommTarget (the default) or perComm. "
-            "Elsewhere, use `await typed.request(...)` in an async cell"
-        )
+    def _blocking_problem(self, wait_for_page: float = 0.0) -> str | None:
+        """For the layers above: why this thread cannot block until the page answers, or None
+        if it can (see waiting.blocking_problem)."""
+        return blocking_problem(self._views, self._router, wait_for_page)
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""

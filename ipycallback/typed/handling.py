@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ import msgspec
 
 from ..tunnel.kinds import REPLY
 from ..tunnel.widget import SlowTunnelWidget
-from .errors import ErrorCode
+from .errors import ErrorCode, MessageValidationError
 from .message_set import MessageSet
 
 AnyHandler = Callable[[int, Any], Any]
@@ -170,7 +171,8 @@ class Handling:
             self._newest_running[(view, cls)] = running
         self._count("handled")
         try:
-            result = handler(version, msg)
+            with self._blocking_main_shell():
+                result = handler(version, msg)
         except Exception as error:
             self._done(running)
             self._failed(version, cls, error, view)
@@ -189,6 +191,14 @@ class Handling:
         running.task = loop.create_task(self._finish(running, result))
         if running.cancelled:  # cancelled while the handler was starting
             running.task.cancel()
+
+    def _blocking_main_shell(self) -> AbstractContextManager[None]:
+        # A handler running on the main shell blocks it as a cell does: the page's messages
+        # meanwhile, its cancellation of this very request among them, go to its subshell
+        # (where it has one), so that a sync handler can see `typed.cancelled(version)`.
+        if threading.current_thread() is threading.main_thread():
+            return self._tunnel._main_shell_waiting()
+        return nullcontext()
 
     async def _finish(self, running: Running, pending: Awaitable[Any]) -> None:
         try:
@@ -264,7 +274,10 @@ class Handling:
         )
         tag = self._in.tag(cls) if cls else None
         code: ErrorCode = "handler_exception"
-        self._send_error(version, code, f"{type(error).__name__}: {error}", type=tag, view=view)
+        # A reply the handler returned that its declared type refuses: say where.
+        path = error.path if isinstance(error, MessageValidationError) else None
+        text = f"{type(error).__name__}: {error}"
+        self._send_error(version, code, text, path, type=tag, view=view)
 
 
 def _cancel_task(task: asyncio.Task[None] | None) -> None:

@@ -28,6 +28,10 @@ Handler = Callable[[int, M], Any]
 PlainHandler = Callable[[int, str], object]
 ErrorHandler = Callable[[TunnelError], object]
 
+# How long call() waits for a first page to show the tunnel before it refuses: in "Run All", the
+# page's first message can be queued behind the cells (SlowTunnelWidget._blocking_problem).
+PAGE_WAIT = 5.0
+
 _WIRE_ERROR = msgspec.json.Decoder(WireError)
 _ENCODER = msgspec.json.Encoder()
 
@@ -157,7 +161,7 @@ class TypedTunnel(Generic[In, Out, Ask]):
                 "be handled after the handler returns; use `await typed.request(...)` in an "
                 "async handler instead"
             )
-        problem = self.tunnel._blocking_problem()
+        problem = self.tunnel._blocking_problem(wait_for_page=PAGE_WAIT)
         if problem is not None:
             raise RuntimeError(f"call() cannot wait for the page here: {problem}")
         done = threading.Event()

@@ -148,6 +148,20 @@ class NotebookPage:
         r = self._call("runCell", index, timeout * 1000, settle * 1000)
         return CellResult(r["status"], r["outputs"], r["source"], index)
 
+    def start_cell(self, index: int, timeout: float = 60, settle: float = 2) -> None:
+        """Starts running cell `index` and returns at once, for a cell that waits for the page
+        (click something meanwhile); `finish_cell()` waits for its reply."""
+        self.evaluate(
+            "([i, ms, settle]) => {"
+            " window.__harness.started = window.__harness.runCell(i, ms, settle); }",
+            [index, timeout * 1000, settle * 1000],
+        )
+
+    def finish_cell(self) -> CellResult:
+        """The result of the cell `start_cell()` started."""
+        r = self.evaluate("async () => await window.__harness.started")
+        return CellResult(r["status"], r["outputs"], r["source"])
+
     def run_all_cells(self, timeout: float = 60, settle: float = 2) -> list[CellResult]:
         """Run every cell in order; CellExecutionError on the first failure."""
         results = []

@@ -38,7 +38,8 @@ def _pids_mentioning(needle: str) -> list[int]:
 
 
 class JupyterServer:
-    """A private `jupyter lab|notebook` on 127.0.0.1 with its own user dirs.
+    """A private `jupyter lab|notebook|server` on 127.0.0.1 with its own user dirs (`server`:
+    a plain jupyter_server, for what its extensions serve, such as Voilà's /voila/render/).
 
     Construct, optionally prepare `config_dir` (run e.g. `jupyter server
     extension disable X --user` with `env=server.env`), then `start()` or
@@ -48,7 +49,7 @@ class JupyterServer:
     def __init__(
         self,
         root_dir: Path,
-        app: Literal["lab", "notebook"] = "lab",
+        app: Literal["lab", "notebook", "server"] = "lab",
         extra_args: list[str] | None = None,
         env: dict[str, str] | None = None,
         python: str = sys.executable,
@@ -128,8 +129,9 @@ class JupyterServer:
             self.python, "-m", "jupyter", self.app, "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root_dir}", "--expose-app-in-browser",
-        ] + (["--allow-root"] if os.geteuid() == 0 else []) + self.extra_args
+            f"--ServerApp.root_dir={self.root_dir}",
+        ] + ([] if self.app == "server" else ["--expose-app-in-browser"]) + (
+            ["--allow-root"] if os.geteuid() == 0 else []) + self.extra_args
         with open(self.log_path, "wb") as log:
             # Own session so stop() can signal the whole process group.
             self.proc = subprocess.Popen(

@@ -29,6 +29,25 @@ def wait_kernel(page: NotebookPage, expr: str, timeout: float = 60) -> Any:
         time.sleep(0.2)
 
 
+def output_text(page: NotebookPage, index: int) -> str:
+    """What cell `index` shows under it (its output area), as the user reads it."""
+    cell = page.page.locator(".jp-Notebook .jp-Cell").nth(index)
+    area = cell.locator(".jp-OutputArea")
+    return area.inner_text() if area.count() else ""
+
+
+def wait_output(page: NotebookPage, index: int, needle: str, timeout: float = 30) -> str:
+    """Waits until cell `index` shows `needle`; returns all it shows."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = output_text(page, index)
+        if needle in text:
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cell {index} does not show {needle!r}; it shows:\n{text}")
+        page.page.wait_for_timeout(50)
+
+
 def console_lines(page: NotebookPage) -> list[str]:
     return [entry.text for entry in page.console]
 

@@ -7,10 +7,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from introduction_page import (
+    BURST_KERNEL,
+    BURST_PAGE,
+    LISTEN,
+    PAGE,
+    SEARCH_PAGE,
+    check_bursts,
+    check_stale_reply_dropped,
+)
 from playwright.sync_api import BrowserContext
+from screenshots import save_notebook
 
 from ipycallback_testing import JupyterServer, NotebookPage
-from ipycallback_testing.tunnel_page import WATCH_STDERR, kernel_json, wait_console, wait_kernel
+from ipycallback_testing.tunnel_page import (
+    WATCH_STDERR,
+    kernel_json,
+    wait_console,
+    wait_kernel,
+    wait_output,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,35 +44,37 @@ def page(jupyter_lab: JupyterServer, browser: BrowserContext) -> Iterator[Notebo
 def test_javascript_to_python(page: NotebookPage) -> None:
     received = wait_kernel(page, "received")
     assert received == [[1, '{"msg":"hello from JavaScript"}']]
+    wait_output(page, LISTEN, 'Python received version 1: {"msg":"hello from JavaScript"}')
 
 
 def test_python_to_javascript(page: NotebookPage) -> None:
-    wait_console(page, 'from Python: 1 {"msg": "hello from Python"}')
+    shown = wait_output(page, PAGE, 'JavaScript received version 1: {"msg": "hello from Python"}')
+    assert shown.splitlines() == [
+        "JavaScript sent version 1",
+        'JavaScript received version 1: {"msg": "hello from Python"}',
+    ]
 
 
 def test_call_and_wait_drops_the_stale_reply(page: NotebookPage) -> None:
-    wait_console(page, "showing reply 2 results for 'fast query'")
-    # The stale reply to the slow query is dropped by the kernel (it saw the newer query while
-    # answering) or, where the page's messages wait for the handler, by the page.
-    dropped_in_kernel = wait_kernel(page, "stale", timeout=5) == [1]
-    in_page = "dropped stale reply 1 results for 'slow query'"
-    assert dropped_in_kernel != any(in_page in line.text for line in page.console)
-    shown = [line for line in page.console if line.text.startswith("showing reply")]
-    assert [line.text for line in shown] == ["showing reply 2 results for 'fast query'"]
+    check_stale_reply_dropped(page)
 
 
 def test_bursts_arrive_complete_and_in_order_both_ways(page: NotebookPage) -> None:
-    assert wait_kernel(page, "len(from_js) == 10_000") is True
-    assert kernel_json(page, "from_js == [str(i) for i in range(10_000)]") is True
-    page.wait_for_js("window.fromPython.length >= 10000", timeout=60)
-    in_order = page.evaluate(
-        "window.fromPython.length === 10000 && window.fromPython.every((m, i) => m === String(i))"
-    )
-    assert in_order is True
+    check_bursts(page)
     stats = kernel_json(page, "burst.stats.__dict__")
     assert stats["dropped"] == 0
     assert stats["bad_frames"] == 0
     assert stats["batches_sent"] < 200, f"10,000 messages should need few comm messages: {stats}"
+
+
+@pytest.mark.screenshot
+def test_the_page_shows_what_arrived_both_ways(page: NotebookPage) -> None:
+    wait_output(page, LISTEN, "Python received version 1")
+    wait_output(page, PAGE, "JavaScript received version 1")
+    wait_output(page, SEARCH_PAGE, "showing reply 2")
+    wait_output(page, BURST_KERNEL, "Python received 10000 messages", timeout=60)
+    wait_output(page, BURST_PAGE, "JavaScript received 10000 messages", timeout=60)
+    save_notebook(page, "introduction", hide_code=True)
 
 
 def test_a_tunnel_works_without_display(page: NotebookPage) -> None:

@@ -116,6 +116,23 @@ CASES: dict[str, list[Case]] = {
         drawn("$.note", note="😀😀😀"),
         drawn("$.tree.children[0].children[0]", tree={"children": [{"children": [5]}]}),
     ],
+    # Requests both ways: the kernel's requests and the page's replies to them are checked as
+    # every other message is.
+    "picker": [
+        ("toBrowser", '{"type": "PickColour", "prompt": "a colour?"}', None),
+        ("toBrowser", '{"type": "PickColour", "prompt": "a colour?", "palette": ["#fff"]}', None),
+        ("toBrowser", json.dumps({"type": "PickColour", "prompt": "x" * 201}), "$.prompt"),
+        ("toBrowser", '{"type": "PickColour", "palette": []}', "$"),
+        ("toBrowser", '{"type": "Confirm", "question": "sure?"}', None),
+        ("toBrowser", '{"type": "Found", "count": -1}', "$.count"),
+        ("toKernel", '{"type": "Picked", "colour": "#00ff7f"}', None),
+        ("toKernel", '{"type": "Picked", "colour": "teal"}', "$.colour"),
+        ("toKernel", '{"type": "Picked", "colour": "#00ff7f", "alpha": 1}', "$.alpha"),
+        ("toKernel", '{"type": "Confirmed", "ok": 1}', "$.ok"),
+        ("toKernel", '{"type": "Confirmed", "ok": false}', None),
+        ("toKernel", '{"type": "PickColour", "prompt": "p"}', "$.type"),
+        ("toKernel", '{"type": "Find", "text": "x"}', None),
+    ],
 }
 
 

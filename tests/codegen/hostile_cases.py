@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import keyword
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from hostile_formats import WRITERS
 
@@ -16,6 +16,14 @@ from hostile_formats import WRITERS
 EMITTED = [
     "FINGERPRINT",
     "REPLIES",
+    "ASKS",
+    "Asks",
+    "NoReturn",
+    "overload",
+    "cast",
+    "request",
+    "call",
+    "typedSchemaOf",
     "SPEC",
     "ToKernel",
     "ToBrowser",
@@ -321,7 +329,11 @@ def spec(defs: dict[str, Any], to_kernel: list[str], to_browser: list[str],
 def _type_names() -> dict[str, Any]:
     names = [n for n in TYPE_NAMES if n.isidentifier()]
     defs = {n: message(n, {"value": {"type": "string"}}) for n in names}
-    return spec(defs, names[::2], names[1::2], name="hostile")
+    # Asks (typed with overloads) whose requests are named as the generated tunnel class's own
+    # methods and types: odd names go to the browser (requests), each asks its even neighbour.
+    odd = [names.index(n) for n in ("request", "call", "Asks", "cast", "overload")]
+    asks = {names[i if i % 2 else i + 1]: names[(i if i % 2 else i + 1) - 1] for i in odd}
+    return spec(defs, names[::2], names[1::2], name="hostile", asks=asks)
 
 
 def _helper_names() -> dict[str, Any]:
@@ -363,7 +375,7 @@ def _tag_values() -> dict[str, Any]:
          "many": {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}}},
     )  # fmt: skip
     return spec(defs, [*names[::2], "Box"], names[1::2], name="hostile",
-                replies={names[0]: names[1]})  # fmt: skip
+                replies={names[0]: names[1]}, asks={names[3]: names[2]})  # fmt: skip
 
 
 def _tag_field(tag_field: str) -> dict[str, Any]:
@@ -404,271 +416,3 @@ def cases() -> list[Case]:
         for i, n in enumerate(UNNAMEABLE)
     ]
     return out
-
-
-def _structures() -> dict[str, Any]:
-    ref = {"$ref": "#/$defs/Point"}
-    defs: dict[str, Any] = {
-        "Mode": {"enum": ["a", "b"]},
-        "Point": {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]},
-        "Node": {
-            "type": "object",
-            "properties": {
-                "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}, "default": []},
-                "next": {"anyOf": [{"$ref": "#/$defs/Node"}, {"type": "null"}], "default": None},
-            },
-            "required": [],
-        },
-        "Ask": message("Ask", {"q": {"type": "string"}}),
-        "Stop": message("Stop"),
-        "Answer": message(
-            "Answer",
-            {
-                "ask": {"$ref": "#/$defs/Ask"},  # a message as a field's type
-                "maybe_ask": {"anyOf": [{"$ref": "#/$defs/Ask"}, {"type": "null"}]},
-                "asks": {"type": "array", "items": {"$ref": "#/$defs/Ask"}},
-                "by_name": {"type": "object", "additionalProperties": {"$ref": "#/$defs/Stop"}},
-                "either": {"oneOf": [{"$ref": "#/$defs/Ask"}, {"$ref": "#/$defs/Stop"}]},
-                "point": {"anyOf": [ref, {"type": "null"}]},
-                "mode": {"anyOf": [{"$ref": "#/$defs/Mode"}, {"type": "null"}], "default": None},
-                "points": {"type": "array", "items": {"anyOf": [ref, {"type": "null"}]}},
-                "grid": {"type": "array", "items": {"type": "array", "items": ref}},
-                "tree": {"$ref": "#/$defs/Node"},
-            },
-        ),
-    }
-    return spec(defs, ["Ask", "Stop"], ["Answer"], replies={"Ask": "Answer"})
-
-
-def _optional() -> dict[str, Any]:
-    # Optional properties without a default: absent on the wire while unset.
-    def opt(schema: dict[str, Any]) -> dict[str, Any]:
-        return {**schema, "x-opt": True}
-
-    defs: dict[str, Any] = {
-        "Point": obj({"x": opt({"type": "integer"})}),
-        "Ask": message("Ask", {"q": opt({"type": "string", "maxLength": 3})}),
-        "Answer": message("Answer", {
-            "n": opt({"type": "integer", "minimum": 1}),
-            "r": {"type": "number"},
-            "tags": opt({"type": "array", "items": {"type": "string"}}),
-            "point": opt({"$ref": "#/$defs/Point"}),
-            "ask": opt({"$ref": "#/$defs/Ask"}),
-            "when": opt({"type": "string", "format": "date-time"}),
-            "nullable": opt({"anyOf": [{"type": "string"}, {"type": "null"}]}),
-        }),
-    }  # fmt: skip
-    return spec(defs, ["Ask"], ["Answer"])
-
-
-def _wider() -> dict[str, Any]:
-    """What public JSON Schemas write and the IR says another way (JSON and YAML only)."""
-    name = {"$ref": "#/$defs/Name-Type"}
-    defs: dict[str, Any] = {
-        "Name-Type": {"type": "string", "maxLength": 5, "title": "A name", "examples": ["x"]},
-        "Tags": {"type": "array", "items": name, "x-extension": True},
-        "Base": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
-        "Pet": {
-            "allOf": [
-                {"$ref": "#/$defs/Base"},
-                {"type": "object", "properties": {
-                    "name": {**name, "description": "its name"},
-                    "owner": {"type": "object", "properties": {
-                        "mail": {"type": "string", "format": "email"}}},
-                }},
-            ],
-            "unevaluatedProperties": False,
-        },
-        "Msg": message("Msg", {
-            "pet": {"allOf": [{"$ref": "#/$defs/Pet"}], "description": "the pet"},
-            "tags": {"$ref": "#/$defs/Tags", "x-opt": True},
-            "maybe": {"$ref": "#/$defs/Base", "nullable": True},
-            "pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}],
-                     "minItems": 2, "additionalItems": False, "x-opt": True},
-            "mode": {"type": "string", "oneOf": [{"const": "a", "title": "A"}, {"const": "b"}],
-                     "x-opt": True},
-            "free": {"type": "object", "properties": {"x": {"type": "integer"}},
-                     "additionalProperties": {}, "x-opt": True},
-        }),
-    }  # fmt: skip
-    return spec(defs, ["Msg"], ["Msg"])
-
-
-def _tuples() -> dict[str, Any]:
-    pair = {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}],
-            "minItems": 2, "maxItems": 2}  # fmt: skip
-    point = {"type": "array", "prefixItems": [{"type": "number"}] * 3, "minItems": 3,
-             "maxItems": 3}  # fmt: skip
-    defs = {
-        "Ask": message("Ask", {"pair": pair, "points": {"type": "array", "items": point}}),
-        "Back": message("Back", {"pair": {**pair, "default": [1, "a"]}}),
-    }
-    return spec(defs, ["Ask"], ["Back"])
-
-
-# What the wider subset still refuses, with where and why (JSON only: the other formats
-# cannot say these).
-WIDER_REFUSALS = [
-    ("allof_disagree", {"allOf": [
-        {"type": "object", "properties": {"a": {"type": "string"}}},
-        {"type": "object", "properties": {"a": {"type": "integer"}}}]}, "disagree"),
-    ("allof_scalar", {"allOf": [{"type": "string"}, {"maxLength": 3}]}, "object types only"),
-    ("allof_closed_member", {"allOf": [
-        {"type": "object", "properties": {"a": {"type": "string"}},
-         "additionalProperties": False},
-        {"type": "object", "properties": {"b": {"type": "string"}}}]}, "unevaluatedProperties"),
-    ("open_tuple", {"type": "array", "prefixItems": [{"type": "string"}], "minItems": 1},
-     "fixed length"),
-    ("short_tuple", {"type": "array", "prefixItems": [{"type": "string"}] * 2, "maxItems": 2},
-     "all its items"),
-    ("typed_extras", {"type": "object", "properties": {"a": {"type": "string"}},
-                      "additionalProperties": {"type": "integer"}}, "no msgspec"),
-]  # fmt: skip
-
-
-def _field(schema: dict[str, Any]) -> dict[str, Any]:
-    """A set whose one message has one field of this type."""
-    defs = {"Msg": message("Msg", {"f": schema}), "Back": message("Back")}
-    return spec(defs, ["Msg"], ["Back"])
-
-
-# Declarations that compiled before and broke at run time, or that no format should accept.
-RUNTIME_BREAKERS = [
-    # Patterns one side cannot compile: refused where the pattern is.
-    ("pattern_lookbehind", {"type": "string", "pattern": "(?<=a+)b"}, "refuse", "pattern"),
-    ("pattern_named_group", {"type": "string", "pattern": "(?<n>a)"}, "refuse", "pattern"),
-    ("pattern_possessive", {"type": "string", "pattern": "a++"}, "refuse", "pattern"),
-    ("pattern_inline_flag", {"type": "string", "pattern": "(?i)abc"}, "refuse", "pattern"),
-    ("pattern_python_anchor", {"type": "string", "pattern": "abc\\Z"}, "refuse", "pattern"),
-    ("pattern_both", {"type": "string", "pattern": "^[a-z]+[0-9]{2,3}$"}, "accept", ""),
-    # Integer bounds said as fractions or beyond what the IR's integers hold.
-    ("integer_fraction_bounds", {"type": "integer", "minimum": 1.5, "maximum": 7.5}, "accept", ""),
-    ("integer_exclusive_fraction", {"type": "integer", "exclusiveMinimum": 0.5}, "accept", ""),
-    ("integer_huge_bounds", {"type": "integer", "minimum": -1e30, "maximum": 2**70}, "accept", ""),
-    ("integer_int64_max", {"type": "integer", "maximum": 9223372036854775807}, "accept", ""),
-    ("integer_no_value", {"type": "integer", "minimum": 2**60}, "refuse", "no integer"),
-    ("integer_fraction_multiple", {"type": "integer", "multipleOf": 0.5}, "refuse", "multipleOf"),
-    # Defaults the field itself refuses, or that change on the way through JSON.
-    ("default_multiple", {"type": "integer", "multipleOf": 3, "default": 4}, "refuse", "default"),
-    ("default_pattern", {"type": "string", "pattern": "^a", "default": "b"}, "refuse", "default"),
-    ("default_format", {"type": "string", "format": "date", "default": "x"}, "refuse", "default"),
-    ("default_big_number", {"type": "number", "default": 10**20}, "accept", ""),
-    ("default_inexact_number", {"type": "number", "default": 2**53 + 1}, "refuse", "default"),
-    ("default_integer_float", {"type": "number", "default": 3}, "accept", ""),
-]
-
-
-# Declarations a format cannot write: msgspec refuses a fractional bound on an int, and
-# TypeScript reads 2**53 + 1 as 2**53.
-NOT_IN = {
-    "integer_fraction_bounds": ".py",
-    "integer_exclusive_fraction": ".py",
-    "integer_huge_bounds": ".py",
-    "integer_fraction_multiple": ".py",
-    "default_inexact_number": ".ts",
-}
-
-
-JSON_REF = {"$ref": "#/$defs/Json"}
-
-
-def runtime_cases() -> list[Case]:
-    out = [
-        Case("structures", _structures()),
-        Case("optional", _optional()),
-        Case("wider", _wider(), formats=(".schema.json", ".schema.yaml")),
-        Case("tuples", _tuples()),
-        Case("recursive_alias", spec(
-            {"Json": {"anyOf": [{"type": "string"}, {"type": "array", "items": JSON_REF}]},
-             "Msg": message("Msg", {"j": JSON_REF}), "Back": message("Back")},
-            ["Msg"], ["Back"]), expect="refuse", reason="refers to itself",
-            formats=(".schema.json",)),
-    ]  # fmt: skip
-    for name, schema, reason in WIDER_REFUSALS:
-        named = {"Thing": schema, "Msg": message("Msg", {"t": {"$ref": "#/$defs/Thing"}}),
-                 "Back": message("Back")}  # fmt: skip
-        out.append(Case(name, spec(named, ["Msg"], ["Back"]), expect="refuse", reason=reason,
-                        formats=(".schema.json",)))  # fmt: skip
-    for name, schema, expect, reason in RUNTIME_BREAKERS:
-        # YAML reads into what JSON does, with lines: other cases try it.
-        formats = tuple(f for f in WRITERS if f not in (NOT_IN.get(name), ".schema.yaml"))
-        out.append(
-            Case(
-                name,
-                _field(cast(dict[str, Any], schema)),
-                expect=expect,
-                reason=reason,
-                formats=formats,
-            )
-        )
-    return out
-
-
-def _json(defs_text: str, to_kernel: str = '["Msg"]', to_browser: str = '["Back"]') -> str:
-    return (
-        f'{{"x-ipycallback": {{"toKernel": {to_kernel}, "toBrowser": {to_browser}}},\n'
-        f'"$defs": {{\n{defs_text}}}}}\n'
-    )
-
-
-_MSG = '"Msg": {"type": "object", "properties": {"type": {"const": "Msg"}%s}, "required": ["type"]}'
-_BACK = (
-    '"Back": {"type": "object", "properties": {"type": {"const": "Back"}}, "required": ["type"]}'
-)
-
-
-def _with_field(field: str) -> str:
-    msg = (_MSG % f', "f": {field}').replace('"required": ["type"]', '"required": ["type", "f"]')
-    if '"default"' in field:
-        msg = msg.replace('"required": ["type", "f"]', '"required": ["type"]')
-    return _json(msg + ",\n" + _BACK)
-
-
-def _laughs() -> str:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
-        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    return "x-ipycallback: {toKernel: [Msg], toBrowser: [Msg]}\n$defs:\n  " + "\n  ".join(lines)
-
-
-_PY_HEAD = "import msgspec\n\nclass Msg(msgspec.Struct, tag=True):\n    pass\n\n"
-_TS_HEAD = 'export interface Msg { type: "Msg"; }\n'
-
-
-def file_cases() -> list[Case]:
-    """Files that are not what they claim, or that no format would produce."""
-    deep = "[" * 3000 + "]" * 3000
-    raw: list[tuple[str, dict[str, str | bytes], str]] = [
-        ("nan", {".schema.json": _with_field('{"type": "number", "default": NaN}')}, "NaN"),
-        ("infinity", {".schema.json": _with_field('{"type": "number", "minimum": -Infinity}')},
-         "Infinity"),
-        ("surrogate_description", {".schema.json": _with_field(
-            '{"type": "string", "description": "\\ud800"}')}, "surrogate"),
-        ("surrogate_name", {".schema.json": _json(_MSG % ', "\\udc00x": {"type": "string"}'
-                                                  + ",\n" + _BACK)}, "surrogate"),
-        ("surrogate_tag", {".schema.json": _json(
-            (_MSG % "").replace('"const": "Msg"', '"const": "\\ud83d"') + ",\n" + _BACK)},
-         "surrogate"),
-        ("surrogate_python", {".py": _PY_HEAD.replace("pass", '"""\\ud800"""')
-                              + "TO_KERNEL = Msg\nTO_BROWSER = Msg\n"}, "surrogate"),
-        ("not_utf8", {".schema.json": b'{"x": "\xff"}', ".schema.yaml": b"a: \xfe\n",
-                      ".py": b"x = '\xff'\n", ".ts": b"// \xff\n"}, "not UTF-8"),
-        ("billion_laughs", {".schema.yaml": _laughs()}, "more than"),
-        ("deep_json", {".schema.json": _with_field(f'{{"type": "array", "default": {deep}}}')},
-         "nested more than"),
-        ("deep_yaml", {".schema.yaml": "a: " + deep + "\n"}, "nested more than"),
-        ("empty_file", {".schema.json": "", ".schema.yaml": "", ".py": "", ".ts": ""},
-         "Expecting value|empty|TO_KERNEL|ToKernel"),
-        ("no_messages", {".schema.json": _json(_MSG % "" + ",\n" + _BACK, to_kernel="[]"),
-                         ".py": _PY_HEAD + "TO_KERNEL = []\nTO_BROWSER = Msg\n",
-                         ".ts": _TS_HEAD + "export type ToKernel = never;\n"
-                                "export type ToBrowser = Msg;\n"},
-         "at least one message|union of message interfaces"),
-        ("system_exit", {".py": "raise SystemExit(0)\n"}, "SystemExit"),
-        ("ts_prototype_name", {".ts": _TS_HEAD.replace("Msg {", "toString {")
-                               + "export type ToKernel = toString;\n"
-                               + "export type ToBrowser = toString;\n"},
-         "typescript-json-schema failed"),
-        ("huge", {".schema.json": " " * (11 * 1024 * 1024) + "{}"}, "limited to"),
-    ]  # fmt: skip
-    return [Case(name, raw=files, expect="refuse", reason=reason) for name, files, reason in raw]

@@ -80,7 +80,10 @@ TS_RESERVED = set(
 
 
 def to_json(spec: Spec) -> str:
-    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+    if re.search("[\ud800-\udfff]", text):  # a lone surrogate: JSON text escapes it
+        text = json.dumps(spec, indent=2) + "\n"
+    return text
 
 
 def to_yaml(spec: Spec) -> str:
@@ -132,6 +135,8 @@ class _Python:
         out.append(f"TO_BROWSER = [{', '.join(meta['toBrowser'])}]")
         replies = ", ".join(f"{q}: {r}" for q, r in meta.get("replies", {}).items())
         out.append(f"REPLIES = {{{replies}}}")
+        asks = ", ".join(f"{q}: {r}" for q, r in meta.get("asks", {}).items())
+        out.append(f"ASKS = {{{asks}}}")
         if "name" in meta:
             out.append(f"NAME = {meta['name']!r}")
         return "\n".join(out) + "\n"
@@ -265,7 +270,8 @@ class _TypeScript:
         names = list(self.defs)
         if not all(IDENTIFIER.match(n) and n not in TS_RESERVED for n in names):
             return None
-        if {"int", "float", "ToKernel", "ToBrowser", "Replies", "NAME", "TAG_FIELD"} & set(names):
+        special = {"int", "float", "ToKernel", "ToBrowser", "Replies", "Asks", "NAME", "TAG_FIELD"}
+        if special & set(names):
             return None
         props = [p for s in self.defs.values() for p in s.get("properties", {})]
         if "__proto__" in props:
@@ -316,6 +322,9 @@ class _TypeScript:
         if self.meta.get("replies"):
             pairs = " ".join(f"{q}: {json.dumps(r)};" for q, r in self.meta["replies"].items())
             out.append(f"export interface Replies {{ {pairs} }}")
+        if self.meta.get("asks"):
+            pairs = " ".join(f"{q}: {json.dumps(r)};" for q, r in self.meta["asks"].items())
+            out.append(f"export interface Asks {{ {pairs} }}")
         return "\n".join(out) + "\n"
 
     def jsdoc(self, text: str | None, tags: list[str]) -> list[str] | None:

@@ -21,9 +21,19 @@ WRONG: list[object] = [None, 1.5, "x", [], {}, True, -1, 2**53, "2024-01-01"]
 
 
 class _Builder:
+    # Values one payload may hold: recursive types with several required references to
+    # themselves would otherwise grow exponentially with the depth.
+    BUDGET = 2000
+
     def __init__(self, ir: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = ir["$defs"]
         self.tag_field: str = ir["x-ipycallback"]["tagField"]
+        self.left = self.BUDGET
+
+    def sample(self, name: str) -> Any:
+        """A valid value of the named type, or MISSING."""
+        self.left = self.BUDGET
+        return self.named(name, 0)
 
     def named(self, name: str, depth: int) -> Any:
         schema = self.defs[name]
@@ -38,7 +48,8 @@ class _Builder:
         return out
 
     def field(self, schema: dict[str, Any], depth: int) -> Any:
-        if depth > 8:
+        self.left -= 1
+        if depth > 8 or self.left < 0:
             return MISSING
         if "$ref" in schema:
             return self.named(schema["$ref"][len(REF) :], depth)
@@ -107,7 +118,7 @@ def payloads(ir: dict[str, Any]) -> list[tuple[str, str]]:
         texts: list[Any] = [{}, [], None, "text", {tag_field: None}, {tag_field: "\u0000nope"}]
         for name in meta[direction]:
             schema = builder.defs[name]
-            base = builder.named(name, 0)
+            base = builder.sample(name)
             if base is MISSING:
                 base = {tag_field: schema["x-tag"]}
             texts.append(base)
@@ -119,6 +130,7 @@ def payloads(ir: dict[str, Any]) -> list[tuple[str, str]]:
                 if prop == tag_field:
                     continue
                 texts.append({k: v for k, v in base.items() if k != prop})
+                builder.left = builder.BUDGET
                 sample = builder.field(field, 1)
                 if sample is not MISSING:
                     texts.append({**base, prop: sample})

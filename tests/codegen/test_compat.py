@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,5 +142,65 @@ def test_no_change_no_report() -> None:
 
 def _edited(edit: Any) -> dict[str, Any]:
     new = copy.deepcopy(BASE)
+    edit(new)
+    return new
+
+
+# ---------------------------------------------------------------- requests both ways (asks)
+
+PICKER: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "fixtures" / "picker.ir.json").read_text("utf-8")
+)
+
+
+def _asks_edited(edit: Any) -> list[str]:
+    new = copy.deepcopy(PICKER)
+    edit(new["x-ipycallback"])
+    return [str(change) for change in compare(PICKER, new)]
+
+
+def test_an_internal_form_from_before_asks_compares_as_having_none() -> None:
+    new = copy.deepcopy(BASE)
+    new["x-ipycallback"]["asks"] = {}
+    assert "asks" not in BASE["x-ipycallback"]
+    assert compare(BASE, new) == []
+
+
+def test_removing_a_kernel_request_or_changing_its_reply_is_breaking() -> None:
+    assert _asks_edited(lambda meta: meta["asks"].pop("Confirm")) == [
+        "breaking: /x-ipycallback/asks: the kernel's request Confirm removed "
+        "(its reply was Confirmed)"
+    ]
+    assert _asks_edited(lambda meta: meta["asks"].update(Confirm="Picked")) == [
+        "breaking: /x-ipycallback/asks: the reply to the kernel's request Confirm changed: "
+        "Confirmed -> Picked"
+    ]
+    assert _asks_edited(lambda meta: meta["replies"].pop("Find")) == [
+        "breaking: /x-ipycallback/replies: the page's request Find removed (its reply was Found)"
+    ]
+
+
+def test_a_message_that_becomes_a_request_is_breaking_a_new_one_is_not() -> None:
+    # The old page has a plain handler for Found, which answers nothing: the kernel would wait.
+    became = _asks_edited(lambda meta: meta["asks"].update(Found="Find"))
+    assert became == [
+        "breaking: /x-ipycallback/asks: the kernel's request Found added (its reply is Find)"
+    ]
+
+    def new_message(ir: dict[str, Any]) -> None:
+        ir["$defs"]["Ping"] = {
+            "type": "object", "title": "Ping", "x-tag": "Ping",
+            "properties": {"type": {"const": "Ping"}}, "required": ["type"],
+            "additionalProperties": True,
+        }  # fmt: skip
+        ir["x-ipycallback"]["toBrowser"].append("Ping")
+        ir["x-ipycallback"]["asks"]["Ping"] = "Confirmed"
+
+    changes = compare(PICKER, _edited_ir(PICKER, new_message))
+    assert not is_breaking(changes), changes
+
+
+def _edited_ir(base: dict[str, Any], edit: Any) -> dict[str, Any]:
+    new = copy.deepcopy(base)
     edit(new)
     return new

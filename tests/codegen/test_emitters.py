@@ -29,7 +29,7 @@ from ipycallback_codegen.errors import CodegenError
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-NAMES = ["search", "unsafe", "shapes"]
+NAMES = ["search", "unsafe", "shapes", "picker"]
 BIN = REPO / "node_modules" / ".bin"
 # Generating needs node only; type-checking and running the output needs esbuild and tsc.
 needs_node = pytest.mark.skipif(

@@ -338,6 +338,8 @@ BROKEN: list[tuple[str, Breakage, str]] = [
     ("bad name", _set("x-ipycallback/name", "9search"), "/x-ipycallback/name"),
     ("no messages", _set("x-ipycallback/toBrowser", []), "/x-ipycallback/toBrowser"),
     ("reply", _set("x-ipycallback/replies", {"Stop": "Hit"}), "/x-ipycallback/replies/Stop"),
+    ("ask", _set("x-ipycallback/asks", {"Query": "Stop"}), "/x-ipycallback/asks/Query"),
+    ("asks missing", _delete("x-ipycallback/asks"), "/x-ipycallback"),
     ("no title", _delete("$defs/Query/title"), "/$defs/Query"),
     ("no additionalProperties", _delete("$defs/Hit/additionalProperties"), "/$defs/Hit"),
     ("mixed enum", _set("$defs/SearchMode/enum", ["prefix", 1]), "/$defs/SearchMode/enum"),
@@ -374,3 +376,26 @@ def test_check_ir_points_at_what_a_broken_ir_breaks(breakage: Breakage, at: str)
     with pytest.raises(CodegenError) as caught:
         check_ir(ir, file="hand.json")
     assert (caught.value.file, caught.value.pointer) == ("hand.json", at)
+
+
+# ------------------------------------------------------------ requests both ways (asks)
+
+
+@pytest.mark.parametrize("path", formats("picker", FIXTURES, ".py", ".schema.yaml", ".ts"))
+def test_asks_read_the_same_in_every_format(path: Path) -> None:
+    expected = (FIXTURES / "picker.ir.json").read_text(encoding="utf-8")
+    assert canonical_json(load_declaration(path)) == expected
+
+
+def test_asks_change_the_fingerprint_and_none_keeps_the_old_one() -> None:
+    ir = golden()
+    assert ir["x-ipycallback"]["asks"] == {}
+    without = copy.deepcopy(ir)
+    del without["x-ipycallback"]["asks"]
+    assert fingerprint(without) == fingerprint(ir) == SEARCH_FINGERPRINT
+    picker = load_declaration(FIXTURES / "picker.ir.json")
+    other = copy.deepcopy(picker)
+    other["x-ipycallback"]["asks"]["Confirm"] = "Picked"
+    fewer = copy.deepcopy(picker)
+    del fewer["x-ipycallback"]["asks"]["Confirm"]
+    assert len({fingerprint(picker), fingerprint(other), fingerprint(fewer)}) == 3

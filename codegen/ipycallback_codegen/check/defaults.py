@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from ..ir import MAX_SAFE_INT, same_value
+from ..ir import MAX_SAFE_INT, REF, same_value
 
 _BOUNDS = {
     "string": ("minLength", "maxLength"),
@@ -83,6 +83,46 @@ def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) ->
     members = value if kind == "array" else value.values() if kind == "object" else []
     inner: dict[str, Any] = schema.get("items", schema.get("additionalProperties", {}))
     return _first(default_problem(m, inner, defs) for m in members)
+
+
+# How many values one default may become once msgspec fills in the defaults of its fields: a
+# default {} of a type whose two fields default to {} of the next type, 30 times over, made
+# every decoded message build 2**30 objects.
+MAX_DEFAULT_VALUES = 10_000
+
+
+def expanded_size(
+    value: Any, schema: dict[str, Any], defs: dict[str, Any], memo: dict[str, int]
+) -> int:
+    """The number of values `value` becomes in Python, where an absent field with a default
+    gets that default (and so on below it). `memo` keeps what was counted, by type and value."""
+    if "anyOf" in schema:
+        return 1 if value is None else expanded_size(value, schema["anyOf"][0], defs, memo)
+    if "oneOf" in schema:
+        tag_field = schema["discriminator"]["propertyName"]
+        tags = {defs[m["$ref"][len(REF) :]]["x-tag"]: m for m in schema["oneOf"]}
+        member = tags.get(value.get(tag_field)) if isinstance(value, dict) else None
+        return 1 if member is None else expanded_size(value, member, defs, memo)
+    if "$ref" in schema and isinstance(value, dict):
+        name = schema["$ref"][len(REF) :]
+        key = name + json.dumps(value, sort_keys=True)
+        if key not in memo:
+            memo[key] = MAX_DEFAULT_VALUES + 1  # a default that contains itself is endless
+            props = defs[name]["properties"]
+            memo[key] = 1 + sum(
+                expanded_size(value[p], field, defs, memo) if p in value
+                else expanded_size(field["default"], field, defs, memo) if "default" in field
+                else 0
+                for p, field in props.items()
+            )  # fmt: skip
+        return memo[key]
+    if isinstance(value, list):
+        items = schema.get("prefixItems") or [schema.get("items", {})] * len(value)
+        return 1 + sum(expanded_size(v, s, defs, memo) for v, s in zip(value, items, strict=False))
+    if isinstance(value, dict):
+        inner = schema.get("additionalProperties", {})
+        return 1 + sum(expanded_size(v, inner, defs, memo) for v in value.values())
+    return 1
 
 
 def _value_problem(value: Any, schema: dict[str, Any]) -> str | None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
-from .defaults import default_problem
+from .defaults import MAX_DEFAULT_VALUES, default_problem, expanded_size
+from .messages import check_messages
 from .numbers import NUMERIC, number_problem
 from .patterns import pattern_problem
 from .text import SURROGATE, unpaired_surrogate
@@ -29,7 +30,7 @@ _TYPE_KEYS = {
 _OBJECT_KEYS = tuple(
     ["type", "title", "description", "x-tag", "properties", "required", "additionalProperties"]
 )
-_SET_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
+_SET_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies", "asks")
 
 
 def check(ir: Any, file: str | None) -> None:
@@ -41,6 +42,7 @@ class _Checker:
         self.ir = ir
         self.file = file
         self.defs: dict[str, Any] = {}
+        self.defaults: list[tuple[dict[str, Any], tuple[str | int, ...]]] = []
         self.tag_field = ""
 
     def fail(self, message: str, *at: str | int) -> CodegenError:
@@ -91,44 +93,17 @@ class _Checker:
         self.tag_field = meta["tagField"]
         for name, schema in defs.items():
             self.named(name, schema)
-        self.messages(meta)
-
-    def messages(self, meta: dict[str, Any]) -> None:
-        listed: set[str] = set()
-        for direction in ("toKernel", "toBrowser"):
-            names = meta[direction]
-            if not isinstance(names, list) or not names:
-                raise self.fail("declare at least one message", "x-ipycallback", direction)
-            for index, name in enumerate(names):
-                at = ("x-ipycallback", direction, index)
-                if not isinstance(name, str) or name not in self.defs:
-                    raise self.fail(f"unknown message {name!r}: not in $defs", *at)
-                if "x-tag" not in self.defs[name]:
-                    raise self.fail(f"{name} is not a message: it has no x-tag", *at)
-                if names.index(name) != index:
-                    raise self.fail(f"{name} is listed twice", *at)
-            listed.update(names)
-        tags: dict[str, str] = {}
-        for name, schema in self.defs.items():
-            if "x-tag" not in schema:
-                continue
-            if name not in listed:
-                raise self.fail(f"{name} has an x-tag but is not a message", "$defs", name)
-            if schema["x-tag"] in tags:
-                other = tags[schema["x-tag"]]
+        check_messages(meta, self.defs, self.fail)
+        sizes: dict[str, int] = {}
+        for schema, at in self.defaults:
+            if expanded_size(schema["default"], schema, defs, sizes) > MAX_DEFAULT_VALUES:
                 raise self.fail(
-                    f"duplicate tag {schema['x-tag']!r}: {other} and {name}", "$defs", name, "x-tag"
+                    f"the default becomes more than {MAX_DEFAULT_VALUES} values once the "
+                    "defaults of its fields are filled in (or contains itself): every message "
+                    "would build them",
+                    *at,
+                    "default",
                 )
-            tags[schema["x-tag"]] = name
-        replies = meta["replies"]
-        if not isinstance(replies, dict):
-            raise self.fail("replies must be an object", "x-ipycallback", "replies")
-        for request, reply in replies.items():
-            at = ("x-ipycallback", "replies", request)
-            if request not in meta["toKernel"]:
-                raise self.fail(f"the request {request!r} is not in toKernel", *at)
-            if reply not in meta["toBrowser"]:
-                raise self.fail(f"the reply {reply!r} is not in toBrowser", *at)
 
     def named(self, name: str, schema: Any) -> None:
         at = ("$defs", name)
@@ -232,6 +207,7 @@ class _Checker:
             problem = default_problem(schema["default"], schema, self.defs)
             if problem:
                 raise self.fail(f"the default {problem}", *at, "default")
+            self.defaults.append((schema, at))  # sized once every type is checked
 
     def typed(self, schema: dict[str, Any], *at: str | int) -> None:
         kind = schema["type"]
@@ -277,14 +253,16 @@ class _Checker:
         members = schema["oneOf"]
         if not isinstance(members, list) or len(members) < 2:
             raise self.fail("a tagged union needs at least two messages", *at, "oneOf")
+        seen: set[str] = set()
         for index, member in enumerate(members):
             if not isinstance(member, dict) or set(member) != {"$ref"}:
                 raise self.fail("a tagged union lists only $refs", *at, "oneOf", index)
             name = self.ref(member["$ref"], *at, "oneOf", index, "$ref")
             if "x-tag" not in self.defs[name]:
                 raise self.fail(f"untagged union: {name} is not a message", *at, "oneOf", index)
-            if members.index(member) != index:
+            if name in seen:
                 raise self.fail(f"{name} is listed twice", *at, "oneOf", index)
+            seen.add(name)
         if schema.get("discriminator") != {"propertyName": self.tag_field}:
             raise self.fail(
                 f'discriminator must be {{"propertyName": "{self.tag_field}"}} (no mapping)',

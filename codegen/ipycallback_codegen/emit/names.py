@@ -52,9 +52,12 @@ PY_MODULE_NAMES = frozenset(
     ]
 )
 _PY_TAKEN = PY_MODULE_NAMES | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# Module-level names only a class could hide: what the tunnel class imports and declares, and
+# its own methods (inside its body, `request` would mean the method in later annotations).
+_PY_TUNNEL_NAMES = frozenset(["NoReturn", "overload", "cast", "Asks", "ASKS", "request", "call"])
 # A class is a module-level name: it must not hide a builtin either (`any`, `print`), for the
 # module's own code and for code that imports it.
-_PY_CLASS_TAKEN = _PY_TAKEN | frozenset(dir(builtins))
+_PY_CLASS_TAKEN = _PY_TAKEN | frozenset(dir(builtins)) | _PY_TUNNEL_NAMES
 
 # TypeScript: reserved words and names of built-in types, which a type cannot take.
 _TS_KEYWORDS = (
@@ -84,9 +87,9 @@ _TS_GLOBALS = (
 # What a generated TypeScript module imports and declares itself, besides support.ts.
 _TS_MODULE_NAMES = (
     "Tunnel TunnelRegistry TypedTunnel TypedSpec Validator ValidationIssue ToKernel ToBrowser "
-    "Replies REPLIES FINGERPRINT SPEC validateToKernel validateToBrowser ajvToKernel "
-    "ajvToBrowser API_LEVEL OLDEST_API_LEVEL VERSION GENERATED_FOR ajvIssue codePointLength "
-    "isDate isDateTime isTime isUuid"
+    "Replies REPLIES Asks ASKS FINGERPRINT SPEC validateToKernel validateToBrowser ajvToKernel "
+    "ajvToBrowser typedSchemaOf API_LEVEL OLDEST_API_LEVEL VERSION GENERATED_FOR ajvIssue "
+    "codePointLength isDate isDateTime isTime isUuid"
 )
 # Top-level declarations of support.ts, which every generated module contains.
 _DECLARED = re.compile(r"^(?:function|const|let|var|interface|type|class) ([A-Za-z_$][\w$]*)", re.M)

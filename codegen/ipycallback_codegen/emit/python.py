@@ -12,6 +12,7 @@ from .names import (
     tunnel_class_name,
 )
 from .printer import Chain, Group, Printer, generated_header, py_docstring, py_string
+from .py_tunnel import tunnel_class, tunnel_typing
 from .py_types import REF, Expr, PyTypes, flat
 
 # What each recorded import needs, in the order ruff's isort writes them.
@@ -41,7 +42,7 @@ def emit_python(ir: dict[str, Any], *, source: str, fingerprint: str) -> str:
         if "enum" not in schema:
             _struct(body, names[name], schema, meta["tagField"], types, f"/$defs/{name}")
     _placeholders(body, ir, names, tagged)
-    _tunnel(body, tunnel, meta, types)
+    tunnel_class(body, tunnel, meta, types)
 
     out = Printer()
     out.line(generated_header("#", source))
@@ -54,7 +55,8 @@ def emit_python(ir: dict[str, Any], *, source: str, fingerprint: str) -> str:
         if module in types.imports:
             out.line(statement)
     typing = sorted(n.split(".")[1] for n in types.imports if n.startswith("typing."))
-    out.line(f"from typing import {', '.join(sorted({*typing, 'NoReturn', 'TypeAlias'}))}")
+    typing.extend(tunnel_typing(meta))
+    out.line(f"from typing import {', '.join(sorted({*typing, 'TypeAlias'}))}")
     out.blank()
     out.line("import msgspec")
     out.line("from ipycallback import SlowTunnelWidget, TypedTunnel")
@@ -208,36 +210,3 @@ def _placeholders(
             with p.block("def __post_init__(self) -> None:"):
                 p.line('raise ValueError("not a message")')
         p.blank(2)
-
-
-def _tunnel(p: Printer, tunnel: str, meta: dict[str, Any], types: PyTypes) -> None:
-    names = types.class_names
-
-    def union(direction: str) -> str:
-        if len(meta[direction]) == 1:
-            return types.message(meta[direction][0])
-        return " | ".join(names[n] for n in meta[direction])
-
-    p.line(f"ToKernel: TypeAlias = {union('toKernel')}")
-    p.line(f"ToBrowser: TypeAlias = {union('toBrowser')}")
-    p.blank()
-    pairs = [f"{names[q]}: {names[r]}" for q, r in meta["replies"].items()]
-    p.group(Group("REPLIES: dict[type[ToKernel], type[ToBrowser]] = {", pairs, "}"))
-    p.blank(2)
-    # The third parameter is what this side may ask with request()/call(): nothing here.
-    with p.block(f"class {tunnel}(TypedTunnel[ToKernel, ToBrowser, NoReturn]):"):
-        p.line(f'"""TypedTunnel for the {meta["name"]!r} message set.')
-        p.blank()
-        p.line("The browser sends ToKernel messages and this side sends ToBrowser ones; browser")
-        p.line("code generated from the same declaration checks FINGERPRINT when it attaches.")
-        p.line('"""')
-        p.blank()
-        with p.block("def __init__(self, tunnel: SlowTunnelWidget) -> None:"):
-            args = [
-                "tunnel",
-                "receive=[" + ", ".join(names[n] for n in meta["toKernel"]) + "]",
-                "send=[" + ", ".join(names[n] for n in meta["toBrowser"]) + "]",
-                "replies=REPLIES",
-                "fingerprint=FINGERPRINT",
-            ]
-            p.group(Group("super().__init__(", args, ")"))

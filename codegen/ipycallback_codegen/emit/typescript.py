@@ -166,19 +166,10 @@ def _messages(
     p.line("/** What the kernel sends to the browser. */")
     p.line(f"export type ToBrowser = {' | '.join(names[n] for n in meta['toBrowser'])};")
     p.blank()
-    replies = [(tag(q), tag(r)) for q, r in meta["replies"].items()]
-    p.line("/** The reply type of each request type, by tag. */")
-    with p.block("export interface Replies {", "}"):
-        for request, reply in replies:
-            p.line(f"{ts_property_key(request)}: {ts_string(reply)};")
-        # Every object type has Object's members, e.g. `constructor: Function`, which would
-        # not fit TypedTunnel's constraint for a request tag of that name without a reply.
-        for request in (tag(n) for n in meta["toKernel"]):
-            if request in OBJECT_PROTOTYPE and request not in dict(replies):
-                p.line(f"{ts_property_key(request)}?: never;")
-    pairs = [f"{ts_object_key(q)}: {ts_string(r)}" for q, r in replies]
-    head = "export const REPLIES: Readonly<Record<string, string>> = Object.freeze({"
-    p.group(Group(head, pairs, "});", hug=False, spaced=True))
+    doc = "The reply type of each request the browser sends (`request()`), by tag."
+    _pairs(p, "Replies", doc, meta["replies"], [tag(n) for n in meta["toKernel"]], tag)
+    doc = "The reply type of each request the kernel sends, by tag: `on()` handlers return it."
+    _pairs(p, "Asks", doc, meta["asks"], [tag(n) for n in meta["toBrowser"]], tag)
     p.blank()
     p.line("/** Checks a message the browser is about to send: its first problem, or null. */")
     p.line("export const validateToKernel: Validator = (value) => ajvIssue(ajvToKernel, value);")
@@ -189,17 +180,49 @@ def _messages(
         p.line("validateOutgoing: validateToKernel,")
         p.line("validateIncoming: validateToBrowser,")
         p.line("replies: REPLIES,")
+        p.line("asks: ASKS,")
         tags = [ts_string(tag(n)) for n in meta["toBrowser"]]
         p.group(Group("incomingTags: [", tags, "],", hug=False))
         p.line(f"tagField: {ts_string(meta['tagField'])},")
 
 
+def _pairs(
+    p: Printer,
+    name: str,
+    doc: str,
+    pairs: dict[str, str],
+    asking_tags: list[str],
+    tag: Any,
+) -> None:
+    """`interface Replies` and `REPLIES` (or Asks and ASKS): request tag to reply tag."""
+    by_tag = [(tag(q), tag(r)) for q, r in pairs.items()]
+    members = [f"{ts_property_key(request)}: {ts_string(reply)};" for request, reply in by_tag]
+    # Every object type has Object's members, e.g. `constructor: Function`, which would not fit
+    # TypedTunnel's constraint for a request tag of that name without a reply.
+    members += [
+        f"{ts_property_key(request)}?: never;"
+        for request in asking_tags
+        if request in OBJECT_PROTOTYPE and request not in dict(by_tag)
+    ]
+    p.line(f"/** {doc} */")
+    if not members:
+        p.line(f"export interface {name} {{}}")
+    else:
+        with p.block(f"export interface {name} {{", "}"):
+            for member in members:
+                p.line(member)
+    items = [f"{ts_object_key(q)}: {ts_string(r)}" for q, r in by_tag]
+    head = f"export const {name.upper()}: Readonly<Record<string, string>> = Object.freeze({{"
+    p.group(Group(head, items, "});", hug=False, spaced=True))
+
+
 def _tunnel_class(p: Printer, tunnel: str, meta: dict[str, Any]) -> None:
-    generics = f"ToKernel, ToBrowser, Replies, Record<never, never>, {ts_string(meta['tagField'])}"
+    generics = f"ToKernel, ToBrowser, Replies, Asks, {ts_string(meta['tagField'])}"
     p.line("/**")
     p.line(f" * A TypedTunnel for the {ts_string(meta['name'])} message set: `send` and `request`")
-    p.line(" * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel")
-    p.line(" * and checks that the kernel attached the same message set (FINGERPRINT).")
+    p.line(" * take ToKernel messages, `on` receives ToBrowser ones (a handler of a request the")
+    p.line(" * kernel sends returns its reply, see Asks). `attach` waits for the tunnel and checks")
+    p.line(" * that the kernel attached the same message set (FINGERPRINT).")
     p.line(" */")
     with p.block(f"export class {tunnel} extends TypedTunnel<{generics}> {{", "}"):
         with p.block("constructor(tunnel: Tunnel) {", "}"):

@@ -21,7 +21,7 @@ from .spelling import (
 )
 
 _OBJECT_INPUT = ("type", "title", "description", "x-tag", "properties", "required")
-_META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies")
+_META_KEYS = ("format", "name", "tagField", "toKernel", "toBrowser", "replies", "asks")
 
 
 def normalise(
@@ -83,6 +83,7 @@ class _Normaliser:
             "toKernel": meta["toKernel"],
             "toBrowser": meta["toBrowser"],
             "replies": meta.get("replies", {}),
+            "asks": meta.get("asks", {}),
             **without(meta, *_META_KEYS),
         }
         out_defs = {n: self.named(n, s) for n, s in defs.items()}
@@ -117,6 +118,10 @@ class _Normaliser:
         if "enum" in schema:
             rest = drop_spelled_type(schema, schema["enum"])
             return {**head, "enum": schema["enum"], **without(rest, "title", "description")}
+        if "properties" in schema and "type" not in schema:
+            # An object type, as every generator reads it (JSON Schema would let any
+            # non-object through: no language has a type for that).
+            schema = {**schema, "type": "object"}
         if schema.get("additionalProperties") == {}:
             schema = {**schema, "additionalProperties": True}  # any value: unknown fields
         if isinstance(schema.get("additionalProperties"), dict):

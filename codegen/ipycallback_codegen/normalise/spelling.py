@@ -45,8 +45,9 @@ def renamed_meta(meta: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any
         return renamed.get(name, name) if isinstance(name, str) else name
 
     out = {**meta, **{d: [new(n) for n in meta[d]] for d in ("toKernel", "toBrowser")}}
-    if isinstance(meta.get("replies"), dict):
-        out["replies"] = {new(q): new(r) for q, r in meta["replies"].items()}
+    for key in ("replies", "asks"):
+        if isinstance(meta.get(key), dict):
+            out[key] = {new(q): new(r) for q, r in meta[key].items()}
     return out
 
 

@@ -31,13 +31,16 @@ from ..ir import same_value
 from . import Declaration, read_text, stem_name
 
 Struct = type[msgspec.Struct]
+# The request/reply pairs a module may declare: the page asks, and the kernel asks.
+_PAIRS = (("REPLIES", "replies"), ("ASKS", "asks"))
 
 
 def read(path: Path) -> Declaration:
     file = str(path)
     read_text(path)  # UTF-8 and not too large, or refused with a line, before it runs
     module = _run(path)
-    empty = Declaration(None, file, stem_name(path), _lines(path), pointer_is_internal=True)
+    lines = _lines(path)
+    empty = Declaration(None, file, stem_name(path), lines, pointer_is_internal=True)
     try:
         doc = _Reader(module, file).doc()
     except CodegenError as error:
@@ -86,6 +89,7 @@ def _lines(path: Path) -> dict[str, int]:
         "TO_KERNEL": "/x-ipycallback/toKernel",
         "TO_BROWSER": "/x-ipycallback/toBrowser",
         "REPLIES": "/x-ipycallback/replies",
+        "ASKS": "/x-ipycallback/asks",
         "NAME": "/x-ipycallback/name",
     }
     lines: dict[str, int] = {}
@@ -101,7 +105,25 @@ def _lines(path: Path) -> dict[str, int]:
         for target in targets:
             if isinstance(target, ast.Name) and target.id in where:
                 lines[where[target.id]] = node.lineno
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    _no_repeated_keys(node.value, target.id, path)
     return lines
+
+
+def _no_repeated_keys(value: ast.expr | None, variable: str, path: Path) -> None:
+    """A dict literal keeps the last of two equal keys: one request's reply would vanish."""
+    if not isinstance(value, ast.Dict):
+        return
+    seen: set[str] = set()
+    for key in value.keys:
+        if key is None:  # `**other`: its keys are only known when the module runs
+            continue
+        spelled = ast.unparse(key)
+        if spelled in seen:
+            raise CodegenError(
+                f"{variable}: {spelled} is given a reply twice", file=str(path), line=key.lineno
+            )
+        seen.add(spelled)
 
 
 class _Reader:
@@ -173,16 +195,12 @@ class _Reader:
             if isinstance(value, type):
                 rank.setdefault(value, len(rank))
         ordered = sorted(classes, key=lambda c: rank.get(c, len(rank)))
-        replies = getattr(self.module, "REPLIES", {})
-        if not isinstance(replies, dict):
-            raise self.fail("REPLIES must be a dict: {Request: Reply}", "x-ipycallback", "replies")
+        pairs = {key: self.pairs(variable, key, name_of) for variable, key in _PAIRS}
         meta: dict[str, Any] = {
             "tagField": tag_fields.pop(),
             "toKernel": [name_of[c] for c in to_kernel],
             "toBrowser": [name_of[c] for c in to_browser],
-            "replies": {
-                name_of.get(q, repr(q)): name_of.get(r, repr(r)) for q, r in replies.items()
-            },
+            **pairs,
         }
         if hasattr(self.module, "NAME"):
             meta = {"name": self.module.NAME, **meta}
@@ -190,6 +208,13 @@ class _Reader:
             "x-ipycallback": meta,
             "$defs": {name_of[c]: components[name_of[c]] for c in ordered},
         }
+
+    def pairs(self, variable: str, key: str, name_of: dict[Any, str]) -> dict[str, str]:
+        """REPLIES (the page asks) or ASKS (the kernel asks): {Request: Reply}."""
+        pairs = getattr(self.module, variable, {})
+        if not isinstance(pairs, dict):
+            raise self.fail(f"{variable} must be a dict: {{Request: Reply}}", "x-ipycallback", key)
+        return {name_of.get(q, repr(q)): name_of.get(r, repr(r)) for q, r in pairs.items()}
 
     def unsupported(self, error: Exception) -> CodegenError:
         """msgspec's refusal, at the first field it refuses on its own."""

@@ -8,23 +8,14 @@ them as a JSON Schema declaration, which is normalised and checked as every form
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import NULL
-from . import Declaration, read_text, stem_name
+from . import Declaration, stem_name
+from .typescript_facts import facts
 
-# The one npm package the generator does not bundle: it reads TypeScript with the TypeScript
-# compiler, which a TypeScript project has anyway. Pinned, so a declaration reads the same
-# everywhere.
-_TJS_VERSION = "0.68.0"
-_INSTALL = f"npm install --save-dev typescript-json-schema@{_TJS_VERSION}"
-_PACKAGE = Path("node_modules", "typescript-json-schema", "package.json")
-_SCRIPT = Path(__file__).parent.parent / "node" / "ts_to_schema.mjs"
 _CONSTRAINTS = tuple(
     [
         "format",
@@ -44,66 +35,12 @@ _CONSTRAINTS = tuple(
 )
 _MEMBER_TAGS = {"default", *_CONSTRAINTS, *(f"items.{key}" for key in _CONSTRAINTS)}
 _DECL_TAGS = {"interface": {"additionalProperties"}, "enum": set(), "alias": set()}
-_SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "NAME", "TAG_FIELD")
+_SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "Asks", "NAME", "TAG_FIELD")
 _INT_ALIAS = "/** @TJS-type integer */ export type int = number;"
 
 
 def read(path: Path) -> Declaration:
-    return _Reader(_facts(path), path).declaration()
-
-
-def _facts(path: Path) -> dict[str, Any]:
-    file = str(path)
-    node = shutil.which("node")
-    if node is None:
-        raise CodegenError(
-            f"reading TypeScript needs Node.js on PATH, then `{_INSTALL}`", file=file
-        )
-    read_text(path)  # UTF-8 and not too large, or refused with a line
-    project = _project(path)
-    try:
-        done = subprocess.run(
-            [node, str(_SCRIPT), str(project), str(path.resolve())],
-            capture_output=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise CodegenError("the TypeScript reader timed out", file=file) from None
-    if done.returncode != 0:
-        raise CodegenError(f"the TypeScript reader failed:\n{done.stderr.strip()}", file=file)
-    facts: dict[str, Any] = json.loads(done.stdout)
-    return facts
-
-
-def _project(path: Path) -> Path:
-    """The nearest directory, above the declaration or the working directory, whose
-    node_modules holds typescript-json-schema."""
-    for start in (path.resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if (directory / _PACKAGE).is_file():
-                _check_version(directory / _PACKAGE, path)
-                return directory
-    raise CodegenError(
-        "reading a TypeScript declaration needs typescript-json-schema, which is not installed "
-        "(no node_modules with it above this file or the working directory); in your project, "
-        f"run `{_INSTALL}`. Declarations in Python or JSON Schema need only node.",
-        file=str(path),
-    )
-
-
-def _check_version(package: Path, path: Path) -> None:
-    try:
-        version = json.loads(package.read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError, AttributeError):
-        version = None
-    if version != _TJS_VERSION:
-        raise CodegenError(
-            f"found typescript-json-schema {version} ({package.parent}); the TypeScript reader "
-            f"is pinned to {_TJS_VERSION}: run `{_INSTALL}`",
-            file=str(path),
-        )
+    return _Reader(facts(path), path).declaration()
 
 
 class _Reader:
@@ -158,7 +95,8 @@ class _Reader:
                 failed["line"] if failed else 1,
             )
         self.check_numbers(decls)
-        meta["replies"] = self.replies(decls.get("Replies"))
+        meta["replies"] = self.pairs(decls.get("Replies"), "replies", "Query", "QueryResult")
+        meta["asks"] = self.pairs(decls.get("Asks"), "asks", "PickColour", "ColourPicked")
         for const, key in (("NAME", "name"), ("TAG_FIELD", "tagField")):
             if const in decls:
                 if decls[const]["value"] is None:
@@ -216,22 +154,24 @@ class _Reader:
                 raise self.fail(f"{alias} must be a union of message interfaces", member["line"])
         return [m["name"] for m in members]
 
-    def replies(self, decl: dict[str, Any] | None) -> dict[str, Any]:
+    def pairs(self, decl: dict[str, Any] | None, key: str, ask: str, reply: str) -> dict[str, Any]:
+        """`interface Replies` (the page asks) or `interface Asks` (the kernel asks)."""
         if decl is None:
             return {}
+        example = f'{ask}: "{reply}"'
         if decl["kind"] != "interface":
             raise self.fail(
-                'declare `export interface Replies { Query: "QueryResult" }`', decl["line"]
+                f"declare `export interface {decl['name']} {{ {example} }}`", decl["line"]
             )
-        self.lines[pointer("x-ipycallback", "replies")] = decl["line"]
+        self.lines[pointer("x-ipycallback", key)] = decl["line"]
         out = {}
         for member in decl["members"]:
             if member["name"] is None or member["type"]["k"] != "literal" or member["optional"]:
-                raise self.fail(
-                    'a reply is named by a string: `Query: "QueryResult";`', member["line"]
-                )
+                raise self.fail(f"a reply is named by a string: `{example};`", member["line"])
+            if member["name"] in out:
+                raise self.fail(f"{member['name']} is given a reply twice", member["line"])
             out[member["name"]] = member["type"]["value"]
-            self.lines[pointer("x-ipycallback", "replies", member["name"])] = member["line"]
+            self.lines[pointer("x-ipycallback", key, member["name"])] = member["line"]
         return out
 
     def named_type(self, decl: dict[str, Any]) -> dict[str, Any]:

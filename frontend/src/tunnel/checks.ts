@@ -13,7 +13,9 @@ function describe(value: unknown): string {
 
 export function checkVersion(method: string, version: unknown): asserts version is number {
   if (!Number.isSafeInteger(version) || (version as number) < 0) {
-    throw new TypeError(`${method}() expects version to be a non-negative integer, got ${describe(version)}`);
+    throw new TypeError(
+      `${method}() expects version to be a non-negative integer, got ${describe(version)}`,
+    );
   }
 }
 

@@ -145,7 +145,10 @@ export class Delivery {
     } catch (error) {
       this.handlerErrors += 1;
       const what = kind === Kind.Message ? "the on_receive handler" : "the typed layer's handler";
-      this.#errors.report(`${what} threw on message version ${version}; the tunnel keeps running.`, error);
+      this.#errors.report(
+        `${what} threw on message version ${version}; the tunnel keeps running.`,
+        error,
+      );
     }
   }
 }

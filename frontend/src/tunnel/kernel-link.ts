@@ -95,12 +95,17 @@ export function watchKernel(kernel: KernelLike, events: KernelEvents): () => voi
   // (shutdown_reply) and the new process's first (status "starting") say it.
   const onIopub = (_sender: unknown, msg: unknown): void => {
     const header = typeof msg === "object" && msg !== null ? member(msg, "header") : undefined;
-    const type = typeof header === "object" && header !== null ? member(header, "msg_type") : undefined;
+    const type =
+      typeof header === "object" && header !== null ? member(header, "msg_type") : undefined;
     if (type === "shutdown_reply") {
       events.onGone("restarting");
     } else if (type === "status") {
       const content = member(msg as object, "content");
-      if (typeof content === "object" && content !== null && member(content, "execution_state") === "starting") {
+      if (
+        typeof content === "object" &&
+        content !== null &&
+        member(content, "execution_state") === "starting"
+      ) {
         events.onGone("restarting");
       }
     }
@@ -153,7 +158,10 @@ export function reportKernelGone(kernel: KernelLike, tunnelId: string, reason: s
   reports.set(kernel, report);
   queueMicrotask(() => {
     reports.delete(kernel);
-    const named = report.ids.slice(0, MAX_NAMED).map((id) => JSON.stringify(id)).join(", ");
+    const named = report.ids
+      .slice(0, MAX_NAMED)
+      .map((id) => JSON.stringify(id))
+      .join(", ");
     const more = report.ids.length > MAX_NAMED ? ` and ${report.ids.length - MAX_NAMED} more` : "";
     const what = report.reason === "disposed" ? "connection was closed" : `is ${report.reason}`;
     console.warn(

@@ -11,7 +11,10 @@ export interface PageEvents {
 /** Listens on the window; returns the function that stops listening. */
 export function watchPage(events: PageEvents): () => void {
   const host = globalThis;
-  if (typeof host.addEventListener !== "function" || typeof host.removeEventListener !== "function") {
+  if (
+    typeof host.addEventListener !== "function" ||
+    typeof host.removeEventListener !== "function"
+  ) {
     return () => {};
   }
   const onHide = (): void => events.onHide();

@@ -2,7 +2,14 @@ import { checkMsg, checkVersion } from "./checks";
 import type { Clock } from "./clock";
 import { KernelRestartedError, TunnelClosedError } from "./closed-errors";
 import { Delivery, type Handler, type KindHandler, type YieldTask } from "./delivery";
-import { capsOf, type KernelLike, kernelOf, linkUp, reportKernelGone, watchKernel } from "./kernel-link";
+import {
+  capsOf,
+  type KernelLike,
+  kernelOf,
+  linkUp,
+  reportKernelGone,
+  watchKernel,
+} from "./kernel-link";
 import type { TunnelModel } from "./model";
 import { watchPage } from "./page-lifecycle";
 import { RateLimitedReporter } from "./rate-limited-reporter";
@@ -111,7 +118,10 @@ export class Tunnel {
     }
     // Leaving: the kernel may stop keeping entries for this view. Coming back from the
     // back/forward cache: introduce the view again, so both sides resend what they lack.
-    this.#unwatchPage = watchPage({ onHide: () => this.#stream.bye(), onRestore: () => this.#stream.hello() });
+    this.#unwatchPage = watchPage({
+      onHide: () => this.#stream.bye(),
+      onRestore: () => this.#stream.hello(),
+    });
     this.#stream.hello();
   }
 
@@ -160,7 +170,9 @@ export class Tunnel {
   /** Replaces the handler; messages that waited for one are delivered now, in order. */
   on_receive(handler: Handler | null): void {
     if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`on_receive() expects a function (version, msg) => void, got ${typeof handler}`);
+      throw new TypeError(
+        `on_receive() expects a function (version, msg) => void, got ${typeof handler}`,
+      );
     }
     // Replies, errors and cancellations belong to the typed layer: a plain handler never sees them.
     this._onReceiveKind(
@@ -306,6 +318,8 @@ export class Tunnel {
     const error = this.#closeError;
     if (error === null) return;
     // A fresh error, so its stack shows the caller, of the class the tunnel closed with.
-    throw error instanceof KernelRestartedError ? new KernelRestartedError(error.message) : new TunnelClosedError(error.message);
+    throw error instanceof KernelRestartedError
+      ? new KernelRestartedError(error.message)
+      : new TunnelClosedError(error.message);
   }
 }

@@ -27,7 +27,9 @@ function isCount(value: unknown, low = 0): value is number {
 }
 
 function isKind(value: unknown): value is Kind {
-  return value === Kind.Message || value === Kind.Reply || value === Kind.Error || value === Kind.Cancel;
+  return (
+    value === Kind.Message || value === Kind.Reply || value === Kind.Error || value === Kind.Cancel
+  );
 }
 
 export function isPeerId(value: unknown): value is string {
@@ -56,7 +58,9 @@ export function readEntry(value: unknown): Entry | null {
 export function readKernelEntry(value: unknown): Incoming | null {
   if (Array.isArray(value) && value.length === 4) {
     const head = readEntry(value.slice(0, 3));
-    return head !== null && isPeerId(value[3]) ? [head[0], head[1], head[2] ?? Kind.Message, value[3]] : null;
+    return head !== null && isPeerId(value[3])
+      ? [head[0], head[1], head[2] ?? Kind.Message, value[3]]
+      : null;
   }
   const entry = readEntry(value);
   return entry === null ? null : [entry[0], entry[1], entry[2] ?? Kind.Message, null];
@@ -77,7 +81,8 @@ function readData<T>(
   // A bad entry keeps its place (null) so the seq of every entry after it stays right.
   const entries = batch.map((item: unknown, index: number) => {
     const entry = readItem(item);
-    if (entry === null) problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
+    if (entry === null)
+      problems.push(`entry ${index} (seq ${seq + index}) is malformed: ${short(item)}`);
     return entry;
   });
   return { seq, entries };
@@ -111,7 +116,13 @@ function forPeer(frame: Fields, key: string, peer: string, problems: string[]): 
   return own(map, peer);
 }
 
-function readCountFor(frame: Fields, key: string, peer: string, low: number, problems: string[]): number | null {
+function readCountFor(
+  frame: Fields,
+  key: string,
+  peer: string,
+  low: number,
+  problems: string[],
+): number | null {
   const value = forPeer(frame, key, peer, problems);
   if (value === undefined) return null;
   if (isCount(value, low)) return value;
@@ -121,7 +132,13 @@ function readCountFor(frame: Fields, key: string, peer: string, low: number, pro
 
 function readRange(value: unknown, what: string, problems: string[]): [number, number] | null {
   if (value === undefined) return null;
-  if (Array.isArray(value) && value.length === 2 && isCount(value[0], 1) && isCount(value[1], 1) && value[0] <= value[1]) {
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    isCount(value[0], 1) &&
+    isCount(value[1], 1) &&
+    value[0] <= value[1]
+  ) {
     return [value[0], value[1]];
   }
   problems.push(`${what} is not [from, to]: ${short(value)}`);
@@ -130,7 +147,15 @@ function readRange(value: unknown, what: string, problems: string[]): [number, n
 
 /** Reads a kernel-to-browser frame for the view `peer`. */
 export function readKernelFrame(content: unknown, peer: string): KernelFrameRead {
-  const read: KernelFrameRead = { data: null, ack: null, base: null, nack: null, tail: null, gone: null, problems: [] };
+  const read: KernelFrameRead = {
+    data: null,
+    ack: null,
+    base: null,
+    nack: null,
+    tail: null,
+    gone: null,
+    problems: [],
+  };
   if (!isObject(content) || !KERNEL_FIELDS.some((key) => Object.hasOwn(content, key))) {
     read.problems.push(`not a tunnel frame: ${short(content)}`);
     return read;
@@ -202,7 +227,15 @@ function readCount(frame: Fields, key: string, low: number, problems: string[]):
 /** Reads a browser-to-kernel frame (the kernel's role; the tests' fake kernel uses it). */
 export function readViewFrame(content: unknown): ViewFrameRead {
   const read: ViewFrameRead = {
-    peer: null, data: null, ack: null, hello: null, probe: null, nack: null, gone: null, bye: false, problems: [],
+    peer: null,
+    data: null,
+    ack: null,
+    hello: null,
+    probe: null,
+    nack: null,
+    gone: null,
+    bye: false,
+    problems: [],
   };
   if (!isObject(content)) {
     read.problems.push(`not a tunnel frame: ${short(content)}`);
@@ -226,7 +259,16 @@ export function readViewFrame(content: unknown): ViewFrameRead {
     const k = own(content, "k");
     let piece: [number, number] | null = null;
     if (k !== undefined) {
-      if (!(Array.isArray(k) && k.length === 2 && isCount(k[1], 1) && isCount(k[0]) && k[0] < k[1] && data.entries.length === 1)) {
+      if (
+        !(
+          Array.isArray(k) &&
+          k.length === 2 &&
+          isCount(k[1], 1) &&
+          isCount(k[0]) &&
+          k[0] < k[1] &&
+          data.entries.length === 1
+        )
+      ) {
         problems.push(`piece k is not [index, count] of one entry: ${short(k)}`);
         return read;
       }

@@ -8,7 +8,7 @@
 export const PROTOCOL_VERSION = 2;
 
 /** What an entry is; plain send_msg messages carry none. Mirrors ipycallback/_kinds.py. */
-export const enum Kind {
+export enum Kind {
   Message = 0,
   Reply = 1,
   Error = 2,
@@ -108,7 +108,11 @@ export function splitText(text: string, maxUnits: number): string[] {
  * Packs entries numbered from `first` into data frames, in order: small ones batched up to
  * `maxUnits`, a larger one split into `k` pieces. The caller adds `p` and any control fields.
  */
-export function packFrames(first: number, entries: readonly Entry[], maxUnits = MAX_FRAME_UNITS): DataFields[] {
+export function packFrames(
+  first: number,
+  entries: readonly Entry[],
+  maxUnits = MAX_FRAME_UNITS,
+): DataFields[] {
   const frames: DataFields[] = [];
   let batch: Entry[] = [];
   let batchSeq = first;

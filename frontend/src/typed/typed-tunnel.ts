@@ -237,7 +237,10 @@ export class TypedTunnel<
     // Duck-typed: an error from another realm (an iframe) is no instance of this page's Error.
     const { name, message } = (typeof error === "object" && error !== null ? error : {}) as Partial<Error>;
     const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
-    this.#sendError(version, "handler_exception", text, null, tag);
+    // A reply the handler returned that its declared type refuses: say where, as a validation
+    // error of a received message would.
+    const path = error instanceof MessageValidationError ? error.path : null;
+    this.#sendError(version, "handler_exception", text, path, tag);
   }
 
   #noHandler(version: number, tag: string): void {

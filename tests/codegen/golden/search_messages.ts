@@ -63,11 +63,14 @@ export type ToKernel = Query | Stop;
 /** What the kernel sends to the browser. */
 export type ToBrowser = QueryResult;
 
-/** The reply type of each request type, by tag. */
+/** The reply type of each request the browser sends (`request()`), by tag. */
 export interface Replies {
   Query: "QueryResult";
 }
 export const REPLIES: Readonly<Record<string, string>> = Object.freeze({ Query: "QueryResult" });
+/** The reply type of each request the kernel sends, by tag: `on()` handlers return it. */
+export interface Asks {}
+export const ASKS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Checks a message the browser is about to send: its first problem, or null. */
 export const validateToKernel: Validator = (value) => ajvIssue(ajvToKernel, value);
@@ -78,16 +81,18 @@ const SPEC: TypedSpec = {
   validateOutgoing: validateToKernel,
   validateIncoming: validateToBrowser,
   replies: REPLIES,
+  asks: ASKS,
   incomingTags: ["QueryResult"],
   tagField: "type",
 };
 
 /**
  * A TypedTunnel for the "search" message set: `send` and `request`
- * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
- * and checks that the kernel attached the same message set (FINGERPRINT).
+ * take ToKernel messages, `on` receives ToBrowser ones (a handler of a request the
+ * kernel sends returns its reply, see Asks). `attach` waits for the tunnel and checks
+ * that the kernel attached the same message set (FINGERPRINT).
  */
-export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "type"> {
+export class SearchTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Asks, "type"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }

@@ -103,7 +103,7 @@ export type ToKernel = class_ | constructor_;
 /** What the kernel sends to the browser. */
 export type ToBrowser = constructor_ | ToKernel_;
 
-/** The reply type of each request type, by tag. */
+/** The reply type of each request the browser sends (`request()`), by tag. */
 export interface Replies {
   "cla\"ss": "constructor";
   constructor?: never;
@@ -111,6 +111,12 @@ export interface Replies {
 export const REPLIES: Readonly<Record<string, string>> = Object.freeze({
   "cla\"ss": "constructor",
 });
+/** The reply type of each request the kernel sends, by tag: `on()` handlers return it. */
+export interface Asks {
+  constructor?: never;
+  "__proto__"?: never;
+}
+export const ASKS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Checks a message the browser is about to send: its first problem, or null. */
 export const validateToKernel: Validator = (value) => ajvIssue(ajvToKernel, value);
@@ -121,16 +127,18 @@ const SPEC: TypedSpec = {
   validateOutgoing: validateToKernel,
   validateIncoming: validateToBrowser,
   replies: REPLIES,
+  asks: ASKS,
   incomingTags: ["constructor", "__proto__"],
   tagField: "msg type",
 };
 
 /**
  * A TypedTunnel for the "unsafe" message set: `send` and `request`
- * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
- * and checks that the kernel attached the same message set (FINGERPRINT).
+ * take ToKernel messages, `on` receives ToBrowser ones (a handler of a request the
+ * kernel sends returns its reply, see Asks). `attach` waits for the tunnel and checks
+ * that the kernel attached the same message set (FINGERPRINT).
  */
-export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "msg type"> {
+export class UnsafeTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Asks, "msg type"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }

@@ -136,7 +136,9 @@ export class OutgoingStream {
       else runs.push(run);
       this.#sentThrough = this.#lastSeq;
     }
-    const frames = runs.flatMap(([from, to]) => packFrames(from, this.#slice(from, to), this.#maxFrameUnits));
+    const frames = runs.flatMap(([from, to]) =>
+      packFrames(from, this.#slice(from, to), this.#maxFrameUnits),
+    );
     this.#evict();
     if (this.#acked < this.#sentThrough) this.#probeTimer.ensure(this.#probeDelay);
     return { frames, gone };

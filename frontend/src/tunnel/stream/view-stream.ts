@@ -118,7 +118,7 @@ export class ViewStream {
       if (control.g !== undefined) this.#send(control);
       return;
     }
-    frames.forEach((data, index) => this.#send(index === 0 ? control : {}, data));
+    for (const [index, data] of frames.entries()) this.#send(index === 0 ? control : {}, data);
   }
 
   /** Introduces this view: at creation and after every reconnect; repeated until answered. */
