@@ -100,10 +100,12 @@ export type ToKernel = Nums | Texts | Lits | Shapes | Tree;
 /** What the kernel sends to the browser. */
 export type ToBrowser = Nums | Texts | Lits | Shapes | Tree;
 
-/** The reply type of each request type, by tag. */
-export interface Replies {
-}
+/** The reply type of each request the browser sends (`request()`), by tag. */
+export interface Replies {}
 export const REPLIES: Readonly<Record<string, string>> = Object.freeze({});
+/** The reply type of each request the kernel sends, by tag: `on()` handlers return it. */
+export interface Asks {}
+export const ASKS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Checks a message the browser is about to send: its first problem, or null. */
 export const validateToKernel: Validator = (value) => ajvIssue(ajvToKernel, value);
@@ -114,16 +116,18 @@ const SPEC: TypedSpec = {
   validateOutgoing: validateToKernel,
   validateIncoming: validateToBrowser,
   replies: REPLIES,
+  asks: ASKS,
   incomingTags: ["Nums", "Texts", "Lits", "Shapes", "Tree"],
   tagField: "type",
 };
 
 /**
  * A TypedTunnel for the "semantics" message set: `send` and `request`
- * take ToKernel messages, `on` receives ToBrowser ones. `attach` waits for the tunnel
- * and checks that the kernel attached the same message set (FINGERPRINT).
+ * take ToKernel messages, `on` receives ToBrowser ones (a handler of a request the
+ * kernel sends returns its reply, see Asks). `attach` waits for the tunnel and checks
+ * that the kernel attached the same message set (FINGERPRINT).
  */
-export class SemanticsTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Record<never, never>, "type"> {
+export class SemanticsTunnel extends TypedTunnel<ToKernel, ToBrowser, Replies, Asks, "type"> {
   constructor(tunnel: Tunnel) {
     super(tunnel, SPEC);
   }
