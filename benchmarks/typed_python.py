@@ -94,14 +94,14 @@ def _measure_one(
     def typed() -> None:
         # What TypedTunnel does: the sender validates and checks JSON safety while encoding,
         # the receiver decodes and checks what it refuses.
-        typed_set.decode(typed_set.encode(msg))
+        typed_set.receive(typed_set.encode(msg))
 
     # Built in the loop: pydantic validates when a model is built, msgspec when it is sent.
     def raw_built() -> None:
         decoder.decode(encoder.encode(build()))
 
     def typed_built() -> None:
-        typed_set.decode(typed_set.encode(build()))
+        typed_set.receive(typed_set.encode(build()))
 
     # The least any validate-by-decoding sender can cost: raw plus one strict decode, with no
     # Python of ours around it.

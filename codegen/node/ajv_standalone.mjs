@@ -28,7 +28,7 @@ function finish(result, status) {
 }
 
 // keyword -> [data type, code of the test]; the functions named here are defined by the
-// generated module (see ipycallback_codegen/emit/support.ts).
+// generated module imports from the runtime (frontend/src/typed/checks.ts).
 const CHECKS = {
   "x-safe-integer": ["number", (_, d) => _`Number.isSafeInteger(${d})`],
   "x-date-time": ["string", (_, d) => _`isDateTime(${d})`],
@@ -58,6 +58,17 @@ function compile(input) {
     ownProperties: true,
     allErrors: false,
     messages: false,
+  });
+  // multipleOf as msgspec and the runtime validator read it: the remainder (C's fmod, JS's %)
+  // is exactly zero. ajv's own divides, which rounds: 1e300 would be a multiple of 7.
+  ajv.addKeyword({
+    keyword: "x-multiple-of",
+    type: "number",
+    schemaType: "number",
+    code: (cxt) => {
+      cxt.setParams({ multipleOf: cxt.schema });
+      cxt.fail(_`${cxt.data} % ${cxt.schema} !== 0`);
+    },
   });
   for (const [keyword, [type, test]] of Object.entries(CHECKS)) {
     ajv.addKeyword({

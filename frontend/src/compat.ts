@@ -17,6 +17,7 @@ export const VERSION: string = __IPYCALLBACK_VERSION__;
  * level no longer works here: code that needs level N runs where OLDEST_API_LEVEL <= N <= API_LEVEL.
  * codegen/ipycallback_codegen/emit/typescript.py records the level its output needs.
  */
-export const API_LEVEL: number = 1;
+// 2: generated modules import the validators' checks (ajvIssue, isDateTime, ...; issue 11).
+export const API_LEVEL: number = 2;
 /** The oldest API level this runtime still serves (see API_LEVEL). */
 export const OLDEST_API_LEVEL: number = 1;

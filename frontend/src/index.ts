@@ -30,6 +30,10 @@ export {
   TypedTunnel,
 } from "./typed/typed-tunnel";
 export { compile, type Validator, type ValidationIssue } from "./typed/validate";
+export { NESTING_LIMIT, wireIssue } from "./typed/wire-limits";
+// What generated modules (ipycallback codegen) import: one implementation of their checks.
+export { type AjvValidate, ajvIssue } from "./typed/ajv-issue";
+export { codePointLength, isDate, isDateTime, isTime, isUuid, pathStep } from "./typed/checks";
 
 interface InitializeProps {
   model: TunnelModel;

@@ -13,6 +13,7 @@ import { installTyped } from "../src/typed/page-api";
 import { typedSchemaOf } from "../src/typed/schema-watch";
 import { TypedTunnel } from "../src/typed/typed-tunnel";
 import type { Validator } from "../src/typed/validate";
+import { NESTING_LIMIT } from "../src/typed/wire-limits";
 import { FakeClock } from "./fake-clock";
 import { FakeKernelConnection } from "./fake-kernel-connection";
 import { capture, FakeModel, tick } from "./fake-model";
@@ -106,6 +107,27 @@ test("bad messages are reported back to the kernel as structured errors", async 
     [7, { code: "handler_exception", message: "Error: handler broke", type: "Status" }, 2],
   ]);
   assert.equal(typed.tunnel.send_msg("still works"), 1, "error reports carry the kernel's versions, not ours");
+});
+
+test("the wire's limits hold both ways: unpaired surrogates and nesting past NESTING_LIMIT", async () => {
+  const { model, typed } = setup();
+  assert.throws(() => typed.send({ type: "Query", text: "a\ud800" }), (error: unknown) => {
+    assert.ok(error instanceof MessageValidationError);
+    assert.equal(error.path, "$.text");
+    assert.match(error.reason, /unpaired UTF-16 surrogate/);
+    return true;
+  });
+  typed.send({ type: "Query", text: "\ud83d\ude00" }); // a pair is one character
+  const counts: number[] = [];
+  typed.on("Status", (_version, msg) => counts.push(msg.count));
+  const deep = (n: number) => `{"type":"Status","count":1,"x":${"[".repeat(n)}${"]".repeat(n)}}`;
+  model.push([[3, deep(NESTING_LIMIT - 1)], [4, deep(NESTING_LIMIT)], [5, deep(100_000)]]);
+  await tick();
+  assert.deepEqual(counts, [1]);
+  const reports = frames(model).slice(1).map(([version, text]) => [version, JSON.parse(String(text))]);
+  const path = `$.x${"[0]".repeat(NESTING_LIMIT - 1)}`; // the message is the first level
+  const nested = { code: "validation", message: `nested more than ${NESTING_LIMIT} levels deep`, path, type: "Status" };
+  assert.deepEqual(reports, [[4, nested], [5, nested]]);
 });
 
 test("plain strings reach the fallback handler", () => {

@@ -2,7 +2,7 @@
 
 // frontend/src/compat.ts
 var VERSION = "1.0.0";
-var API_LEVEL = 1;
+var API_LEVEL = 2;
 var OLDEST_API_LEVEL = 1;
 
 // frontend/src/tunnel/ready-queue.ts
@@ -67,8 +67,8 @@ var Timer = class {
   #clock;
   #callback;
   #handle = null;
-  constructor(clock, callback) {
-    this.#clock = clock;
+  constructor(clock2, callback) {
+    this.#clock = clock2;
     this.#callback = callback;
   }
   get armed() {
@@ -93,14 +93,14 @@ var Timer = class {
 
 // frontend/src/tunnel/registry.ts
 var TunnelRegistry = class {
-  constructor(version, clock = realClock) {
+  constructor(version, clock2 = realClock) {
     /** The API levels its tunnels serve, which a bundled copy of the npm package checks. */
     this.apiLevel = API_LEVEL;
     this.oldestApiLevel = OLDEST_API_LEVEL;
     this.#tunnels = /* @__PURE__ */ new Map();
     this.#waiters = /* @__PURE__ */ new Map();
     this.version = version;
-    this.#clock = clock;
+    this.#clock = clock2;
   }
   #clock;
   #tunnels;
@@ -249,12 +249,12 @@ var RateLimitedReporter = class {
   #total = 0;
   #suppressed = 0;
   #latest = "";
-  constructor(prefix, clock, options = {}) {
+  constructor(prefix, clock2, options = {}) {
     this.#prefix = prefix;
     this.#fullReports = options.fullReports ?? 3;
     this.#intervalMs = options.intervalMs ?? 5e3;
     this.#log = options.log ?? ((...args) => console.error(...args));
-    this.#timer = new Timer(clock, () => this.#summarise());
+    this.#timer = new Timer(clock2, () => this.#summarise());
   }
   /** Every report so far, printed or not. */
   get total() {
@@ -733,7 +733,7 @@ var ACK_DELAY_MS = 200;
 var NACK_FIRST_MS = 200;
 var NACK_REPEAT_MS = 2e3;
 var IncomingStream = class {
-  constructor(peer, clock, hooks) {
+  constructor(peer, clock2, hooks) {
     this.#base = null;
     this.#next = 1;
     // Entries not delivered yet, by seq; null marks a malformed entry that keeps its place.
@@ -746,10 +746,10 @@ var IncomingStream = class {
     this.outOfOrder = 0;
     this.lost = 0;
     this.#peer = peer;
-    this.#clock = clock;
+    this.#clock = clock2;
     this.#hooks = hooks;
-    this.#ackTimer = new Timer(clock, () => this.#sendAckIfDue());
-    this.#gapTimer = new Timer(clock, () => this.#onGapTimer());
+    this.#ackTimer = new Timer(clock2, () => this.#sendAckIfDue());
+    this.#gapTimer = new Timer(clock2, () => this.#onGapTimer());
   }
   #peer;
   #clock;
@@ -895,7 +895,7 @@ var MAX_KEPT_ENTRIES = 1e5;
 var PROBE_FIRST_MS = 2e3;
 var PROBE_MAX_MS = 3e4;
 var OutgoingStream = class {
-  constructor(clock, sendProbe, limits = {}) {
+  constructor(clock2, sendProbe, limits = {}) {
     // Kept entries are #kept[#head..], numbered from #firstKept; the array is compacted lazily.
     this.#kept = [];
     this.#head = 0;
@@ -914,7 +914,7 @@ var OutgoingStream = class {
     this.#maxKeptEntries = limits.maxKeptEntries ?? MAX_KEPT_ENTRIES;
     this.#maxFrameUnits = limits.maxFrameUnits ?? MAX_FRAME_UNITS;
     this.#sendProbe = sendProbe;
-    this.#probeTimer = new Timer(clock, () => this.#probe());
+    this.#probeTimer = new Timer(clock2, () => this.#probe());
   }
   #maxKeptUnits;
   #maxKeptEntries;
@@ -1709,8 +1709,8 @@ var PendingRequests = class {
   #clock;
   #byVersion = /* @__PURE__ */ new Map();
   #byTag = /* @__PURE__ */ new Map();
-  constructor(clock) {
-    this.#clock = clock;
+  constructor(clock2) {
+    this.#clock = clock2;
   }
   /**
    * The reply to request `version` of type `tag`. An older pending request of the same type
@@ -1785,6 +1785,114 @@ function zeroStats() {
     cancelled: 0,
     droppedReplies: 0
   };
+}
+
+// frontend/src/typed/checks.ts
+var NAME = /^[A-Za-z_$][\w$]*$/;
+function pathStep(path, key) {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return NAME.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+function codePointLength(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && (s.charCodeAt(i + 1) & 64512) === 56320) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
+var PARTIAL_TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$/;
+var UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
+function isDate(s) {
+  const m = DATE.exec(s);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  return y >= 1 && d >= 1 && d <= days;
+}
+function clock(m) {
+  if (m === null) return false;
+  const n = (i) => Number(m[i] ?? 0);
+  return n(1) < 24 && n(2) < 60 && n(3) < 60 && n(4) < 24 && n(5) < 60;
+}
+function isTime(s) {
+  return clock(TIME.exec(s));
+}
+function isPartialTime(s) {
+  return clock(PARTIAL_TIME.exec(s));
+}
+function isDateTime(s) {
+  return "Tt ".includes(s.charAt(10)) && isDate(s.slice(0, 10)) && isTime(s.slice(11));
+}
+function isUuid(s) {
+  return UUID.test(s);
+}
+
+// frontend/src/typed/wire-limits.ts
+var NESTING_LIMIT = 256;
+var TOKEN = /"(?:[^"\\]|\\.)*"|[[\]{},:]/gs;
+var LONE_SURROGATE = /\p{Cs}/u;
+function wireIssue(text, value) {
+  const deep = text.length > 2 * NESTING_LIMIT ? nestingIssue(text) : null;
+  return deep ?? (text.includes("\\u") ? surrogateIssue(value) : null);
+}
+function nestingIssue(text) {
+  let count = 0;
+  for (let i = text.indexOf("["); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("[", i + 1))
+    count++;
+  for (let i = text.indexOf("{"); i !== -1 && count <= NESTING_LIMIT; i = text.indexOf("{", i + 1))
+    count++;
+  if (count <= NESTING_LIMIT) return null;
+  const stack = [];
+  let expectKey = false;
+  for (const [token] of text.matchAll(TOKEN)) {
+    const top = stack[stack.length - 1];
+    if (token === "[" || token === "{") {
+      if (stack.length >= NESTING_LIMIT) {
+        const path = stack.reduce((p, [, key]) => key === null ? p : pathStep(p, key), "$");
+        return { path, message: `nested more than ${NESTING_LIMIT} levels deep` };
+      }
+      stack.push([token === "{", token === "[" ? 0 : null]);
+      expectKey = token === "{";
+    } else if (token === "]" || token === "}") {
+      stack.pop();
+      expectKey = false;
+    } else if (token === ",") {
+      if (top?.[0]) expectKey = true;
+      else if (top) top[1] = top[1] + 1;
+    } else if (token === ":") {
+      expectKey = false;
+    } else if (expectKey && top) {
+      top[1] = JSON.parse(token);
+    }
+  }
+  return null;
+}
+function surrogateIssue(value) {
+  const stack = [["$", value]];
+  while (stack.length > 0) {
+    const [path, item] = stack.pop();
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item))
+        return { path, message: "a string with an unpaired UTF-16 surrogate cannot travel" };
+    } else if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) stack.push([pathStep(path, i), item[i]]);
+    } else if (typeof item === "object" && item !== null) {
+      for (const key of Object.keys(item)) {
+        const at2 = pathStep(path, key);
+        if (LONE_SURROGATE.test(key))
+          return { path: at2, message: "a key with an unpaired UTF-16 surrogate cannot travel" };
+        stack.push([at2, item[key]]);
+      }
+    }
+  }
+  return null;
 }
 
 // frontend/src/typed/typed-tunnel.ts
@@ -1902,7 +2010,10 @@ var TypedTunnel = class {
   #encode(msg) {
     const issue = this.#spec.validateOutgoing(msg);
     if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
-    return JSON.stringify(msg);
+    const text = JSON.stringify(msg);
+    const limit = wireIssue(text, msg);
+    if (limit !== null) throw new MessageValidationError(limit.message, limit.path);
+    return text;
   }
   #receive(version, text, kind) {
     if (kind === 3 /* Cancel */) {
@@ -1921,7 +2032,7 @@ var TypedTunnel = class {
       msg = void 0;
     }
     const tag = tagOf(msg, this.#tagField);
-    const issue = tag === null ? null : this.#spec.validateIncoming(msg);
+    const issue = tag === null ? null : wireIssue(text, msg) ?? this.#spec.validateIncoming(msg);
     if (tag === null || issue !== null) {
       this.#reject(version, text, tag, issue, kind);
       return;
@@ -2330,10 +2441,6 @@ function fromPython(p) {
   });
 }
 var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-var UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
-var DATE = String.raw`(\d{4})-(\d\d)-(\d\d)`;
-var TIME = String.raw`(\d\d):(\d\d):(\d\d)(?:\.\d+)?`;
-var ZONE = String.raw`(?:[Zz]|[+-](\d\d):?(\d\d))`;
 var N = String.raw`\d+(?:\.\d+)?`;
 var DURATION = new RegExp(
   String.raw`^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:${N}D)?(?:T(?=\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`,
@@ -2342,24 +2449,12 @@ var DURATION = new RegExp(
 var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
 var NUMBER2 = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
 var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER2}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
-function dateTime(pattern, date) {
-  const re = new RegExp(`^${pattern}$`);
-  return (v) => {
-    const m = re.exec(v)?.slice(1).map((x) => Number(x ?? 0));
-    if (m === void 0) return false;
-    const [y, mo, d] = date ? m.splice(0, 3) : [2e3, 1, 1];
-    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-    const [h = 0, min = 0, sec = 0, oh = 0, om = 0] = m;
-    return y >= 1 && d >= 1 && d <= days && h < 24 && min < 60 && sec < 60 && oh < 24 && om < 60;
-  };
-}
 var FORMATS = /* @__PURE__ */ new Map([
-  ["date-time", [dateTime(`${DATE}[Tt ]${TIME}${ZONE}`, true), "RFC 3339 date-time with a timezone"]],
-  ["date", [dateTime(DATE, true), "RFC 3339 date (YYYY-MM-DD)"]],
-  ["time", [dateTime(TIME + ZONE, false), "RFC 3339 time with a timezone"]],
-  ["partial-time", [dateTime(TIME, false), "time without a timezone (HH:MM:SS[.ffffff])"]],
-  ["uuid", [(v) => UUID.test(v), "UUID"]],
+  ["date-time", [isDateTime, "RFC 3339 date-time with a timezone"]],
+  ["date", [isDate, "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [isTime, "RFC 3339 time with a timezone"]],
+  ["partial-time", [isPartialTime, "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["uuid", [isUuid, "UUID"]],
   ["decimal", [(v) => DECIMAL.test(v.replace(/_/g, "")), "decimal string"]],
   ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]]
 ]);
@@ -2421,7 +2516,7 @@ function stringChecks(s, ptr, miss) {
   return (v) => {
     if (typeof v !== "string") return miss && miss(v);
     if (v.length > maxL || v.length < 2 * minL) {
-      const n = [...v].length;
+      const n = codePointLength(v);
       const want = n < minL ? `>= ${minL}` : `<= ${maxL}`;
       if (n < minL || n > maxL) return fail(`expected string of length ${want}, got length ${n}`);
     }
@@ -2535,11 +2630,7 @@ function compile(schema, bundle) {
   };
 }
 function formatPath(segs) {
-  let path = "$";
-  for (const k of segs.reverse()) {
-    path += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
-  }
-  return path;
+  return segs.reverse().reduce(pathStep, "$");
 }
 function node(st, s, ptr) {
   if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
@@ -2648,8 +2739,8 @@ function typedSchemaOf(tunnel, timeoutMs = 1e4) {
   if (now !== "") return Promise.resolve(now);
   return new Promise((resolve, reject) => {
     let settled = false;
-    const clock = tunnel._clock;
-    const timer = clock.setTimeout(() => {
+    const clock2 = tunnel._clock;
+    const timer = clock2.setTimeout(() => {
       settled = true;
       reject(
         new Error(
@@ -2661,7 +2752,7 @@ function typedSchemaOf(tunnel, timeoutMs = 1e4) {
       const schema = currentTypedSchema(tunnel);
       if (settled || schema === "") return;
       settled = true;
-      clock.clearTimeout(timer);
+      clock2.clearTimeout(timer);
       resolve(schema);
     });
   });
@@ -2679,6 +2770,99 @@ function installTyped(registry) {
     Object.defineProperty(registry, "typed", { value: typed, enumerable: false });
   }
   return api;
+}
+
+// frontend/src/typed/ajv-issue.ts
+var hasOwn2 = (o, k) => Object.hasOwn(o, k);
+var quote = (v) => JSON.stringify(v) ?? String(v);
+function show2(v) {
+  if (typeof v === "string") return quote(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
+  if (v === null || typeof v !== "object") return String(v);
+  return Array.isArray(v) ? "array" : "object";
+}
+function locate(root, pointer) {
+  let path = "$";
+  let value = root;
+  for (const raw of pointer === "" ? [] : pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(value)) {
+      path = pathStep(path, Number(key));
+      value = value[Number(key)];
+    } else {
+      path = pathStep(path, key);
+      const own3 = typeof value === "object" && value !== null && hasOwn2(value, key);
+      value = own3 ? value[key] : void 0;
+    }
+  }
+  return [path, value];
+}
+var EXPECTS = {
+  "x-date-time": "an RFC 3339 date-time with an offset",
+  "x-date": "an RFC 3339 date (YYYY-MM-DD)",
+  "x-time": "an RFC 3339 time with an offset",
+  "x-uuid": "a UUID",
+  "x-safe-integer": "an integer within \xB1(2^53 - 1)"
+};
+function describe2(error, value, orNull) {
+  const p = error.params;
+  const got = `got ${show2(value)}`;
+  switch (error.keyword) {
+    case "type":
+      return `expected ${String(p.type)}${orNull ? " or null" : ""}, ${got}`;
+    case "required":
+      return `missing required field ${quote(p.missingProperty)}`;
+    case "additionalProperties":
+      return `unexpected field ${quote(p.additionalProperty)}`;
+    case "const":
+      return `expected ${quote(p.allowedValue)}, ${got}`;
+    case "enum":
+      return `expected one of ${p.allowedValues.map(quote).join(", ")}, ${got}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return `expected a number ${String(p.comparison)} ${String(p.limit)}, ${got}`;
+    case "x-multiple-of":
+      return `expected a multiple of ${String(p.multipleOf)}, ${got}`;
+    case "minLength":
+    case "maxLength": {
+      const length = typeof value === "string" ? codePointLength(value) : "?";
+      return `expected a string of length ${error.keyword === "minLength" ? ">=" : "<="} ${String(p.limit)}, got length ${length}`;
+    }
+    case "minItems":
+    case "maxItems":
+      return `expected an array of length ${error.keyword === "minItems" ? ">=" : "<="} ${String(p.limit)}, got length ${Array.isArray(value) ? value.length : "?"}`;
+    case "minProperties":
+    case "maxProperties":
+      return `expected an object with ${error.keyword === "minProperties" ? "at least" : "at most"} ${String(p.limit)} fields`;
+    case "pattern":
+      return `expected a string matching ${quote(p.pattern)}, ${got}`;
+    case "discriminator":
+      return p.error === "tag" ? `expected a string naming the message type, ${got}` : `unknown message type ${show2(value)}`;
+    default:
+      return hasOwn2(EXPECTS, error.keyword) ? `expected ${EXPECTS[error.keyword]}, ${got}` : `failed "${error.keyword}"`;
+  }
+}
+var pointerKey = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+function ajvIssue(validate, value) {
+  try {
+    if (validate(value)) return null;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { path: "$", message: "value is nested too deeply to validate" };
+  }
+  const errors = validate.errors ?? [];
+  const first = errors[0];
+  if (first === void 0) return { path: "$", message: "invalid message" };
+  let pointer = first.instancePath;
+  if (first.keyword === "additionalProperties")
+    pointer += `/${pointerKey(first.params.additionalProperty)}`;
+  if (first.keyword === "discriminator") pointer += `/${pointerKey(first.params.tag)}`;
+  const [path, at2] = locate(value, pointer);
+  const orNull = errors.some(
+    (e) => e !== first && e.keyword === "type" && e.params.type === "null" && e.instancePath === first.instancePath
+  );
+  return { path, message: describe2(first, at2, orNull) };
 }
 
 // frontend/src/index.ts
@@ -2703,6 +2887,7 @@ export {
   API_LEVEL,
   KernelRestartedError,
   MessageValidationError,
+  NESTING_LIMIT,
   OLDEST_API_LEVEL,
   RequestCancelledError,
   RequestTimeoutError,
@@ -2713,7 +2898,15 @@ export {
   TunnelRegistry,
   TypedTunnel,
   VERSION,
+  ajvIssue,
+  codePointLength,
   compile,
   index_default as default,
-  typedSchemaOf
+  isDate,
+  isDateTime,
+  isTime,
+  isUuid,
+  pathStep,
+  typedSchemaOf,
+  wireIssue
 };

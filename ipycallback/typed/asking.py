@@ -107,7 +107,7 @@ class Asking:
                 version, "unknown_request", f"no request with version {version} waits: it {state}"
             )
         try:
-            value = self._in.decode(text)
+            value = self._in.receive(text)
         except (msgspec.ValidationError, msgspec.DecodeError) as bad:
             invalid = MessageValidationError.from_msgspec(bad)
             pending.settle(None, invalid)

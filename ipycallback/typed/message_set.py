@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import msgspec
+import msgspec.inspect as mi
 
 from ..schema import schema_components
 from .errors import MessageValidationError
+from .json_semantics import SHORT_TEXT, IntegralFloats, nesting_issue, slow_decode
 from .send_validator import strict_decoder
 from .wire_safety import Check, build_checks, find_unsafe
 
@@ -61,7 +63,9 @@ class MessageSet:
         else:
             self._placeholder = None
         union: Any = Union[members]  # noqa: UP007
+        self._union = union
         self.decoder = msgspec.json.Decoder(union)
+        self._fix = IntegralFloats().plan(mi.type_info(union))
         self._receive_checks = build_checks(self.types, sending=False)
         self._plans = self._plan_sending()
         # Most sets have nothing to check after msgspec's decode: then decoding is msgspec's.
@@ -80,6 +84,26 @@ class MessageSet:
         check = self._receive_checks[type(msg)]
         issue = check(msg) if check else None
         return MessageValidationError(issue[1], "$" + issue[0]) if issue else None
+
+    def receive(self, text: str) -> msgspec.Struct:
+        """A received message, as the browser reads its JSON (docs/internal-form.md,
+        "Semantics"): `decode` when msgspec agrees, else the slow path of json_semantics.
+        Raises msgspec.DecodeError for text that is not JSON, msgspec.ValidationError or
+        MessageValidationError (with a path) for a message that is not valid; never a
+        RecursionError or UnicodeError."""
+        issue = nesting_issue(text) if len(text) > SHORT_TEXT else None
+        if issue is not None:
+            raise MessageValidationError(issue[1], issue[0])
+        try:
+            return self.decode(text)
+        except (msgspec.DecodeError, RecursionError, UnicodeError) as first:
+            msg: msgspec.Struct = slow_decode(text, self._union, self._fix, first)
+        if type(msg) is self._placeholder:
+            raise msgspec.ValidationError(f"Invalid value {_NO_TAG!r} - at `$.{self.tag_field}`")
+        unsafe = self.unsafe(msg)
+        if unsafe is not None:
+            raise unsafe
+        return msg
 
     def _checked_decode(self, text: str | bytes) -> msgspec.Struct:
         # What `decode` is when there is more to check than msgspec does. It raises what msgspec

@@ -17,6 +17,7 @@ from ..tunnel.widget import SlowTunnelWidget, TunnelClosedError
 from .asking import Asking, Pending
 from .errors import ErrorCode, MessageValidationError, TunnelError, WireError
 from .handling import Handling
+from .json_semantics import read_json, top_level_string
 from .message_set import MessageSet, browser_schema
 
 In = TypeVar("In", bound=msgspec.Struct)  # what the page sends
@@ -244,13 +245,16 @@ class TypedTunnel(Generic[In, Out, Ask]):
     def _received_message(self, version: int, text: str, view: str) -> None:
         self.stats.received += 1
         try:
-            msg = self._in.decode(text)
+            msg = self._in.receive(text)
         except (msgspec.ValidationError, msgspec.DecodeError) as error:
             self._reject(version, text, error, view)
             return
         except MessageValidationError as unsafe:  # e.g. a naive datetime: refused both ways
-            self.stats.rejected += 1
             tag = _peek_tag(text, self._in.tag_field)
+            if tag is None and self._plain is not None:
+                self._deliver_plain(version, text, view)
+                return
+            self.stats.rejected += 1
             self._send_error(version, "validation", unsafe.reason, unsafe.path, tag, view)
             return
         self._handling.arrived(version, msg, view)
@@ -258,10 +262,7 @@ class TypedTunnel(Generic[In, Out, Ask]):
     def _reject(self, version: int, text: str, error: Exception, view: str) -> None:
         tag = _peek_tag(text, self._in.tag_field)
         if tag is None and self._plain is not None:
-            try:
-                self._plain(version, text)
-            except Exception as failure:
-                self._handling._failed(version, None, failure, view)
+            self._deliver_plain(version, text, view)
             return
         self.stats.rejected += 1
         declared = ", ".join(self._in.by_tag)
@@ -275,6 +276,13 @@ class TypedTunnel(Generic[In, Out, Ask]):
         else:
             invalid = MessageValidationError.from_msgspec(error)  # type: ignore[arg-type]
             self._send_error(version, "validation", invalid.reason, invalid.path, tag, view)
+
+    def _deliver_plain(self, version: int, text: str, view: str) -> None:
+        assert self._plain is not None
+        try:
+            self._plain(version, text)
+        except Exception as failure:
+            self._handling._failed(version, None, failure, view)
 
     def _received_error(self, version: int, text: str) -> None:
         self.stats.errors_received += 1
@@ -336,8 +344,10 @@ def _closed(tunnel: SlowTunnelWidget) -> TunnelClosedError:
 
 def _peek_tag(text: str, tag_field: str) -> str | None:
     try:
-        value = msgspec.json.decode(text)
-    except msgspec.DecodeError:
+        value = read_json(text)  # as the browser reads it: lone surrogates and all
+    except RecursionError:
+        return top_level_string(text, tag_field)
+    except ValueError:
         return None
     tag = value.get(tag_field) if isinstance(value, dict) else None
     return tag if isinstance(tag, str) else None

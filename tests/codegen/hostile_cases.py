@@ -53,6 +53,8 @@ EMITTED = [
     "FORMATS",
     "describe",
     "issueOf",
+    "ajvIssue",
+    "pathStep",
     "codePointLength",
     "DATE",
     "TIME",

@@ -21,7 +21,7 @@ ALLOWED = {
     "read": {"errors", "ir"},
     "normalise": {"errors", "ir"},
     "check": {"errors", "ir"},
-    "emit": {"errors", "ir", "_version"},
+    "emit": {"errors", "ir", "_version", "check"},  # check.patterns: the regex dialect
     "declaration": {"errors", "ir", "read", "normalise", "check"},
     "compat": {"errors", "ir"},
     "cli": {"errors", "ir", "_version", "declaration", "emit", "compat"},

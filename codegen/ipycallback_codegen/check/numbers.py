@@ -24,6 +24,10 @@ def number_problem(schema: dict[str, Any]) -> tuple[str, str] | None:
             return key, f"{key} must be a number"
         if not math.isfinite(value) or (key == "multipleOf" and value <= 0):
             return key, f"{key} must be a finite number (> 0 for multipleOf)"
+        if key == "multipleOf" and not float(value).is_integer():
+            # Binary fractions make 0.5 a multiple of 0.1 for one reading (division) and not
+            # for another (remainder); no rule gives the same verdict in every language.
+            return key, f"multipleOf {value}: a fractional multipleOf is not supported"
         if integer and not isinstance(value, int):
             # msgspec refuses a fractional bound or step on an int (at import); the normaliser
             # has made every bound that means something an integer.

@@ -118,7 +118,7 @@ def typed_validators(code: str) -> str:
 
 
 _HAS_OWN = re.compile(r"^const (func\d+) = Object\.prototype\.hasOwnProperty;$", re.M)
-_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 
 
 def _cheaper_own_checks(code: str) -> str:
@@ -138,7 +138,7 @@ def _cheaper_own_checks(code: str) -> str:
         return code
     func = found.group(1)
     call = re.compile(
-        rf"(?P<string>{_JSON_STRING})|\b{func}\.call\((?P<data>data\d*), (?P<key>{_JSON_STRING})\)"
+        rf"(?P<string>{JSON_STRING})|\b{func}\.call\((?P<data>data\d*), (?P<key>{JSON_STRING})\)"
     )
 
     def cheaper(match: re.Match[str]) -> str:
@@ -164,7 +164,7 @@ def _drop_unused_schemas(code: str) -> str:
     time grows with the code, not with the code times the number of schemas."""
     uses = Counter(
         match.group("name")
-        for match in re.finditer(rf"{_JSON_STRING}|(?<![.\w$])(?P<name>schema\d+)\b", code)
+        for match in re.finditer(rf"{JSON_STRING}|(?<![.\w$])(?P<name>schema\d+)\b", code)
         if match.group("name")
     )
 
@@ -190,4 +190,4 @@ def _safe_strings(code: str) -> str:
     def escape(match: re.Match[str]) -> str:
         return _UNSAFE_IN_STRING.sub(lambda c: f"\\u{ord(c.group()):04x}", match.group())
 
-    return re.sub(_JSON_STRING, escape, code)
+    return re.sub(JSON_STRING, escape, code)

@@ -110,7 +110,9 @@ class _Input:
         for key, value in schema.items():
             if key in _ANNOTATIONS:
                 continue
-            if key == "format" and value in _FORMATS:
+            if key == "multipleOf":
+                out["x-multiple-of"] = value  # the remainder's test: see ajv_standalone.mjs
+            elif key == "format" and value in _FORMATS:
                 out[f"x-{value}"] = True  # checked by the module's functions (CHECKS in the .mjs)
             elif key not in _SHAPE_KEYS:
                 message = f"keyword {key!r} is not part of the internal form"

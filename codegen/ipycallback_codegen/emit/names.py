@@ -88,7 +88,8 @@ _TS_GLOBALS = (
 _TS_MODULE_NAMES = (
     "Tunnel TunnelRegistry TypedTunnel TypedSpec Validator ValidationIssue ToKernel ToBrowser "
     "Replies REPLIES Asks ASKS FINGERPRINT SPEC validateToKernel validateToBrowser ajvToKernel "
-    "ajvToBrowser typedSchemaOf API_LEVEL OLDEST_API_LEVEL VERSION GENERATED_FOR"
+    "ajvToBrowser typedSchemaOf API_LEVEL OLDEST_API_LEVEL VERSION GENERATED_FOR ajvIssue "
+    "codePointLength isDate isDateTime isTime isUuid"
 )
 # Top-level declarations of support.ts, which every generated module contains.
 _DECLARED = re.compile(r"^(?:function|const|let|var|interface|type|class) ([A-Za-z_$][\w$]*)", re.M)

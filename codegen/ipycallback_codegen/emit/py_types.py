@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..check.patterns import python_pattern
 from ..errors import CodegenError
 from .names import enum_member_names
 from .printer import Group, py_string
@@ -68,6 +69,11 @@ class PyTypes:
         # A tuple's length is its type's: msgspec needs no (and takes no) length for it.
         keys = schema.keys() - {"minItems", "maxItems"} if "prefixItems" in schema else schema
         meta = [f"{arg}={_literal(schema[key])}" for key, arg in _META.items() if key in keys]
+        if "pattern" in keys:
+            # msgspec runs the pattern as Python's `re` reads it; the declared one is ECMA-262's.
+            # The runtime validator reads this spelling back (fromPython) to the same meaning.
+            at = meta.index(f"pattern={_literal(schema['pattern'])}")
+            meta[at] = f"pattern={_literal(python_pattern(schema['pattern']))}"
         if schema.get("type") == "integer":
             # The IR's integers stay within JavaScript's safe range; saying so here makes the
             # kernel's decoder give the same verdict as the browser's validator.

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import CodegenError
-from .ajv import run_ajv, typed_validators
+from .ajv import JSON_STRING, run_ajv, typed_validators
 from .ajv_input import OBJECT_PROTOTYPE, ajv_input
 from .names import check_directions, ts_type_names, tunnel_class_name
 from .printer import (
@@ -24,11 +24,14 @@ from .printer import (
 
 REF = "#/$defs/"
 _SCRIPT_UNSAFE = re.compile(r"</script|<!--", re.IGNORECASE)
-_IMPORTS = ["API_LEVEL", "OLDEST_API_LEVEL", "type Tunnel", "type TunnelRegistry", "TypedTunnel"]
-_IMPORTS += ["type TypedSpec", "typedSchemaOf", "type ValidationIssue", "type Validator", "VERSION"]
+_IMPORTS = ["ajvIssue", "API_LEVEL", "OLDEST_API_LEVEL", "type Tunnel", "type TunnelRegistry"]
+_IMPORTS += ["TypedTunnel", "type TypedSpec", "typedSchemaOf", "type Validator", "VERSION"]
+# The runtime's checks that ajv's custom keywords call by name (codegen/node/ajv_standalone.mjs):
+# imported where the validators use them, so that each has one implementation.
+_CHECKS = ("codePointLength", "isDate", "isDateTime", "isTime", "isUuid")
 # The level of the TypeScript runtime's API the output uses (API_LEVEL in frontend/src/compat.ts,
 # where the rule is); attach() refuses a runtime that does not serve it, naming both versions.
-RUNTIME_API_LEVEL = 1
+RUNTIME_API_LEVEL = 2
 
 
 def emit_typescript(
@@ -48,7 +51,10 @@ def emit_typescript(
     p.line(generated_header("//", source))
     p.line("/* eslint-disable */")
     end = f"}} from {ts_string(runtime_import)};"
-    p.group(Group("import {", _IMPORTS, end, hug=False, spaced=True))
+    code = re.sub(JSON_STRING, '""', validators)  # names in ajv's code, not in its strings
+    used = [name for name in _CHECKS if re.search(rf"\b{name}\b", code)]
+    imports: list[str | Group] = [*sorted([*_IMPORTS, *used], key=_import_order)]
+    p.group(Group("import {", imports, end, hug=False, spaced=True))
     p.blank()
     p.line("/** Both generated sides carry it; attaching checks that they match. */")
     p.line(f"export const FINGERPRINT = {ts_string(fingerprint)};")
@@ -78,6 +84,12 @@ def emit_typescript(
     if unsafe is not None:
         raise AssertionError(f"unescaped {unsafe.group()!r} in the generated TypeScript")
     return text
+
+
+def _import_order(name: str) -> str:
+    """Biome's order for named imports: by name, `type` aside, case-insensitive first."""
+    bare = name.removeprefix("type ")
+    return f"{bare.lower()}\0{bare}"
 
 
 def _declaration(
@@ -160,9 +172,9 @@ def _messages(
     _pairs(p, "Asks", doc, meta["asks"], [tag(n) for n in meta["toBrowser"]], tag)
     p.blank()
     p.line("/** Checks a message the browser is about to send: its first problem, or null. */")
-    p.line("export const validateToKernel: Validator = (value) => issueOf(ajvToKernel, value);")
+    p.line("export const validateToKernel: Validator = (value) => ajvIssue(ajvToKernel, value);")
     p.line("/** Checks a message from the kernel: its first problem, or null. */")
-    p.line("export const validateToBrowser: Validator = (value) => issueOf(ajvToBrowser, value);")
+    p.line("export const validateToBrowser: Validator = (value) => ajvIssue(ajvToBrowser, value);")
     p.blank()
     with p.block("const SPEC: TypedSpec = {", "};"):
         p.line("validateOutgoing: validateToKernel,")

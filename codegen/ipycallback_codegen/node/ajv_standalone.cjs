@@ -7190,6 +7190,15 @@ function compile(input) {
     allErrors: false,
     messages: false
   });
+  ajv.addKeyword({
+    keyword: "x-multiple-of",
+    type: "number",
+    schemaType: "number",
+    code: (cxt) => {
+      cxt.setParams({ multipleOf: cxt.schema });
+      cxt.fail(import_ajv._`${cxt.data} % ${cxt.schema} !== 0`);
+    }
+  });
   for (const [keyword, [type, test]] of Object.entries(CHECKS)) {
     ajv.addKeyword({
       keyword,

@@ -1,6 +1,8 @@
 // What strings msgspec accepts, for the validator: Python patterns rewritten for RegExp, and
 // the formats msgspec's types emit.
 
+import { isDate, isDateTime, isPartialTime, isTime, isUuid } from "./checks";
+
 // msgspec applies patterns with Python's re.search. RegExp with the u flag mostly agrees; this
 // rewrites what differs: \d and \w are Unicode in Python, `.` excludes only \n, `$` also matches
 // before a final \n, \A, \Z, (?P<name>…), (?P=name), \UXXXXXXXX, escaped punctuation (refused by
@@ -29,12 +31,9 @@ export function fromPython(p: string): string {
   });
 }
 
-// Formats accept what msgspec accepts when decoding the types that emit them.
+// Formats accept what msgspec accepts when decoding the types that emit them; date, time and
+// uuid are checks.ts's, which the generated validators use too.
 export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const UUID = /^(?:[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32})$/i;
-const DATE = String.raw`(\d{4})-(\d\d)-(\d\d)`;
-const TIME = String.raw`(\d\d):(\d\d):(\d\d)(?:\.\d+)?`;
-const ZONE = String.raw`(?:[Zz]|[+-](\d\d):?(\d\d))`;
 const N = String.raw`\d+(?:\.\d+)?`; // in a duration, only the last number may have a fraction
 const DURATION = new RegExp(
   String.raw`^[+-]?P(?!$)(?!.*\.\d+[DHMS].)(?:${N}D)?(?:T(?=\d)(?:${N}H)?(?:${N}M)?(?:${N}S)?)?$`,
@@ -45,27 +44,12 @@ const WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u20
 const NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
 const DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
 
-// Matches `pattern`, then checks the numbers it captured: year, month and day if `date`, then
-// hours, minutes, seconds, and an offset's hours and minutes.
-function dateTime(pattern: string, date: boolean): (v: string) => boolean {
-  const re = new RegExp(`^${pattern}$`);
-  return (v) => {
-    const m = re.exec(v)?.slice(1).map((x) => Number(x ?? 0));
-    if (m === undefined) return false;
-    const [y, mo, d] = (date ? m.splice(0, 3) : [2000, 1, 1]) as [number, number, number];
-    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
-    const [h = 0, min = 0, sec = 0, oh = 0, om = 0] = m;
-    return y >= 1 && d >= 1 && d <= days && h < 24 && min < 60 && sec < 60 && oh < 24 && om < 60;
-  };
-}
-
 export const FORMATS = new Map<string, [(v: string) => boolean, string]>([
-  ["date-time", [dateTime(`${DATE}[Tt ]${TIME}${ZONE}`, true), "RFC 3339 date-time with a timezone"]],
-  ["date", [dateTime(DATE, true), "RFC 3339 date (YYYY-MM-DD)"]],
-  ["time", [dateTime(TIME + ZONE, false), "RFC 3339 time with a timezone"]],
-  ["partial-time", [dateTime(TIME, false), "time without a timezone (HH:MM:SS[.ffffff])"]],
-  ["uuid", [(v) => UUID.test(v), "UUID"]],
+  ["date-time", [isDateTime, "RFC 3339 date-time with a timezone"]],
+  ["date", [isDate, "RFC 3339 date (YYYY-MM-DD)"]],
+  ["time", [isTime, "RFC 3339 time with a timezone"]],
+  ["partial-time", [isPartialTime, "time without a timezone (HH:MM:SS[.ffffff])"]],
+  ["uuid", [isUuid, "UUID"]],
   ["decimal", [(v) => DECIMAL.test(v.replace(/_/g, "")), "decimal string"]],
   ["duration", [(v) => DURATION.test(v), "ISO 8601 duration"]],
 ]);

@@ -8,6 +8,7 @@ import { PendingRequests, type RequestOptions, type Settle } from "./pending-req
 import { type TypedSpec, type TypedStats, zeroStats } from "./spec";
 import type { HandlerFor, ReplyOf, RequestOf, Tagged } from "./tags";
 import type { ValidationIssue } from "./validate";
+import { wireIssue } from "./wire-limits";
 
 export type { RequestOptions } from "./pending-requests";
 export type { TypedSpec, TypedStats } from "./spec";
@@ -147,7 +148,10 @@ export class TypedTunnel<
   #encode(msg: Out): string {
     const issue = this.#spec.validateOutgoing(msg);
     if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
-    return JSON.stringify(msg);
+    const text = JSON.stringify(msg);
+    const limit = wireIssue(text, msg);
+    if (limit !== null) throw new MessageValidationError(limit.message, limit.path);
+    return text;
   }
 
   #receive(version: number, text: string, kind: Kind): void {
@@ -169,7 +173,7 @@ export class TypedTunnel<
     }
     const tag = tagOf(msg, this.#tagField);
     const issue: ValidationIssue | null =
-      tag === null ? null : this.#spec.validateIncoming(msg);
+      tag === null ? null : (wireIssue(text, msg) ?? this.#spec.validateIncoming(msg));
     if (tag === null || issue !== null) {
       this.#reject(version, text, tag, issue, kind);
       return;

@@ -1,6 +1,7 @@
 // Checks of single values: enum and const, numbers with their bounds, strings with their
 // lengths, pattern, format and encoding.
 
+import { codePointLength } from "./checks";
 import { BASE64, FORMATS, fromPython } from "./formats";
 import { type Fail, type Fn, fail, type Miss, num, type Obj, own, q, SchemaError, show } from "./validate-common";
 
@@ -64,7 +65,7 @@ export function stringChecks(s: Obj, ptr: string, miss: Miss): Fn | null {
     if (typeof v !== "string") return miss && miss(v);
     // Python counts code points, which the UTF-16 length bounds: length/2 <= points <= length.
     if (v.length > maxL || v.length < 2 * minL) {
-      const n = [...v].length;
+      const n = codePointLength(v);
       const want = n < minL ? `>= ${minL}` : `<= ${maxL}`;
       if (n < minL || n > maxL) return fail(`expected string of length ${want}, got length ${n}`);
     }

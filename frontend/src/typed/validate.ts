@@ -8,6 +8,7 @@
 // This module compiles the schema's structure: $ref, type, enum and const, unions. Objects,
 // arrays, scalars and unions have a module each (validate-*.ts).
 
+import { pathStep } from "./checks";
 import { arrayChecks } from "./validate-arrays";
 import {
   ANNOTATIONS, type Compiler, defName, esc, type Fail, type Fn, fail, hasOwn, isPlain, type Kind,
@@ -65,11 +66,7 @@ export function compile(schema: unknown, bundle: SchemaBundle): Validator {
 }
 
 function formatPath(segs: (string | number)[]): string {
-  let path = "$";
-  for (const k of segs.reverse()) {
-    path += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${q(k)}]`;
-  }
-  return path;
+  return segs.reverse().reduce<string>(pathStep, "$");
 }
 
 function node(st: State, s: unknown, ptr: string): Fn {

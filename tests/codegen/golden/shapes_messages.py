@@ -30,7 +30,7 @@ class Draw(msgspec.Struct, tag="draw", tag_field="kind", kw_only=True):
     shape: Circle | Square
     layer: Annotated[int, msgspec.Meta(gt=-1, lt=10, multiple_of=2)]
     opacity: Annotated[float, msgspec.Meta(gt=0, le=1)] = 1.0
-    label: Annotated[str, msgspec.Meta(min_length=1, max_length=3, pattern="^[a-z]+$")] | None
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=3, pattern="^[a-z]+\\Z")] | None
     at: Annotated[datetime.datetime, msgspec.Meta(tz=True)]
     day: datetime.date = msgspec.field(
         default_factory=lambda: msgspec.convert("2024-02-29", type=datetime.date)
