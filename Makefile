@@ -64,6 +64,7 @@ lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	npm run typecheck
+	npm run lint
 	$(VENV)/bin/ipycallback codegen --check
 
 frontend-test: node_modules/.installed

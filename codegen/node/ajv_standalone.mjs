@@ -15,8 +15,8 @@
 // run time) are custom keywords whose code calls functions the module defines.
 import process from "node:process";
 import AjvModule, { _ } from "ajv";
-import ajvPackage from "ajv/package.json";
 import standaloneModule from "ajv/dist/standalone";
+import ajvPackage from "ajv/package.json";
 
 // ajv is CommonJS: its default export may arrive wrapped, depending on the bundler's interop.
 const Ajv = AjvModule.default ?? AjvModule;
@@ -85,7 +85,12 @@ function compile(input) {
   // double quote can only be ajv's own code.
   const left = code.match(/require\("[^"]*"\)/g);
   if (left !== null) {
-    throw Object.assign(new Error(`ajv's output still loads ${[...new Set(left)].join(", ")}; this schema needs an ajv runtime helper that ipycallback does not inline`), { kind: "runtime" });
+    throw Object.assign(
+      new Error(
+        `ajv's output still loads ${[...new Set(left)].join(", ")}; this schema needs an ajv runtime helper that ipycallback does not inline`,
+      ),
+      { kind: "runtime" },
+    );
   }
   return code;
 }
@@ -96,4 +101,6 @@ async function main() {
   finish({ code: compile(JSON.parse(text)), ajv: ajvPackage.version }, 0);
 }
 
-main().catch((error) => finish({ error: String(error?.message ?? error), kind: error?.kind ?? "internal" }, 1));
+main().catch((error) =>
+  finish({ error: String(error?.message ?? error), kind: error?.kind ?? "internal" }, 1),
+);

@@ -8,12 +8,13 @@ import { Tunnel } from "./tunnel/tunnel";
 import { installTyped } from "./typed/page-api";
 
 export { API_LEVEL, OLDEST_API_LEVEL, VERSION } from "./compat";
+export type { Handler } from "./tunnel/delivery";
 export type { AdoptedQueue, ReadyCallback } from "./tunnel/ready-queue";
 export { TunnelRegistry } from "./tunnel/registry";
 export { KernelRestartedError, Tunnel, TunnelClosedError } from "./tunnel/tunnel";
-export type { Handler } from "./tunnel/delivery";
-export type { PageApi } from "./typed/page-api";
-export { typedSchemaOf } from "./typed/schema-watch";
+// What generated modules (ipycallback codegen) import: one implementation of their checks.
+export { type AjvValidate, ajvIssue } from "./typed/ajv-issue";
+export { codePointLength, isDate, isDateTime, isTime, isUuid, pathStep } from "./typed/checks";
 export {
   type ErrorCode,
   MessageValidationError,
@@ -22,6 +23,8 @@ export {
   SupersededError,
   TunnelError,
 } from "./typed/errors";
+export type { PageApi } from "./typed/page-api";
+export { typedSchemaOf } from "./typed/schema-watch";
 export {
   type HandlerFor,
   type RequestOptions,
@@ -29,11 +32,8 @@ export {
   type TypedStats,
   TypedTunnel,
 } from "./typed/typed-tunnel";
-export { compile, type Validator, type ValidationIssue } from "./typed/validate";
+export { compile, type ValidationIssue, type Validator } from "./typed/validate";
 export { NESTING_LIMIT, wireIssue } from "./typed/wire-limits";
-// What generated modules (ipycallback codegen) import: one implementation of their checks.
-export { type AjvValidate, ajvIssue } from "./typed/ajv-issue";
-export { codePointLength, isDate, isDateTime, isTime, isUuid, pathStep } from "./typed/checks";
 
 interface InitializeProps {
   model: TunnelModel;

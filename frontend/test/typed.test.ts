@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { TunnelRegistry } from "../src/tunnel/registry";
 import { KernelRestartedError, Tunnel, TunnelClosedError } from "../src/tunnel/tunnel";
 import { Kind } from "../src/tunnel/wire";
 import {
@@ -8,7 +9,6 @@ import {
   SupersededError,
   TunnelError,
 } from "../src/typed/errors";
-import { TunnelRegistry } from "../src/tunnel/registry";
 import { installTyped } from "../src/typed/page-api";
 import { typedSchemaOf } from "../src/typed/schema-watch";
 import { TypedTunnel } from "../src/typed/typed-tunnel";
@@ -27,7 +27,7 @@ type Status = { type: "Status"; count: number };
 const outgoing: Validator = (value) => {
   const msg = value as Record<string, unknown>;
   if (msg.type === "Query" && typeof msg.limit === "number" && msg.limit < 1) {
-    return { path: "$.limit", message: "expected integer >= 1, got " + msg.limit };
+    return { path: "$.limit", message: `expected integer >= 1, got ${msg.limit}` };
   }
   return null;
 };
@@ -47,18 +47,19 @@ const incoming: Validator = (value) => {
 
 type Search = TypedTunnel<Query | Stop, QueryResult | Status, { Query: "QueryResult" }>;
 
-function setup(kernel?: FakeKernelConnection): { model: FakeModel; typed: Search; clock: FakeClock } {
+function setup(kernel?: FakeKernelConnection): {
+  model: FakeModel;
+  typed: Search;
+  clock: FakeClock;
+} {
   const clock = new FakeClock();
   const model = new FakeModel({}, kernel === undefined ? {} : { kernel });
-  const typed: Search = new TypedTunnel(
-    new Tunnel("t", model, clock.options),
-    {
-      validateOutgoing: outgoing,
-      validateIncoming: incoming,
-      replies: { Query: "QueryResult" },
-      incomingTags: ["QueryResult", "Status"],
-    },
-  );
+  const typed: Search = new TypedTunnel(new Tunnel("t", model, clock.options), {
+    validateOutgoing: outgoing,
+    validateIncoming: incoming,
+    replies: { Query: "QueryResult" },
+    incomingTags: ["QueryResult", "Status"],
+  });
   model.greet();
   return { model, typed, clock };
 }
@@ -68,11 +69,14 @@ const frames = (model: FakeModel): unknown[][] => model.entries();
 test("send validates, then sends the JSON text", async () => {
   const { model, typed } = setup();
   assert.equal(typed.send({ type: "Query", text: "abc" }), 1);
-  assert.throws(() => typed.send({ type: "Query", text: "abc", limit: 0 }), (error: unknown) => {
-    assert.ok(error instanceof MessageValidationError);
-    assert.equal(error.path, "$.limit");
-    return true;
-  });
+  assert.throws(
+    () => typed.send({ type: "Query", text: "abc", limit: 0 }),
+    (error: unknown) => {
+      assert.ok(error instanceof MessageValidationError);
+      assert.equal(error.path, "$.limit");
+      return true;
+    },
+  );
   await tick();
   assert.deepEqual(frames(model), [[1, '{"type":"Query","text":"abc"}']]);
 });
@@ -81,7 +85,10 @@ test("handlers are narrowed by tag and see only valid messages", () => {
   const { model, typed } = setup();
   const counts: number[] = [];
   typed.on("Status", (_version, msg) => counts.push(msg.count));
-  model.push([[1, '{"type":"Status","count":3}'], [2, '{"type":"Status","count":"x"}']]);
+  model.push([
+    [1, '{"type":"Status","count":3}'],
+    [2, '{"type":"Status","count":"x"}'],
+  ]);
   assert.deepEqual(counts, [3]);
   assert.equal(typed.stats.rejected, 1);
 });
@@ -94,47 +101,87 @@ test("bad messages are reported back to the kernel as structured errors", async 
   const errors = console.error;
   console.error = () => {};
   try {
-    model.push([[4, '{"type":"Status","count":"x"}'], [5, '{"type":"Nope"}'], [6, "plain"], [7, '{"type":"Status","count":1}']]);
+    model.push([
+      [4, '{"type":"Status","count":"x"}'],
+      [5, '{"type":"Nope"}'],
+      [6, "plain"],
+      [7, '{"type":"Status","count":1}'],
+    ]);
   } finally {
     console.error = errors;
   }
   await tick();
-  const reports = frames(model).map(([version, text, kind]) => [version, JSON.parse(String(text)), kind]);
+  const reports = frames(model).map(([version, text, kind]) => [
+    version,
+    JSON.parse(String(text)),
+    kind,
+  ]);
   assert.deepEqual(reports, [
     [4, { code: "validation", message: "expected integer", path: "$.count", type: "Status" }, 2],
     [5, { code: "unknown_type", message: 'unknown type "Nope"', path: "$.type", type: "Nope" }, 2],
-    [6, { code: "unknown_type", message: "not a declared message: expected an object with a type tag" }, 2],
+    [
+      6,
+      {
+        code: "unknown_type",
+        message: "not a declared message: expected an object with a type tag",
+      },
+      2,
+    ],
     [7, { code: "handler_exception", message: "Error: handler broke", type: "Status" }, 2],
   ]);
-  assert.equal(typed.tunnel.send_msg("still works"), 1, "error reports carry the kernel's versions, not ours");
+  assert.equal(
+    typed.tunnel.send_msg("still works"),
+    1,
+    "error reports carry the kernel's versions, not ours",
+  );
 });
 
 test("the wire's limits hold both ways: unpaired surrogates and nesting past NESTING_LIMIT", async () => {
   const { model, typed } = setup();
-  assert.throws(() => typed.send({ type: "Query", text: "a\ud800" }), (error: unknown) => {
-    assert.ok(error instanceof MessageValidationError);
-    assert.equal(error.path, "$.text");
-    assert.match(error.reason, /unpaired UTF-16 surrogate/);
-    return true;
-  });
+  assert.throws(
+    () => typed.send({ type: "Query", text: "a\ud800" }),
+    (error: unknown) => {
+      assert.ok(error instanceof MessageValidationError);
+      assert.equal(error.path, "$.text");
+      assert.match(error.reason, /unpaired UTF-16 surrogate/);
+      return true;
+    },
+  );
   typed.send({ type: "Query", text: "\ud83d\ude00" }); // a pair is one character
   const counts: number[] = [];
   typed.on("Status", (_version, msg) => counts.push(msg.count));
   const deep = (n: number) => `{"type":"Status","count":1,"x":${"[".repeat(n)}${"]".repeat(n)}}`;
-  model.push([[3, deep(NESTING_LIMIT - 1)], [4, deep(NESTING_LIMIT)], [5, deep(100_000)]]);
+  model.push([
+    [3, deep(NESTING_LIMIT - 1)],
+    [4, deep(NESTING_LIMIT)],
+    [5, deep(100_000)],
+  ]);
   await tick();
   assert.deepEqual(counts, [1]);
-  const reports = frames(model).slice(1).map(([version, text]) => [version, JSON.parse(String(text))]);
+  const reports = frames(model)
+    .slice(1)
+    .map(([version, text]) => [version, JSON.parse(String(text))]);
   const path = `$.x${"[0]".repeat(NESTING_LIMIT - 1)}`; // the message is the first level
-  const nested = { code: "validation", message: `nested more than ${NESTING_LIMIT} levels deep`, path, type: "Status" };
-  assert.deepEqual(reports, [[4, nested], [5, nested]]);
+  const nested = {
+    code: "validation",
+    message: `nested more than ${NESTING_LIMIT} levels deep`,
+    path,
+    type: "Status",
+  };
+  assert.deepEqual(reports, [
+    [4, nested],
+    [5, nested],
+  ]);
 });
 
 test("plain strings reach the fallback handler", () => {
   const { model, typed } = setup();
   const plain: string[] = [];
   typed.onPlain((_v, msg) => plain.push(msg));
-  model.push([[1, "hello"], [2, "[1, 2]"]]);
+  model.push([
+    [1, "hello"],
+    [2, "[1, 2]"],
+  ]);
   assert.deepEqual(plain, ["hello", "[1, 2]"]);
 });
 
@@ -151,7 +198,10 @@ test("request resolves with its reply; a newer request supersedes the older one"
   const pushed: string[] = [];
   typed.on("QueryResult", (_v, msg) => pushed.push(msg.query));
   // The stale reply to version 1 is dropped; the reply to version 2 resolves.
-  model.push([[1, '{"type":"QueryResult","query":"a","hits":[]}', 1], [2, '{"type":"QueryResult","query":"ab","hits":["x"]}', 1]]);
+  model.push([
+    [1, '{"type":"QueryResult","query":"a","hits":[]}', 1],
+    [2, '{"type":"QueryResult","query":"ab","hits":["x"]}', 1],
+  ]);
   const reply = await second;
   assert.equal(reply.query, "ab");
   assert.deepEqual(reply.hits, ["x"]);
@@ -178,7 +228,16 @@ test("request honours timeoutMs and AbortSignal, and tells the kernel it gave up
   const { model, typed, clock } = setup();
   const timed = typed.request({ type: "Query", text: "a" }, { timeoutMs: 10 });
   clock.advance(9);
-  assert.equal(await Promise.race([timed.then(() => "settled", () => "settled"), tick().then(() => "waiting")]), "waiting");
+  assert.equal(
+    await Promise.race([
+      timed.then(
+        () => "settled",
+        () => "settled",
+      ),
+      tick().then(() => "waiting"),
+    ]),
+    "waiting",
+  );
   clock.advance(1);
   await assert.rejects(timed, RequestTimeoutError);
   const controller = new AbortController();
@@ -188,14 +247,22 @@ test("request honours timeoutMs and AbortSignal, and tells the kernel it gave up
   await assert.rejects(typed.request({ type: "Stop" } as never), /Stop has no declared reply type/);
   await tick();
   const cancels = frames(model).filter((entry) => entry[2] === Kind.Cancel);
-  assert.deepEqual(cancels, [[1, "timeout", Kind.Cancel], [2, "aborted", Kind.Cancel]]);
+  assert.deepEqual(cancels, [
+    [1, "timeout", Kind.Cancel],
+    [2, "aborted", Kind.Cancel],
+  ]);
 });
 
 test("__proto__ keys never reach Object.prototype", () => {
   const { model, typed } = setup();
   const got: unknown[] = [];
   typed.on("Status", (_v, msg) => got.push(msg));
-  model.push([[1, '{"type":"Status","count":1,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}']]);
+  model.push([
+    [
+      1,
+      '{"type":"Status","count":1,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    ],
+  ]);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(got.length, 1);
   assert.ok(Object.hasOwn(got[0] as object, "__proto__"), "validation saw the real own key");
@@ -224,7 +291,11 @@ test("a tunnel closed by the kernel rejects pending requests with TunnelClosedEr
   const { typed } = setup();
   const pending = typed.request({ type: "Query", text: "a" });
   typed.tunnel._close();
-  await assert.rejects(pending, (error: unknown) => error instanceof TunnelClosedError && !(error instanceof KernelRestartedError));
+  await assert.rejects(
+    pending,
+    (error: unknown) =>
+      error instanceof TunnelClosedError && !(error instanceof KernelRestartedError),
+  );
 });
 
 test("a cancellation from the kernel reaches no handler", () => {
@@ -232,7 +303,10 @@ test("a cancellation from the kernel reaches no handler", () => {
   const seen: unknown[] = [];
   typed.on("Status", (_v, msg) => seen.push(msg));
   typed.onPlain((_v, msg) => seen.push(msg));
-  model.push([[3, "no longer wanted", Kind.Cancel], [4, '{"type":"Status","count":1}']]);
+  model.push([
+    [3, "no longer wanted", Kind.Cancel],
+    [4, '{"type":"Status","count":1}'],
+  ]);
   assert.deepEqual(seen, [{ type: "Status", count: 1 }]);
   assert.equal(typed.stats.rejected, 0);
 });
@@ -244,18 +318,30 @@ test("a flood of handler errors is summarised; each still goes back to the kerne
   });
   const errors = capture("error");
   try {
-    model.push(Array.from({ length: 100 }, (_, i) => [i + 1, '{"type":"Status","count":1}'] as [number, string]));
+    model.push(
+      Array.from(
+        { length: 100 },
+        (_, i) => [i + 1, '{"type":"Status","count":1}'] as [number, string],
+      ),
+    );
     assert.equal(errors.lines.length, 3);
     clock.advance(5_000);
     assert.equal(errors.lines.length, 4);
-    assert.match(String(errors.lines[3]?.[0]), /97 more in the last 5 s \(100 in all\); the latest: the handler for Status threw Error: bad/);
+    assert.match(
+      String(errors.lines[3]?.[0]),
+      /97 more in the last 5 s \(100 in all\); the latest: the handler for Status threw Error: bad/,
+    );
   } finally {
     errors.restore();
   }
   await tick();
   const reports = frames(model).filter((entry) => entry[2] === Kind.Error);
   assert.equal(reports.length, 100);
-  assert.equal(JSON.parse(String(reports[0]?.[1])).message, "Error: bad \ufffd luck", "a lone surrogate became U+FFFD");
+  assert.equal(
+    JSON.parse(String(reports[0]?.[1])).message,
+    "Error: bad \ufffd luck",
+    "a lone surrogate became U+FFFD",
+  );
   assert.equal(typed.stats.handlerErrors, 100);
 });
 
@@ -269,12 +355,22 @@ test("the typed layer reads its schema from the widget state and adds typed() to
   registry._register(tunnel);
   const early = typedSchemaOf(tunnel, 1_000);
   const schema = {
-    toKernel: { discriminator: { propertyName: "type", mapping: { Stop: "#/$defs/Stop" } }, oneOf: [{ $ref: "#/$defs/Stop" }] },
-    toBrowser: { discriminator: { propertyName: "type", mapping: { Status: "#/$defs/Status" } }, oneOf: [{ $ref: "#/$defs/Status" }] },
+    toKernel: {
+      discriminator: { propertyName: "type", mapping: { Stop: "#/$defs/Stop" } },
+      oneOf: [{ $ref: "#/$defs/Stop" }],
+    },
+    toBrowser: {
+      discriminator: { propertyName: "type", mapping: { Status: "#/$defs/Status" } },
+      oneOf: [{ $ref: "#/$defs/Status" }],
+    },
     replies: {},
     $defs: {
       Stop: { type: "object", properties: { type: { const: "Stop" } }, required: ["type"] },
-      Status: { type: "object", properties: { type: { const: "Status" }, count: { type: "integer" } }, required: ["type", "count"] },
+      Status: {
+        type: "object",
+        properties: { type: { const: "Status" }, count: { type: "integer" } },
+        required: ["type", "count"],
+      },
     },
   };
   model.set("_typed_schema", JSON.stringify(schema));

@@ -10,7 +10,10 @@ import { compile, type Validator } from "../src/typed/validate";
 // string for a line break. On Linux, writes to pipes and files are synchronous: each line leaves
 // at once.
 function reply(line: string): void {
-  const ascii = line.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const ascii = line.replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   process.stdout.write(`${ascii}\n`);
 }
 
@@ -22,7 +25,12 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
       const first = JSON.parse(line) as { schema: unknown; $defs: Record<string, unknown> };
       validate = compile(first.schema, { $defs: first.$defs });
     } catch (error) {
-      reply(JSON.stringify({ ok: false, schemaError: String(error instanceof Error ? error.message : error) }));
+      reply(
+        JSON.stringify({
+          ok: false,
+          schemaError: String(error instanceof Error ? error.message : error),
+        }),
+      );
       process.exitCode = 2;
       process.stdin.destroy();
       break;
@@ -35,9 +43,19 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     if (typeof text !== "string") throw new SyntaxError("each line must be a JSON string");
     value = JSON.parse(text);
   } catch (error) {
-    reply(JSON.stringify({ ok: false, path: "$", message: `invalid JSON: ${(error as Error).message}` }));
+    reply(
+      JSON.stringify({
+        ok: false,
+        path: "$",
+        message: `invalid JSON: ${(error as Error).message}`,
+      }),
+    );
     continue;
   }
   const issue = validate(value);
-  reply(issue === null ? `{"ok":true,"echo":${JSON.stringify(value)}}` : JSON.stringify({ ok: false, ...issue }));
+  reply(
+    issue === null
+      ? `{"ok":true,"echo":${JSON.stringify(value)}}`
+      : JSON.stringify({ ok: false, ...issue }),
+  );
 }

@@ -1469,7 +1469,9 @@ var RequestTimeoutError = class extends Error {
 };
 var RequestCancelledError = class extends Error {
   constructor(type, version, reason) {
-    super(`the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`);
+    super(
+      `the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`
+    );
     this.name = "RequestCancelledError";
     this.version = version;
     this.reason = reason;
@@ -1641,7 +1643,10 @@ var Answering = class {
       this.#start(request, handler);
       return;
     }
-    const timer = this.#host.clock.setTimeout(() => this.#noHandler(tag, version), NO_HANDLER_GRACE_MS);
+    const timer = this.#host.clock.setTimeout(
+      () => this.#noHandler(tag, version),
+      NO_HANDLER_GRACE_MS
+    );
     this.#unhandled.set(tag, { ...request, timer });
   }
   #supersede(tag, version) {
@@ -1688,7 +1693,9 @@ var Answering = class {
     const got = tagOf(outcome.value, this.#host.tagField);
     if (got !== expected) {
       const what = got ?? describeValue(outcome.value, this.#host.tagField);
-      const error = new TypeError(`the handler for ${run.tag} must return a ${expected} reply, got ${what}`);
+      const error = new TypeError(
+        `the handler for ${run.tag} must return a ${expected} reply, got ${what}`
+      );
       this.#host.failed(run.version, run.tag, error);
       return;
     }
@@ -1700,7 +1707,8 @@ var Answering = class {
     }
     this.#host.stats.repliesSent += 1;
     this.#answered.set(run.version, { tag: run.tag, overtaken: false });
-    if (this.#answered.size > REMEMBERED) this.#answered.delete(this.#answered.keys().next().value);
+    if (this.#answered.size > REMEMBERED)
+      this.#answered.delete(this.#answered.keys().next().value);
   }
 };
 
@@ -1727,7 +1735,11 @@ var PendingRequests = class {
       const timer = options.timeoutMs === void 0 ? null : this.#clock.setTimeout(() => {
         pending.cleanup();
         giveUp("timeout");
-        reject(new RequestTimeoutError(`${tag} version ${version}: no reply in ${options.timeoutMs} ms`));
+        reject(
+          new RequestTimeoutError(
+            `${tag} version ${version}: no reply in ${options.timeoutMs} ms`
+          )
+        );
       }, options.timeoutMs);
       const onAbort = () => {
         pending.cleanup();
@@ -1922,7 +1934,9 @@ var TypedTunnel = class {
     }
     const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
     this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
-    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
+    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, {
+      log: (...args) => console.warn(...args)
+    });
     this.#pending = new PendingRequests(tunnel._clock);
     this.#answering = new Answering(
       {
@@ -2004,7 +2018,12 @@ var TypedTunnel = class {
       return Promise.reject(error);
     }
     this.#latestRequest.set(tag, version);
-    const reply = this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    const reply = this.#pending.add(
+      tag,
+      version,
+      options,
+      (reason) => this.#cancel(version, reason)
+    );
     return reply;
   }
   #encode(msg) {
@@ -2072,7 +2091,9 @@ var TypedTunnel = class {
       waiting.push([version, msg]);
       if (waiting.length > MAX_WAITING) {
         waiting.shift();
-        this.#warnings.report(`no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`);
+        this.#warnings.report(
+          `no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`
+        );
       }
       this.#waiting.set(tag, waiting);
       return;
@@ -2094,7 +2115,9 @@ var TypedTunnel = class {
   }
   #noHandler(version, tag) {
     const seconds = NO_HANDLER_GRACE_MS / 1e3;
-    this.#warnings.report(`no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`);
+    this.#warnings.report(
+      `no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`
+    );
     const message = `the page has no handler for ${tag} requests (register one with on("${tag}", handler))`;
     this.#sendError(version, "no_handler", message, null, tag);
   }
@@ -2116,7 +2139,12 @@ var TypedTunnel = class {
     }
   }
   #sendError(version, code, message, path, type) {
-    const report = wireError(code, wellFormed(message), path, type === null ? null : wellFormed(type));
+    const report = wireError(
+      code,
+      wellFormed(message),
+      path,
+      type === null ? null : wellFormed(type)
+    );
     if (!this.tunnel.closed) this.tunnel._sendKind(version, report, 2 /* Error */, false);
   }
   #cancel(version, reason) {
@@ -2156,7 +2184,7 @@ var KEYWORDS = new Set(
 var ANNOTATIONS = new Set(
   "title description default examples deprecated readOnly writeOnly $comment".split(" ")
 );
-var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+var hasOwn = (o, k) => Object.hasOwn(o, k);
 var own2 = (o, k) => hasOwn(o, k) ? o[k] : void 0;
 var ok = () => null;
 var fail = (message) => ({ segs: [], message });
@@ -2189,7 +2217,9 @@ function num(s, key, ptr, min = -Infinity, int = false) {
   const v = own2(s, key);
   const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
   if (v === void 0 || good) return v;
-  throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
+  throw new SchemaError(
+    `${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`
+  );
 }
 
 // frontend/src/typed/validate-inline.ts
@@ -2225,14 +2255,20 @@ function shapeOf(c, s, depth) {
   const branches = own2(s, "anyOf");
   if (Array.isArray(branches) && only("anyOf") && branches.length === 2) {
     const [some, none] = branches.map((b) => shapeOf(c, b, depth + 1));
-    if (some && none?.kind === EQ && none.value === null && !some.nullable) return { ...some, nullable: true };
+    if (some && none?.kind === EQ && none.value === null && !some.nullable)
+      return { ...some, nullable: true };
     return null;
   }
   const type = own2(s, "type");
   if (type === "null" && only("type")) return shape(EQ, null);
   if (type === "boolean" && only("type")) return shape(ONE_OF, [true, false]);
   if (type === "string" && only("type", "minLength", "maxLength")) {
-    return shape(STRING, void 0, [2 * n("minLength", 0), n("maxLength", Infinity), -Infinity, Infinity]);
+    return shape(STRING, void 0, [
+      2 * n("minLength", 0),
+      n("maxLength", Infinity),
+      -Infinity,
+      Infinity
+    ]);
   }
   if ((type === "integer" || type === "number") && only(...NUMBER_KEYS)) {
     const [lo, hi] = [n("minimum", -Infinity), n("maximum", Infinity)];
@@ -2297,7 +2333,8 @@ function arrayChecks(c, s, ptr, miss) {
     return (v) => {
       if (!Array.isArray(v)) return miss && miss(v);
       const n = v.length;
-      if (n < minI || n > maxI) return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
+      if (n < minI || n > maxI)
+        return fail(`${length(n)}${n < minI ? minI : maxI}, got length ${n}`);
       for (let i = 0; i < n; i++) {
         const x = v[i];
         if (accepts(each, x)) continue;
@@ -2322,7 +2359,9 @@ function arrayChecks(c, s, ptr, miss) {
 }
 function duplicate(v) {
   const [scalars, deep] = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
-  const sorted = (_, y) => isPlain(y) ? Object.fromEntries(Object.keys(y).sort().map((k) => [k, y[k]])) : y;
+  const sorted = (_, y) => isPlain(y) ? Object.fromEntries(
+    Object.keys(y).sort().map((k) => [k, y[k]])
+  ) : y;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     const map = typeof x === "object" && x !== null ? deep : scalars;
@@ -2341,7 +2380,9 @@ function objectChecks(c, s, ptr, miss) {
   const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
   const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
   if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
-    throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
+    throw new SchemaError(
+      `properties at ${ptr} must be an object, and required an array of strings`
+    );
   }
   const extra = additional === void 0 || additional === true ? ok : additional ? c.node(additional, `${ptr}/additionalProperties`) : null;
   const keyFn = names === void 0 ? null : c.node(names, `${ptr}/propertyNames`);
@@ -2389,7 +2430,8 @@ function struct(fields, required, unknown, badKey, size, miss) {
     return d === void 0 ? unknown(k) : prev.next = d;
   };
   return (value) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return miss && miss(value);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return miss && miss(value);
     void ("constructor" in value);
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return miss && miss(value);
@@ -2426,9 +2468,11 @@ function fromPython(p) {
     if (hex !== void 0) return `\\u{${hex}}`;
     if (e === "d" || e === "D") return e === "d" ? "\\p{Nd}" : "\\P{Nd}";
     if (e === "w" && inClass) return "\\p{L}\\p{N}_";
-    if ((e === "w" || e === "W") && !inClass) return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
+    if ((e === "w" || e === "W") && !inClass)
+      return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
     if ((e === "A" || e === "Z") && !inClass) return e === "A" ? "^" : "$";
-    if (e !== void 0) return /[\w^$\\.*+?()[\]{}|/]/.test(e) || e === "-" && inClass ? `\\${e}` : e;
+    if (e !== void 0)
+      return /[\w^$\\.*+?()[\]{}|/]/.test(e) || e === "-" && inClass ? `\\${e}` : e;
     if (t[0] === "[") {
       const closes = t.length > 1 && t.endsWith("]");
       const opened = !inClass;
@@ -2448,7 +2492,10 @@ var DURATION = new RegExp(
 );
 var WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
 var NUMBER2 = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
-var DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER2}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
+var DECIMAL = new RegExp(
+  String.raw`^${WS}[+-]?(?:${NUMBER2}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`,
+  "iu"
+);
 var FORMATS = /* @__PURE__ */ new Map([
   ["date-time", [isDateTime, "RFC 3339 date-time with a timezone"]],
   ["date", [isDate, "RFC 3339 date (YYYY-MM-DD)"]],
@@ -2484,8 +2531,10 @@ function numberChecks(s, ptr, integer, miss) {
       return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
     }
     if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
-    if (v < lo || v <= xlo) return fail(`expected ${word} ${v < lo ? `>= ${lo}` : `> ${xlo}`}, got ${v}`);
-    if (v > hi || v >= xhi) return fail(`expected ${word} ${v > hi ? `<= ${hi}` : `< ${xhi}`}, got ${v}`);
+    if (v < lo || v <= xlo)
+      return fail(`expected ${word} ${v < lo ? `>= ${lo}` : `> ${xlo}`}, got ${v}`);
+    if (v > hi || v >= xhi)
+      return fail(`expected ${word} ${v > hi ? `<= ${hi}` : `< ${xhi}`}, got ${v}`);
     return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
   };
   return (v) => {
@@ -2498,15 +2547,23 @@ function numberChecks(s, ptr, integer, miss) {
 function stringChecks(s, ptr, miss) {
   const minL = num(s, "minLength", ptr, 0, true) ?? 0;
   const maxL = num(s, "maxLength", ptr, 0, true) ?? Infinity;
-  const [pattern, format, encoding] = [own2(s, "pattern"), own2(s, "format"), own2(s, "contentEncoding")];
+  const [pattern, format, encoding] = [
+    own2(s, "pattern"),
+    own2(s, "format"),
+    own2(s, "contentEncoding")
+  ];
   let re;
   try {
-    if (pattern !== void 0) re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
+    if (pattern !== void 0)
+      re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
   } catch (error) {
-    throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`);
+    throw new SchemaError(
+      `pattern ${q(pattern)} at ${ptr} is not supported: ${error.message}`
+    );
   }
   const fmt = FORMATS.get(format);
-  if (format !== void 0 && !fmt) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
+  if (format !== void 0 && !fmt)
+    throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
   if (encoding !== void 0 && encoding !== "base64") {
     throw new SchemaError(`unsupported contentEncoding ${q(encoding)} at ${ptr}`);
   }
@@ -2547,14 +2604,18 @@ function union(c, s, key, ptr) {
   if (!Array.isArray(list) || list.length === 0) {
     throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
   }
-  if (hasOwn(s, "discriminator")) return discriminated(c, s.discriminator, list, `${ptr}/discriminator`);
+  if (hasOwn(s, "discriminator"))
+    return discriminated(c, s.discriminator, list, `${ptr}/discriminator`);
   const fns = list.map((b, i) => c.node(b, `${ptr}/${key}/${i}`));
   const types = list.map((b) => typesOf(c, b, /* @__PURE__ */ new Set()));
   const want = [...new Set(types.flatMap((t) => [...t ?? []]))].join(" or ");
   const byKind = /* @__PURE__ */ new Map();
   for (const kind of ["null", "boolean", "number", "string", "array", "object", "other"]) {
     const fits = (t) => t === kind || t === "integer" && kind === "number";
-    byKind.set(kind, fns.filter((_, i) => [...types[i] ?? [kind]].some(fits)));
+    byKind.set(
+      kind,
+      fns.filter((_, i) => [...types[i] ?? [kind]].some(fits))
+    );
   }
   return (v) => {
     const candidates = byKind.get(kindOf(v));
@@ -2565,7 +2626,8 @@ function union(c, s, key, ptr) {
     for (let i = 0; i < candidates.length; i++) {
       const f = candidates[i](v);
       if (f === null && key === "anyOf") return null;
-      if (f === null && matched >= 0) return fail("value matches more than one alternative of oneOf");
+      if (f === null && matched >= 0)
+        return fail("value matches more than one alternative of oneOf");
       if (f === null) matched = i;
       else if (best === null || f.segs.length > best.segs.length) best = f;
     }
@@ -2576,11 +2638,17 @@ function discriminated(c, d, list, ptr) {
   const prop = isPlain(d) ? own2(d, "propertyName") : void 0;
   const mapping = isPlain(d) ? own2(d, "mapping") : void 0;
   if (typeof prop !== "string" || !isPlain(mapping)) {
-    throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
+    throw new SchemaError(
+      `discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`
+    );
   }
   const targets = Object.values(mapping);
-  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own2(b, "$ref")))) {
-    throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
+  if (!list.every(
+    (b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own2(b, "$ref"))
+  )) {
+    throw new SchemaError(
+      `discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`
+    );
   }
   const tags = Object.keys(mapping);
   const fns = tags.map((tag) => c.ref(mapping[tag], `${ptr}/mapping/${esc(tag)}`));
@@ -2640,7 +2708,8 @@ function node(st, s, ptr) {
   if (unknown !== void 0) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
   if (hasOwn(s, "$ref")) {
     const other = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
-    if (other !== void 0) throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
+    if (other !== void 0)
+      throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
     return ref(st, s.$ref, `${ptr}/$ref`);
   }
   if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
@@ -2649,7 +2718,8 @@ function node(st, s, ptr) {
   const parts = [typeChecks(st, s, ptr)];
   if (hasOwn(s, "enum")) parts.push(values(s.enum, `${ptr}/enum`));
   if (hasOwn(s, "const")) parts.push(values([s.const], `${ptr}/const`));
-  for (const key of ["anyOf", "oneOf"]) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
+  for (const key of ["anyOf", "oneOf"])
+    if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
   const fns = parts.filter((p) => p !== null);
   if (fns.length <= 1) return fns[0] ?? ok;
   return (v) => {
@@ -2662,7 +2732,9 @@ function node(st, s, ptr) {
 }
 function ref(st, target, ptr) {
   if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
-    throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
+    throw new SchemaError(
+      `unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`
+    );
   }
   const name = defName(target);
   const pending = st.pending.get(name);

@@ -7026,6 +7026,7 @@ var require_standalone = __commonJS({
 // codegen/node/ajv_standalone.mjs
 var import_node_process = __toESM(require("node:process"), 1);
 var import_ajv = __toESM(require_ajv(), 1);
+var import_standalone = __toESM(require_standalone(), 1);
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -7156,7 +7157,6 @@ var package_default = {
 };
 
 // codegen/node/ajv_standalone.mjs
-var import_standalone = __toESM(require_standalone(), 1);
 var Ajv = import_ajv.default.default ?? import_ajv.default;
 var standaloneCode = import_standalone.default.default ?? import_standalone.default;
 function finish(result, status) {
@@ -7212,7 +7212,12 @@ function compile(input) {
   for (const [needed, local] of Object.entries(RUNTIME)) code = code.split(needed).join(local);
   const left = code.match(/require\("[^"]*"\)/g);
   if (left !== null) {
-    throw Object.assign(new Error(`ajv's output still loads ${[...new Set(left)].join(", ")}; this schema needs an ajv runtime helper that ipycallback does not inline`), { kind: "runtime" });
+    throw Object.assign(
+      new Error(
+        `ajv's output still loads ${[...new Set(left)].join(", ")}; this schema needs an ajv runtime helper that ipycallback does not inline`
+      ),
+      { kind: "runtime" }
+    );
   }
   return code;
 }
@@ -7221,4 +7226,6 @@ async function main() {
   for await (const chunk of import_node_process.default.stdin) text += chunk;
   finish({ code: compile(JSON.parse(text)), ajv: package_default.version }, 0);
 }
-main().catch((error) => finish({ error: String(error?.message ?? error), kind: error?.kind ?? "internal" }, 1));
+main().catch(
+  (error) => finish({ error: String(error?.message ?? error), kind: error?.kind ?? "internal" }, 1)
+);

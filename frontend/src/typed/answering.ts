@@ -181,7 +181,9 @@ export class Answering {
       return answered.overtaken || newer ? "late-reply" : "reply";
     }
     const aboutRequestType = error.type === null || this.#replyTags.has(error.type);
-    return error.code === "validation" && answered !== undefined && aboutRequestType ? "reply" : "message";
+    return error.code === "validation" && answered !== undefined && aboutRequestType
+      ? "reply"
+      : "message";
   }
 
   /** The tunnel closed: no reply can go any more. Handlers still running see `error` as reason. */
@@ -211,7 +213,10 @@ export class Answering {
       return;
     }
     // Like a message, a request waits for on(); not for ever, though: the kernel waits too.
-    const timer = this.#host.clock.setTimeout(() => this.#noHandler(tag, version), NO_HANDLER_GRACE_MS);
+    const timer = this.#host.clock.setTimeout(
+      () => this.#noHandler(tag, version),
+      NO_HANDLER_GRACE_MS,
+    );
     this.#unhandled.set(tag, { ...request, timer });
   }
 
@@ -264,7 +269,9 @@ export class Answering {
     const got = tagOf(outcome.value, this.#host.tagField);
     if (got !== expected) {
       const what = got ?? describeValue(outcome.value, this.#host.tagField);
-      const error = new TypeError(`the handler for ${run.tag} must return a ${expected} reply, got ${what}`);
+      const error = new TypeError(
+        `the handler for ${run.tag} must return a ${expected} reply, got ${what}`,
+      );
       this.#host.failed(run.version, run.tag, error);
       return;
     }
@@ -277,6 +284,7 @@ export class Answering {
     }
     this.#host.stats.repliesSent += 1;
     this.#answered.set(run.version, { tag: run.tag, overtaken: false });
-    if (this.#answered.size > REMEMBERED) this.#answered.delete(this.#answered.keys().next().value as number);
+    if (this.#answered.size > REMEMBERED)
+      this.#answered.delete(this.#answered.keys().next().value as number);
   }
 }

@@ -78,7 +78,9 @@ export class RequestCancelledError extends Error {
   readonly reason: string;
 
   constructor(type: string, version: number, reason: string) {
-    super(`the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`);
+    super(
+      `the kernel cancelled its request ${type} version ${version}${reason ? `: ${reason}` : ""}`,
+    );
     this.version = version;
     this.reason = reason;
   }

@@ -15,9 +15,11 @@ export function fromPython(p: string): string {
     if (hex !== undefined) return `\\u{${hex}}`;
     if (e === "d" || e === "D") return e === "d" ? "\\p{Nd}" : "\\P{Nd}";
     if (e === "w" && inClass) return "\\p{L}\\p{N}_";
-    if ((e === "w" || e === "W") && !inClass) return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
+    if ((e === "w" || e === "W") && !inClass)
+      return e === "w" ? "[\\p{L}\\p{N}_]" : "[^\\p{L}\\p{N}_]";
     if ((e === "A" || e === "Z") && !inClass) return e === "A" ? "^" : "$";
-    if (e !== undefined) return /[\w^$\\.*+?()[\]{}|/]/.test(e) || (e === "-" && inClass) ? `\\${e}` : e;
+    if (e !== undefined)
+      return /[\w^$\\.*+?()[\]{}|/]/.test(e) || (e === "-" && inClass) ? `\\${e}` : e;
     if (t[0] === "[") {
       // Inside a class, [ is literal; outside, it opens one, in which a leading ] is literal.
       const closes = t.length > 1 && t.endsWith("]");
@@ -42,7 +44,10 @@ const DURATION = new RegExp(
 // Python's Decimal() drops every _, strips str.isspace() characters, and takes any Unicode digits.
 const WS = String.raw`[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
 const NUMBER = String.raw`(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:e[+-]?\p{Nd}+)?`;
-const DECIMAL = new RegExp(String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`, "iu");
+const DECIMAL = new RegExp(
+  String.raw`^${WS}[+-]?(?:${NUMBER}|inf(?:inity)?|s?nan\p{Nd}*)${WS}$`,
+  "iu",
+);
 
 export const FORMATS = new Map<string, [(v: string) => boolean, string]>([
   ["date-time", [isDateTime, "RFC 3339 date-time with a timezone"]],

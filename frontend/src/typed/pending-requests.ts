@@ -35,7 +35,12 @@ export class PendingRequests {
    * is rejected with a SupersededError. `giveUp` is told when the caller stops waiting (timeout,
    * abort), so the other side can be told too.
    */
-  add(tag: string, version: number, options: RequestOptions, giveUp: (reason: string) => void): Promise<unknown> {
+  add(
+    tag: string,
+    version: number,
+    options: RequestOptions,
+    giveUp: (reason: string) => void,
+  ): Promise<unknown> {
     const older = this.#byTag.get(tag);
     if (older !== undefined) {
       older.cleanup();
@@ -48,7 +53,11 @@ export class PendingRequests {
           : this.#clock.setTimeout(() => {
               pending.cleanup();
               giveUp("timeout");
-              reject(new RequestTimeoutError(`${tag} version ${version}: no reply in ${options.timeoutMs} ms`));
+              reject(
+                new RequestTimeoutError(
+                  `${tag} version ${version}: no reply in ${options.timeoutMs} ms`,
+                ),
+              );
             }, options.timeoutMs);
       const onAbort = (): void => {
         pending.cleanup();

@@ -26,9 +26,10 @@ export type ReplyTo<Out, Asks, K extends string, T> =
  * also gets an AbortSignal (the request was superseded or cancelled) and must return the reply;
  * any other message's handler returns nothing.
  */
-export type HandlerFor<Out, In, Asks, K extends string, T> = T extends DeclaredTags<Asks>
-  ? (version: number, msg: OfTag<In, K, T>, signal: AbortSignal) => ReplyTo<Out, Asks, K, T>
-  : (version: number, msg: OfTag<In, K, T>) => void;
+export type HandlerFor<Out, In, Asks, K extends string, T> =
+  T extends DeclaredTags<Asks>
+    ? (version: number, msg: OfTag<In, K, T>, signal: AbortSignal) => ReplyTo<Out, Asks, K, T>
+    : (version: number, msg: OfTag<In, K, T>) => void;
 
 /** The messages `request()` takes: those whose tag has a declared reply. */
 export type RequestOf<Out, Replies, K extends string> = OfTag<Out, K, DeclaredTags<Replies>>;

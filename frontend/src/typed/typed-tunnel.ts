@@ -3,7 +3,13 @@ import { describeError, RateLimitedReporter } from "../tunnel/rate-limited-repor
 import type { Tunnel } from "../tunnel/tunnel";
 import { Kind } from "../tunnel/wire";
 import { Answering, NO_HANDLER_GRACE_MS, type RequestHandler, tagOf } from "./answering";
-import { type ErrorCode, MessageValidationError, type TunnelError, readWireError, wireError } from "./errors";
+import {
+  type ErrorCode,
+  MessageValidationError,
+  readWireError,
+  type TunnelError,
+  wireError,
+} from "./errors";
 import { PendingRequests, type RequestOptions, type Settle } from "./pending-requests";
 import { type TypedSpec, type TypedStats, zeroStats } from "./spec";
 import type { HandlerFor, ReplyOf, RequestOf, Tagged } from "./tags";
@@ -65,7 +71,9 @@ export class TypedTunnel<
     }
     const prefix = `IPyCallback [${tunnel.tunnel_id}]`;
     this.#reporter = new RateLimitedReporter(prefix, tunnel._clock);
-    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, { log: (...args) => console.warn(...args) });
+    this.#warnings = new RateLimitedReporter(prefix, tunnel._clock, {
+      log: (...args) => console.warn(...args),
+    });
     this.#pending = new PendingRequests(tunnel._clock);
     this.#answering = new Answering(
       {
@@ -73,7 +81,8 @@ export class TypedTunnel<
         stats: this.stats,
         tagField: this.#tagField,
         encode: (msg) => this.#encode(msg as Out),
-        reply: (version, text) => !this.tunnel.closed && this.tunnel._sendKind(version, text, Kind.Reply, false),
+        reply: (version, text) =>
+          !this.tunnel.closed && this.tunnel._sendKind(version, text, Kind.Reply, false),
         failed: (version, tag, error) => this.#handlerFailed(version, tag, error),
         noHandler: (version, tag) => this.#noHandler(version, tag),
       },
@@ -128,7 +137,10 @@ export class TypedTunnel<
   }
 
   /** Sends a request; resolves with its reply, or rejects (superseded, timeout, abort, error). */
-  request<M extends RequestOf<Out, Replies, K>>(msg: M, options: RequestOptions = {}): Promise<ReplyOf<In, Replies, K, M>> {
+  request<M extends RequestOf<Out, Replies, K>>(
+    msg: M,
+    options: RequestOptions = {},
+  ): Promise<ReplyOf<In, Replies, K, M>> {
     const tag = tagOf(msg, this.#tagField) ?? "";
     if (!Object.hasOwn(this.#spec.replies, tag)) {
       return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
@@ -141,7 +153,9 @@ export class TypedTunnel<
       return Promise.reject(error);
     }
     this.#latestRequest.set(tag, version);
-    const reply = this.#pending.add(tag, version, options, (reason) => this.#cancel(version, reason));
+    const reply = this.#pending.add(tag, version, options, (reason) =>
+      this.#cancel(version, reason),
+    );
     return reply as Promise<ReplyOf<In, Replies, K, M>>;
   }
 
@@ -187,7 +201,10 @@ export class TypedTunnel<
       const request = this.#requestOfReply.get(tag);
       // The seed's rule: a reply older than the latest request is stale. A reply can never be
       // a request of the kernel's either (only messages are).
-      if ((request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) || this.#answering.isRequest(tag)) {
+      if (
+        (request !== undefined && version < (this.#latestRequest.get(request) ?? 0)) ||
+        this.#answering.isRequest(tag)
+      ) {
         this.stats.staleReplies += 1;
         return;
       }
@@ -218,7 +235,9 @@ export class TypedTunnel<
       waiting.push([version, msg]);
       if (waiting.length > MAX_WAITING) {
         waiting.shift();
-        this.#warnings.report(`no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`);
+        this.#warnings.report(
+          `no handler for ${tag}; dropped the oldest of ${MAX_WAITING + 1} waiting messages`,
+        );
       }
       this.#waiting.set(tag, waiting);
       return;
@@ -235,7 +254,9 @@ export class TypedTunnel<
     this.stats.handlerErrors += 1;
     this.#reporter.report(`the handler for ${tag} threw`, error);
     // Duck-typed: an error from another realm (an iframe) is no instance of this page's Error.
-    const { name, message } = (typeof error === "object" && error !== null ? error : {}) as Partial<Error>;
+    const { name, message } = (
+      typeof error === "object" && error !== null ? error : {}
+    ) as Partial<Error>;
     const text = `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : describeError(error)}`;
     // A reply the handler returned that its declared type refuses: say where, as a validation
     // error of a received message would.
@@ -245,12 +266,20 @@ export class TypedTunnel<
 
   #noHandler(version: number, tag: string): void {
     const seconds = NO_HANDLER_GRACE_MS / 1000;
-    this.#warnings.report(`no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`);
+    this.#warnings.report(
+      `no handler for the kernel's ${tag} requests within ${seconds} s; told the kernel`,
+    );
     const message = `the page has no handler for ${tag} requests (register one with on("${tag}", handler))`;
     this.#sendError(version, "no_handler", message, null, tag);
   }
 
-  #reject(version: number, text: string, tag: string | null, issue: ValidationIssue | null, kind: Kind): void {
+  #reject(
+    version: number,
+    text: string,
+    tag: string | null,
+    issue: ValidationIssue | null,
+    kind: Kind,
+  ): void {
     if (tag === null && this.#plain !== null) {
       try {
         this.#plain(version, text);
@@ -261,18 +290,28 @@ export class TypedTunnel<
     }
     this.stats.rejected += 1;
     const code = tag === null || !this.#incomingTags.has(tag) ? "unknown_type" : "validation";
-    const message =
-      issue?.message ?? "not a declared message: expected an object with a type tag";
+    const message = issue?.message ?? "not a declared message: expected an object with a type tag";
     this.#sendError(version, code, message, issue?.path ?? null, tag);
     if (kind === Kind.Reply) {
       this.#pending.take(version)?.reject(new MessageValidationError(message, issue?.path ?? "$"));
     }
   }
 
-  #sendError(version: number, code: ErrorCode, message: string, path: string | null, type: string | null): void {
+  #sendError(
+    version: number,
+    code: ErrorCode,
+    message: string,
+    path: string | null,
+    type: string | null,
+  ): void {
     // The text may quote what the handler or validator saw. JSON escapes a lone surrogate, but
     // the kernel would decode it back into a string it cannot print: U+FFFD instead.
-    const report = wireError(code, wellFormed(message), path, type === null ? null : wellFormed(type));
+    const report = wireError(
+      code,
+      wellFormed(message),
+      path,
+      type === null ? null : wellFormed(type),
+    );
     if (!this.tunnel.closed) this.tunnel._sendKind(version, report, Kind.Error, false);
   }
 
@@ -287,7 +326,8 @@ export class TypedTunnel<
     // request of this page that happens to have the same version (nor one of another type).
     const subject = this.#answering.subjectOf(error);
     if (subject === "late-reply") return; // the kernel had stopped waiting, as this page knows
-    const pending = subject === "message" ? this.#pending.take(error.version, error.type) : undefined;
+    const pending =
+      subject === "message" ? this.#pending.take(error.version, error.type) : undefined;
     if (pending !== undefined) {
       pending.reject(error);
       return;

@@ -24,23 +24,26 @@ export interface Compiler {
 }
 
 export const KEYWORDS = new Set(
-  ("$ref type enum const anyOf oneOf discriminator properties required additionalProperties " +
+  (
+    "$ref type enum const anyOf oneOf discriminator properties required additionalProperties " +
     "propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems " +
     "minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern " +
-    "format contentEncoding").split(" "),
+    "format contentEncoding"
+  ).split(" "),
 );
 export const ANNOTATIONS = new Set(
   "title description default examples deprecated readOnly writeOnly $comment".split(" "),
 );
 
-export const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+export const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
 export const own = (o: Obj, k: string): unknown => (hasOwn(o, k) ? o[k] : undefined);
 export const ok: Fn = () => null;
 export const fail = (message: string): Fail => ({ segs: [], message });
 export const at = (f: Fail, seg: string | number): Fail => (f.segs.push(seg), f);
 export const esc = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
 export const q = JSON.stringify;
-export const defName = (target: string): string => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
+export const defName = (target: string): string =>
+  target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
 
 // Plain objects only: a Date or a Map passes a looser test, yet JSON.stringify changes it.
 export function isPlain(v: unknown): v is Obj {
@@ -65,13 +68,24 @@ export function describeType(v: unknown): string {
 export function show(v: unknown): string {
   if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   const t = typeof v;
-  return t === "number" || t === "boolean" || t === "bigint" || v === undefined ? String(v) : describeType(v);
+  return t === "number" || t === "boolean" || t === "bigint" || v === undefined
+    ? String(v)
+    : describeType(v);
 }
 
 /** The number under `key` in `s`, checked when compiling; undefined when absent. */
-export function num(s: Obj, key: string, ptr: string, min = -Infinity, int = false): number | undefined {
+export function num(
+  s: Obj,
+  key: string,
+  ptr: string,
+  min = -Infinity,
+  int = false,
+): number | undefined {
   const v = own(s, key);
-  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
+  const good =
+    typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
   if (v === undefined || good) return v;
-  throw new SchemaError(`${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`);
+  throw new SchemaError(
+    `${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`,
+  );
 }

@@ -30,7 +30,11 @@ export interface Inline {
 
 type Shape = Omit<Inline, "key" | "next" | "fn" | "required">;
 
-function shape(kind: number, value?: unknown, bounds = [-Infinity, Infinity, -Infinity, Infinity]): Shape {
+function shape(
+  kind: number,
+  value?: unknown,
+  bounds = [-Infinity, Infinity, -Infinity, Infinity],
+): Shape {
   const [lo, hi, xlo, xhi] = bounds as [number, number, number, number];
   return { kind, nullable: false, value, lo, hi, xlo, xhi, item: null };
 }
@@ -61,14 +65,20 @@ function shapeOf(c: Compiler, s: unknown, depth: number): Shape | null {
   if (Array.isArray(branches) && only("anyOf") && branches.length === 2) {
     // Optional[T], as msgspec writes it: T or null.
     const [some, none] = branches.map((b) => shapeOf(c, b, depth + 1));
-    if (some && none?.kind === EQ && none.value === null && !some.nullable) return { ...some, nullable: true };
+    if (some && none?.kind === EQ && none.value === null && !some.nullable)
+      return { ...some, nullable: true };
     return null;
   }
   const type = own(s, "type");
   if (type === "null" && only("type")) return shape(EQ, null);
   if (type === "boolean" && only("type")) return shape(ONE_OF, [true, false]);
   if (type === "string" && only("type", "minLength", "maxLength")) {
-    return shape(STRING, undefined, [2 * n("minLength", 0), n("maxLength", Infinity), -Infinity, Infinity]);
+    return shape(STRING, undefined, [
+      2 * n("minLength", 0),
+      n("maxLength", Infinity),
+      -Infinity,
+      Infinity,
+    ]);
   }
   if ((type === "integer" || type === "number") && only(...NUMBER_KEYS)) {
     const [lo, hi] = [n("minimum", -Infinity), n("maximum", Infinity)];

@@ -2,7 +2,20 @@
 // (additionalProperties, propertyNames, minProperties, maxProperties).
 
 import {
-  at, type Compiler, esc, type Fail, type Fn, fail, hasOwn, isPlain, type Miss, num, type Obj, ok, own, q,
+  at,
+  type Compiler,
+  esc,
+  type Fail,
+  type Fn,
+  fail,
+  hasOwn,
+  isPlain,
+  type Miss,
+  num,
+  type Obj,
+  ok,
+  own,
+  q,
   SchemaError,
 } from "./validate-common";
 import { accepts, type Inline, inline } from "./validate-inline";
@@ -12,11 +25,21 @@ export function objectChecks(c: Compiler, s: Obj, ptr: string, miss: Miss): Fn |
   const [additional, names] = [own(s, "additionalProperties"), own(s, "propertyNames")];
   const minP = num(s, "minProperties", ptr, 0, true) ?? 0;
   const maxP = num(s, "maxProperties", ptr, 0, true) ?? Infinity;
-  if (!isPlain(properties) || !Array.isArray(required) || !required.every((k) => typeof k === "string")) {
-    throw new SchemaError(`properties at ${ptr} must be an object, and required an array of strings`);
+  if (
+    !isPlain(properties) ||
+    !Array.isArray(required) ||
+    !required.every((k) => typeof k === "string")
+  ) {
+    throw new SchemaError(
+      `properties at ${ptr} must be an object, and required an array of strings`,
+    );
   }
-  const extra = additional === undefined || additional === true ? ok // null: no other key allowed
-    : additional ? c.node(additional, `${ptr}/additionalProperties`) : null;
+  const extra =
+    additional === undefined || additional === true
+      ? ok // null: no other key allowed
+      : additional
+        ? c.node(additional, `${ptr}/additionalProperties`)
+        : null;
   const keyFn = names === undefined ? null : c.node(names, `${ptr}/propertyNames`);
   const keys = [...new Set([...Object.keys(properties), ...required])];
   const fields = keys.map((k) => {
@@ -78,7 +101,8 @@ function struct(
     return d === undefined ? unknown(k) : (prev.next = d);
   };
   return (value) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return miss && miss(value);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return miss && miss(value);
     // `in` runs no getter and reads nothing, yet leaves the object's map in V8's feedback: with
     // a few object types here, V8 then compiles getPrototypeOf to a constant instead of a call.
     void ("constructor" in value);

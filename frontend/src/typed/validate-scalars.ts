@@ -3,7 +3,18 @@
 
 import { codePointLength } from "./checks";
 import { BASE64, FORMATS, fromPython } from "./formats";
-import { type Fail, type Fn, fail, type Miss, num, type Obj, own, q, SchemaError, show } from "./validate-common";
+import {
+  type Fail,
+  type Fn,
+  fail,
+  type Miss,
+  num,
+  type Obj,
+  own,
+  q,
+  SchemaError,
+  show,
+} from "./validate-common";
 
 export function values(list: unknown, ptr: string): Fn {
   const scalar = (x: unknown) => x === null || ["string", "number", "boolean"].includes(typeof x);
@@ -30,8 +41,10 @@ export function numberChecks(s: Obj, ptr: string, integer: boolean, miss: Miss):
       return fail(`integer ${BigInt(v)} is outside JavaScript's safe range +-(2**53 - 1)`);
     }
     if (!Number.isFinite(v)) return fail(`expected finite number, got ${v}`);
-    if (v < lo || v <= xlo) return fail(`expected ${word} ${v < lo ? `>= ${lo}` : `> ${xlo}`}, got ${v}`);
-    if (v > hi || v >= xhi) return fail(`expected ${word} ${v > hi ? `<= ${hi}` : `< ${xhi}`}, got ${v}`);
+    if (v < lo || v <= xlo)
+      return fail(`expected ${word} ${v < lo ? `>= ${lo}` : `> ${xlo}`}, got ${v}`);
+    if (v > hi || v >= xhi)
+      return fail(`expected ${word} ${v > hi ? `<= ${hi}` : `< ${xhi}`}, got ${v}`);
     return fail(`expected ${word} that is a multiple of ${mul}, got ${v}`);
   };
   // One combined test on the hot path; `%` is C's fmod, which msgspec applies to floats too.
@@ -46,15 +59,23 @@ export function numberChecks(s: Obj, ptr: string, integer: boolean, miss: Miss):
 export function stringChecks(s: Obj, ptr: string, miss: Miss): Fn | null {
   const minL = num(s, "minLength", ptr, 0, true) ?? 0;
   const maxL = num(s, "maxLength", ptr, 0, true) ?? Infinity;
-  const [pattern, format, encoding] = [own(s, "pattern"), own(s, "format"), own(s, "contentEncoding")];
+  const [pattern, format, encoding] = [
+    own(s, "pattern"),
+    own(s, "format"),
+    own(s, "contentEncoding"),
+  ];
   let re: RegExp | undefined;
   try {
-    if (pattern !== undefined) re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
+    if (pattern !== undefined)
+      re = new RegExp(typeof pattern === "string" ? fromPython(pattern) : "(", "u");
   } catch (error) {
-    throw new SchemaError(`pattern ${q(pattern)} at ${ptr} is not supported: ${(error as Error).message}`);
+    throw new SchemaError(
+      `pattern ${q(pattern)} at ${ptr} is not supported: ${(error as Error).message}`,
+    );
   }
   const fmt = FORMATS.get(format as string);
-  if (format !== undefined && !fmt) throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
+  if (format !== undefined && !fmt)
+    throw new SchemaError(`unsupported format ${q(format)} at ${ptr}`);
   if (encoding !== undefined && encoding !== "base64") {
     throw new SchemaError(`unsupported contentEncoding ${q(encoding)} at ${ptr}`);
   }
@@ -71,6 +92,8 @@ export function stringChecks(s: Obj, ptr: string, miss: Miss): Fn | null {
     }
     if (re && !re.test(v)) return fail(`expected string matching ${q(pattern)}, got ${show(v)}`);
     if (fmt && !fmt[0](v)) return fail(`expected ${fmt[1]}, got ${show(v)}`);
-    return encoding === undefined || BASE64.test(v) ? null : fail(`expected base64 string, got ${show(v)}`);
+    return encoding === undefined || BASE64.test(v)
+      ? null
+      : fail(`expected base64 string, got ${show(v)}`);
   };
 }

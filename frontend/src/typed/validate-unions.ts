@@ -1,8 +1,22 @@
 // Unions: anyOf and oneOf, and tagged unions (a discriminator whose tag selects the branch).
 
 import {
-  at, type Compiler, defName, esc, type Fail, type Fn, fail, hasOwn, isPlain, type Kind, kindOf,
-  type Obj, own, q, SchemaError, show,
+  at,
+  type Compiler,
+  defName,
+  esc,
+  type Fail,
+  type Fn,
+  fail,
+  hasOwn,
+  isPlain,
+  type Kind,
+  kindOf,
+  type Obj,
+  own,
+  q,
+  SchemaError,
+  show,
 } from "./validate-common";
 
 // The JSON types a schema accepts, read without compiling (null: any). Unions use them to try
@@ -28,7 +42,8 @@ export function union(c: Compiler, s: Obj, key: "anyOf" | "oneOf", ptr: string):
   if (!Array.isArray(list) || list.length === 0) {
     throw new SchemaError(`${key} at ${ptr} must be a non-empty array`);
   }
-  if (hasOwn(s, "discriminator")) return discriminated(c, s.discriminator, list, `${ptr}/discriminator`);
+  if (hasOwn(s, "discriminator"))
+    return discriminated(c, s.discriminator, list, `${ptr}/discriminator`);
   const fns = list.map((b, i) => c.node(b, `${ptr}/${key}/${i}`));
   const types = list.map((b) => typesOf(c, b, new Set()));
   const want = [...new Set(types.flatMap((t) => [...(t ?? [])]))].join(" or ");
@@ -36,7 +51,10 @@ export function union(c: Compiler, s: Obj, key: "anyOf" | "oneOf", ptr: string):
   const byKind = new Map<Kind, Fn[]>();
   for (const kind of ["null", "boolean", "number", "string", "array", "object", "other"] as const) {
     const fits = (t: string) => t === kind || (t === "integer" && kind === "number");
-    byKind.set(kind, fns.filter((_, i) => [...(types[i] ?? [kind])].some(fits)));
+    byKind.set(
+      kind,
+      fns.filter((_, i) => [...(types[i] ?? [kind])].some(fits)),
+    );
   }
   return (v) => {
     const candidates = byKind.get(kindOf(v)) as Fn[];
@@ -47,7 +65,8 @@ export function union(c: Compiler, s: Obj, key: "anyOf" | "oneOf", ptr: string):
     for (let i = 0; i < candidates.length; i++) {
       const f = (candidates[i] as Fn)(v);
       if (f === null && key === "anyOf") return null;
-      if (f === null && matched >= 0) return fail("value matches more than one alternative of oneOf");
+      if (f === null && matched >= 0)
+        return fail("value matches more than one alternative of oneOf");
       if (f === null) matched = i;
       else if (best === null || f.segs.length > best.segs.length) best = f; // the deepest got furthest
     }
@@ -59,11 +78,19 @@ function discriminated(c: Compiler, d: unknown, list: unknown[], ptr: string): F
   const prop = isPlain(d) ? own(d, "propertyName") : undefined;
   const mapping = isPlain(d) ? own(d, "mapping") : undefined;
   if (typeof prop !== "string" || !isPlain(mapping)) {
-    throw new SchemaError(`discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`);
+    throw new SchemaError(
+      `discriminator at ${ptr} needs a string "propertyName" and a "mapping" object`,
+    );
   }
   const targets = Object.values(mapping);
-  if (!list.every((b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")))) {
-    throw new SchemaError(`discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`);
+  if (
+    !list.every(
+      (b) => isPlain(b) && Object.keys(b).length === 1 && targets.includes(own(b, "$ref")),
+    )
+  ) {
+    throw new SchemaError(
+      `discriminator at ${ptr}: each branch must be a lone "$ref" named in the mapping`,
+    );
   }
   const tags = Object.keys(mapping);
   const fns = tags.map((tag) => c.ref(mapping[tag], `${ptr}/mapping/${esc(tag)}`));

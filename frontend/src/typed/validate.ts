@@ -11,8 +11,25 @@
 import { pathStep } from "./checks";
 import { arrayChecks } from "./validate-arrays";
 import {
-  ANNOTATIONS, type Compiler, defName, esc, type Fail, type Fn, fail, hasOwn, isPlain, type Kind,
-  KEYWORDS, kindOf, type Miss, type Obj, ok, own, q, SchemaError, show,
+  ANNOTATIONS,
+  type Compiler,
+  defName,
+  esc,
+  type Fail,
+  type Fn,
+  fail,
+  hasOwn,
+  isPlain,
+  KEYWORDS,
+  type Kind,
+  kindOf,
+  type Miss,
+  type Obj,
+  ok,
+  own,
+  q,
+  SchemaError,
+  show,
 } from "./validate-common";
 import { objectChecks } from "./validate-objects";
 import { numberChecks, stringChecks, values } from "./validate-scalars";
@@ -77,7 +94,8 @@ function node(st: State, s: unknown, ptr: string): Fn {
   if (unknown !== undefined) throw new SchemaError(`unsupported keyword ${q(unknown)} at ${ptr}`);
   if (hasOwn(s, "$ref")) {
     const other = keys.find((k) => k !== "$ref" && KEYWORDS.has(k));
-    if (other !== undefined) throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
+    if (other !== undefined)
+      throw new SchemaError(`"$ref" next to ${q(other)} at ${ptr} is not supported`);
     return ref(st, s.$ref, `${ptr}/$ref`);
   }
   if (hasOwn(s, "discriminator") && hasOwn(s, "anyOf") === hasOwn(s, "oneOf")) {
@@ -86,7 +104,8 @@ function node(st: State, s: unknown, ptr: string): Fn {
   const parts = [typeChecks(st, s, ptr)];
   if (hasOwn(s, "enum")) parts.push(values(s.enum, `${ptr}/enum`));
   if (hasOwn(s, "const")) parts.push(values([s.const], `${ptr}/const`));
-  for (const key of ["anyOf", "oneOf"] as const) if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
+  for (const key of ["anyOf", "oneOf"] as const)
+    if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
   const fns = parts.filter((p): p is Fn => p !== null);
   if (fns.length <= 1) return fns[0] ?? ok;
   return (v) => {
@@ -100,7 +119,9 @@ function node(st: State, s: unknown, ptr: string): Fn {
 
 function ref(st: State, target: unknown, ptr: string): Fn {
   if (typeof target !== "string" || !target.startsWith("#/$defs/")) {
-    throw new SchemaError(`unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`);
+    throw new SchemaError(
+      `unsupported $ref ${q(target)} at ${ptr}: only "#/$defs/<name>" is supported`,
+    );
   }
   const name = defName(target);
   const pending = st.pending.get(name);
