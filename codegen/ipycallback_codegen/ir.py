@@ -16,35 +16,37 @@ SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 REF = "#/$defs/"
 NULL = {"type": "null"}
 MAX_SAFE_INT = 2**53 - 1
+# The keywords that constrain a value (in their canonical order), which the readers pass on.
+CONSTRAINT_KEYS = (
+    "format",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+)
 # The canonical key order of a field type; a loaded IR always uses it.
-FIELD_KEYS = tuple(
-    [
-        "type",
-        "const",
-        "enum",
-        "$ref",
-        "items",
-        "prefixItems",
-        "additionalProperties",
-        "anyOf",
-        "oneOf",
-        "discriminator",
-        "format",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "minProperties",
-        "maxProperties",
-        "description",
-        "default",
-    ]
+FIELD_KEYS = (
+    "type",
+    "const",
+    "enum",
+    "$ref",
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "anyOf",
+    "oneOf",
+    "discriminator",
+    *CONSTRAINT_KEYS,
+    "description",
+    "default",
 )
 
 

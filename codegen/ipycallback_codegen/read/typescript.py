@@ -12,28 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CodegenError, pointer
-from ..ir import NULL
+from ..ir import CONSTRAINT_KEYS, NULL
 from . import Declaration, stem_name
 from .typescript_facts import facts
 
-_CONSTRAINTS = tuple(
-    [
-        "format",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "minProperties",
-        "maxProperties",
-    ]
-)
-_MEMBER_TAGS = {"default", *_CONSTRAINTS, *(f"items.{key}" for key in _CONSTRAINTS)}
+_MEMBER_TAGS = {"default", *CONSTRAINT_KEYS, *(f"items.{key}" for key in CONSTRAINT_KEYS)}
 _DECL_TAGS = {"interface": {"additionalProperties"}, "enum": set(), "alias": set()}
 _SPECIAL = ("int", "float", "ToKernel", "ToBrowser", "Replies", "Asks", "NAME", "TAG_FIELD")
 _INT_ALIAS = "/** @TJS-type integer */ export type int = number;"
@@ -298,7 +281,7 @@ def _annotate(field: dict[str, Any], tjs: dict[str, Any]) -> None:
     options = field.get("anyOf", [])
     if len(options) == 2 and NULL in options:
         field = options[1 - options.index(NULL)]
-    field.update({k: tjs[k] for k in _CONSTRAINTS if k in tjs})
+    field.update({k: tjs[k] for k in CONSTRAINT_KEYS if k in tjs})
     items = tjs.get("items")
     if field.get("type") == "array" and isinstance(items, dict):
         _annotate(field["items"], items)
