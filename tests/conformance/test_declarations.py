@@ -320,7 +320,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _examples = iter(range(10**6))  # a directory per example
-SEEN = {"valid": 0, "invalid": 0}  # payloads by the kernel's verdict, over the examples
+SEEN = {"valid": 0}  # payloads the kernel accepted, over the examples
 
 
 @settings(
@@ -378,9 +378,9 @@ def test_random_declarations_get_one_verdict(
         if len({*verdicts, runtime is None}) != 1:
             disagreements.append((direction, text[:300], verdicts, generated, runtime))
     assert disagreements == [], json.dumps(message_set(accepted))
-    # Both verdicts must occur over the examples. One batch of hard declarations may reach no
-    # valid payload; hypothesis's first, simplest example has only valid ones.
+    # Valid payloads must occur over the examples (a validator that refuses everything agrees
+    # with itself). One batch of hard declarations may reach none; hypothesis's first, simplest
+    # example has only valid ones. Invalid ones need no such check: every batch after the
+    # simplest ones has values of a wrong type.
     SEEN["valid"] += valid
-    SEEN["invalid"] += len(cases) - valid
     assert SEEN["valid"] > 0, "no payload was valid: the payloads do not reach the boundaries"
-    assert SEEN["invalid"] > 0 or out.name == "example0", "no payload was invalid"
