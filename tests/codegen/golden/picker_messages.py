@@ -29,7 +29,7 @@ class PickColour(msgspec.Struct, tag="PickColour", tag_field="type"):
 
 
 class Picked(msgspec.Struct, tag="Picked", tag_field="type", forbid_unknown_fields=True):
-    colour: Annotated[str, msgspec.Meta(pattern="^#[0-9a-f]{6}$")]
+    colour: Annotated[str, msgspec.Meta(pattern="^#[0-9a-f]{6}\\Z")]
 
 
 class Confirm(msgspec.Struct, tag="Confirm", tag_field="type"):
