@@ -9,7 +9,7 @@ from ..errors import CodegenError, pointer
 from ..ir import IR, NULL, SCHEMA_URL
 from .all_of import Location
 from .defs import prepare, translate
-from .numbers import integer_bounds
+from .numbers import integer_bounds, one_bound_each_side
 from .spelling import (
     constants,
     drop_spelled_type,
@@ -201,6 +201,8 @@ class _Normaliser:
         for key in ("items", "additionalProperties"):
             if isinstance(out.get(key), dict):
                 out[key] = self.field(out[key], *at, key)
+        if out.get("type") in ("integer", "number"):
+            out = one_bound_each_side(out)
         if out.get("type") == "integer":
             out = integer_bounds(out)
         return ordered(out)

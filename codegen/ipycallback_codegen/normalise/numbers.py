@@ -42,3 +42,22 @@ def integer_bounds(schema: dict[str, Any]) -> dict[str, Any]:
                 bound = max(out[inclusive], bound) if lower else min(out[inclusive], bound)
             out[inclusive] = bound
     return out
+
+
+def one_bound_each_side(schema: dict[str, Any]) -> dict[str, Any]:
+    """A number's bounds with at most one on each side: of `minimum` and `exclusiveMinimum`
+    (or the maxima) only the tighter one stays. JSON Schema checks both, but msgspec's Meta
+    takes one of ge/gt (le/lt) and raises ValueError on import when given both."""
+    out = dict(schema)
+    for inclusive, exclusive, lower in (
+        ("minimum", "exclusiveMinimum", True),
+        ("maximum", "exclusiveMaximum", False),
+    ):
+        if inclusive not in out or exclusive not in out:
+            continue
+        a, b = out[inclusive], out[exclusive]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
+            continue  # not numbers: `check` says what is wrong
+        exclusive_is_tighter = b >= a if lower else b <= a
+        del out[inclusive if exclusive_is_tighter else exclusive]
+    return out
