@@ -25,7 +25,7 @@ from user_project import ROOT, TUNNEL_ID, bundle, node_tools_missing, npm_pack, 
 import ipycallback
 from ipycallback_testing import JupyterServer, NotebookPage
 from ipycallback_testing.notebooks import write_notebook
-from ipycallback_testing.tunnel_page import kernel_json, wait_console, wait_kernel
+from ipycallback_testing.tunnel_page import kernel_json, wait_kernel, wait_output
 
 VERSION = ipycallback.__version__
 
@@ -144,7 +144,8 @@ def test_the_wheel_gives_a_working_kernel_side_running_the_readmes_first_example
     with page:
         page.run_all_cells(timeout=120)
         assert wait_kernel(page, "received") == [[1, '{"msg":"hello from JavaScript"}']]
-        wait_console(page, 'from Python: 1 {"msg": "hello from Python"}')
+        # The README's page cell (the third) shows what it received in its output.
+        wait_output(page, 2, 'JavaScript received version 1: {"msg": "hello from Python"}')
         page.execute("import ipycallback")
         where = kernel_json(page, "[ipycallback.__file__, ipycallback.__version__]")
         assert where[0].startswith(str(venv)), where
