@@ -371,12 +371,15 @@ def test_kernel_restart_and_interrupt_helpers(
         # From the page: a full status sequence.
         t0 = time.time()
         took = restart_page(nb)
-        starting = events.wait_for("status", "starting", since=t0)
-        idle = events.wait_for("status", "idle", since=starting)
+        # The new kernel's 'starting' can go out before the page's new websocket is connected
+        # (CI saw that under load): 'idle' is the status the page always sees.
+        idle = events.wait_for("status", "idle", since=t0)
+        starting = events.first("status", "starting", since=t0)
         seq = events.sequence(since=t0)
+        seen = "not seen" if starting is None else f"at {starting.at - t0:.2f} s"
         print(
-            f"page restart: restart() resolved after {took:.2f} s; 'starting' at "
-            f"{starting - t0:.2f} s, 'idle' at {idle - t0:.2f} s; {seq[:8]}..."
+            f"page restart: restart() resolved after {took:.2f} s; 'starting' {seen}, "
+            f"'idle' at {idle - t0:.2f} s; {seq[:8]}..."
         )
         assert seq[0] == "status:restarting"
         assert "connection:connected" in seq
