@@ -12,6 +12,7 @@ async function until(what, deadline, check) {
     await sleep(10);
   }
 }
+const deadlineAfter = (ms) => Date.now() + Math.min(ms, 10000);
 const race = (p, what, deadline) =>
   Promise.race([p, sleep(Math.max(0, deadline - Date.now())).then(() => fail(what))]);
 const kernelOf = (panel) => panel && panel.sessionContext.session?.kernel;
@@ -38,7 +39,7 @@ const H = window.__harness = {
   async track(ms, settleMs, isOurs, start) {
     const kernel = kernelOf(H.panel), deadline = Date.now() + ms;
     if (!kernel) throw new Error('the notebook has no kernel');
-    const st = { msgId: null, reply: null, idle: false, outputs: [] };
+    const st = { msgId: null, reply: null, idle: false, cleared: false, outputs: [] };
     const kinds = ['stream', 'error', 'execute_result', 'display_data'];
     const onMsg = (_, { msg, direction }) => {
       if (direction === 'send') {
@@ -47,6 +48,7 @@ const H = window.__harness = {
         const t = msg.header.msg_type;
         if (t === 'execute_reply') st.reply = msg.content;
         else if (t === 'status') st.idle ||= msg.content.execution_state === 'idle';
+        else if (t === 'clear_output') st.cleared = true;
         else if (kinds.includes(t)) st.outputs.push({ output_type: t, ...msg.content });
       }
     };
@@ -59,6 +61,15 @@ const H = window.__harness = {
       await sleep(30);  // anyMessage fires before the message is handled on a promise chain
       return st;
     } finally { kernel.anyMessage.disconnect(onMsg); }
+  },
+  outputCount(outputs) {
+    let n = 0, prev = null;
+    for (const o of outputs) {
+      const key = o.output_type === 'stream' ? 'stream:' + o.name : null;
+      if (key === null || key !== prev) n += 1;
+      prev = key;
+    }
+    return n;
   },
   async runCell(index, ms, settleMs) {
     const nb = H.panel.content, cell = nb.widgets[index];
@@ -73,6 +84,11 @@ const H = window.__harness = {
     if (cell.model.type !== 'code') { run(); return { status: 'ok', outputs: [], source }; }
     const isOurs = (m) => m.header.msg_type === 'execute_request' && m.content.code === source;
     const st = await H.track(ms, settleMs, isOurs, run);
+    // The cell's output area handles iopub on its own promise chain, which on a loaded
+    // machine can lag our listener by more than the settle: wait until the model holds
+    // as many outputs as we saw (consecutive streams of one name merge into one).
+    const expected = st.cleared ? 0 : H.outputCount(st.outputs);
+    await until('', deadlineAfter(ms), () => cell.model.outputs.length >= expected).catch(() => {});
     return { status: st.reply.status, outputs: cell.model.outputs.toJSON(), source };
   },
   async exec(code, ms, settleMs) {
