@@ -1,13 +1,14 @@
 """Generated code carries requests both ways in a real JupyterLab: `ipycallback codegen` turns
 fixtures/lasso.py (the kernel asks ReadLasso and Confirm, the page asks Lookup) into a Python
 module the kernel imports and a TypeScript module that fixtures/lasso_page.ts, the page's side,
-is type-checked against, bundled with and run in the page.
+is type-checked against, bundled with and run in the page. The page's generated
+`LassoTunnel.attach()` checks that the kernel's generated class carries the same fingerprint.
 
 What is proven, with the generated classes on both sides: the kernel's `await request()` gets
 the page handler's reply as the declared reply class; a reply of the wrong shape comes back as
-a TunnelError with its code and path, and the next ask is answered; the kernel's timeout and
-its newer ask abort the page handler's AbortSignal; the page's request to the kernel works next
-to all that. No assertion is about time.
+a TunnelError with its code and path, and the next ask is answered; the kernel's timeout, a
+cancelled kernel task and a newer ask abort the page handler's AbortSignal; the page's request
+to the kernel works next to all that. No assertion is about time.
 """
 
 from __future__ import annotations
