@@ -70,8 +70,12 @@ lint: $(VENV)/.installed node_modules/.installed
 frontend-test: node_modules/.installed
 	npm test
 
+# Two workers; a module's tests stay on one worker, so a module-scoped fixture (the hostile
+# declarations' generated code, for one) is built once.
+UNIT_WORKERS := -n 2 --dist loadscope --durations=10
+
 unit: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest -m "not browser" -q
+	$(PY) -m pytest -m "not browser" -q $(UNIT_WORKERS)
 
 # A second venv with jupyter-collaboration (real-time collaboration) for the browser tests that
 # need it: installed in .venv it would turn RTC on for every test. Pinned to the tested version.
@@ -113,7 +117,7 @@ marimo-venv: $(MARIMO_VENV)/.installed
 HOST_VENVS := $(RTC_VENV)/.installed $(VOILA_VENV)/.installed $(MARIMO_VENV)/.installed
 
 browser-test: $(VENV)/.installed $(HOST_VENVS) chromium
-	$(PY) -m pytest -m browser -v
+	$(PY) -m pytest -m browser -v --durations=15
 
 # The README's pictures: the browser tests that run the examples save what each looks like.
 SCREENSHOTS := docs/screenshots
@@ -137,7 +141,7 @@ ifeq ($(OLDEST_PYTHON),)
 else
 	$(MAKE) $(OLDEST_VENV)/.installed
 	$(OLDEST_VENV)/bin/python --version
-	$(OLDEST_VENV)/bin/python -m pytest -m "not browser" -q -p no:cacheprovider
+	$(OLDEST_VENV)/bin/python -m pytest -m "not browser" -q -p no:cacheprovider $(UNIT_WORKERS)
 endif
 
 test: lint frontend-test unit unit-oldest browser-test
