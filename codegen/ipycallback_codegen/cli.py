@@ -136,19 +136,42 @@ def _breaking(job: Job, old_path: Path) -> bool:
     return is_breaking(changes)
 
 
+def _check_outputs(jobs: list[Job]) -> None:
+    """Refuse, before anything is written, an output that would overwrite a declaration or
+    another output, or that is not a regular file (a directory, or /dev/full, which reading
+    to compare would never finish)."""
+    inputs = {job.schema.resolve() for job in jobs}
+    seen: dict[Path, str] = {}
+    for job in jobs:
+        for option, path in (("--py", job.py), ("--ts", job.ts), ("--ir", job.ir)):
+            if path is None:
+                continue
+            resolved = path.resolve()
+            if resolved in inputs:
+                raise CodegenError(f"{option} would overwrite a declaration", file=str(path))
+            if resolved in seen:
+                raise CodegenError(f"{option} is the file {seen[resolved]} writes", file=str(path))
+            if path.exists() and not path.is_file():
+                raise CodegenError(f"{option} is not a regular file", file=str(path))
+            seen[resolved] = option
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stale = False
     jobs = _jobs(args)
+    _check_outputs(jobs)
     for job in jobs:
         if args.breaking_against is not None:
             stale |= _breaking(job, args.breaking_against)
     # Everything is generated before anything is written: bad input leaves no file behind.
     outputs = {path: text for job in jobs for path, text in _render(job).items()}
     for path, text in outputs.items():
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
+        # Bytes: a file on disk that is not UTF-8 (hand-edited, say) is simply stale.
+        data = path.read_bytes() if path.exists() else None
+        if data == text.encode("utf-8"):
             continue
+        current = None if data is None else data.decode("utf-8", "replace")
         if args.check:
             stale = True
             diff = difflib.unified_diff(

@@ -74,7 +74,7 @@ def load(path: Path, *, name: str | None = None) -> Loaded:
             file=str(path),
         )
     if not path.is_file():
-        raise CodegenError("no such file", file=str(path))
+        raise CodegenError("not a file" if path.exists() else "no such file", file=str(path))
     declaration = _read(suffix, path)
     file = declaration.file
     origins: dict[str, Location] = {}

@@ -40,6 +40,10 @@ const CHECKS = {
 // ajv's runtime helpers that standalone code would `require`, and the module's replacements.
 const RUNTIME = {
   'require("ajv/dist/runtime/ucs2length").default': "codePointLength",
+  // An enum of 200 values or more (ajv's loopEnum) is tested in a loop with ajv's deep
+  // equality. The internal form's enum values are strings, booleans and safe integers, for
+  // which it is ===.
+  'require("ajv/dist/runtime/equal").default': "((a: unknown, b: unknown): boolean => a === b)",
 };
 
 function compile(input) {

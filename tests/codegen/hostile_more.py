@@ -187,6 +187,44 @@ def _default_chain(depth: int = 30) -> dict[str, Any]:
     return spec(defs, ["Msg"], ["Back"])
 
 
+def _reference_chain(length: int) -> dict[str, Any]:
+    """Types each holding the next, `length` deep: ajv overflowed Node's stack compiling them
+    (near 250), and msgspec Python's (near 500) reading a Python declaration of them."""
+    defs: dict[str, Any] = {
+        f"C{i}": obj({"n": {"$ref": f"#/$defs/C{i + 1}"}}) for i in range(length)
+    }
+    defs[f"C{length}"] = obj({"x": {"type": "integer"}})
+    defs["Msg"] = message("Msg", {"c": {"$ref": "#/$defs/C0"}})
+    defs["Back"] = message("Back")
+    return spec(defs, ["Msg"], ["Back"])
+
+
+def _wrapped_chain(length: int) -> dict[str, Any]:
+    """A shorter chain, each type reached through a map of lists of nullable references: ajv
+    recurses once per nested schema, so this overflowed it 80 deep."""
+    defs: dict[str, Any] = {}
+    for i in range(length):
+        ref = {"anyOf": [{"$ref": f"#/$defs/C{i + 1}"}, {"type": "null"}]}
+        lists = {"type": "array", "items": ref}
+        defs[f"C{i}"] = obj({"n": {"type": "object", "additionalProperties": lists}})
+    defs[f"C{length}"] = obj({"x": {"type": "integer"}})
+    defs["Msg"] = message("Msg", {"c": {"$ref": "#/$defs/C0"}})
+    defs["Back"] = message("Back")
+    return spec(defs, ["Msg"], ["Back"])
+
+
+def _large_enum(size: int) -> dict[str, Any]:
+    """ajv tests an enum of 200 values or more in a loop with a runtime helper the generated
+    module did not have: such a declaration was refused, without a location."""
+    defs: dict[str, Any] = {
+        "Many": {"enum": [f"v{i}" for i in range(size)]},
+        "Msg": message("Msg", {"m": {"$ref": "#/$defs/Many"},
+                               "n": {"enum": list(range(size)), "default": 0}}),
+        "Back": message("Back"),
+    }  # fmt: skip
+    return spec(defs, ["Msg"], ["Back"])
+
+
 def runtime_cases() -> list[Case]:
     out = [
         Case("structures", _structures()),
@@ -198,6 +236,16 @@ def runtime_cases() -> list[Case]:
              "Msg": message("Msg", {"j": JSON_REF}), "Back": message("Back")},
             ["Msg"], ["Back"]), expect="refuse", reason="refers to itself",
             formats=(".schema.json",)),
+    ]  # fmt: skip
+    out += [
+        Case("reference_chain", _reference_chain(150), expect="refuse", reason="levels deep",
+             formats=(".schema.json", ".py")),
+        Case("reference_chain_python", _reference_chain(600), expect="refuse",
+             reason="nest too deeply", formats=(".py",)),
+        Case("wrapped_chain", _wrapped_chain(80), expect="refuse", reason="levels deep",
+             formats=(".schema.json",)),
+        Case("wrapped_chain_short", _wrapped_chain(20), formats=(".schema.json",)),
+        Case("large_enum", _large_enum(300), formats=(".schema.json", ".py", ".ts")),
     ]  # fmt: skip
     out.append(Case("default_chain", _default_chain(), expect="refuse", reason="values once",
                     formats=(".schema.json", ".ts")))  # fmt: skip
@@ -252,6 +300,27 @@ def _laughs() -> str:
 
 
 _PY_HEAD = "import msgspec\n\nclass Msg(msgspec.Struct, tag=True):\n    pass\n\n"
+_PY_GENERIC = """\
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+class Box(msgspec.Struct, Generic[T]):
+    value: T
+
+class Back(msgspec.Struct, tag=True):
+    box: Box[int]
+
+TO_KERNEL = Msg
+TO_BROWSER = Back
+"""
+_PY_BACK = """\
+class Back(msgspec.Struct, tag=True):
+    pass
+
+TO_KERNEL = Msg
+TO_BROWSER = Back
+"""
 _TS_HEAD = 'export interface Msg { type: "Msg"; }\n'
 
 
@@ -290,5 +359,18 @@ def file_cases() -> list[Case]:
                                + "export type ToBrowser = toString;\n"},
          "typescript-json-schema failed"),
         ("huge", {".schema.json": " " * (11 * 1024 * 1024) + "{}"}, "limited to"),
+        ("generic_struct", {".py": _PY_HEAD + _PY_GENERIC}, "generic Structs"),
+        # Python reads no integer of more than 4300 digits: it was an internal error.
+        ("huge_integer", {".schema.json": _with_field('{"type": "integer", "maximum": 1'
+                                                      + "0" * 5000 + "}"),
+                          ".schema.yaml": "a: 1" + "0" * 5000 + "\n"}, "digits"),
+        # Refused, but with no line or pointer.
+        ("root_not_an_object", {".schema.json": "[1, 2]\n", ".schema.yaml": "just text\n"},
+         "a declaration is a JSON object"),
+        ("parts_not_objects", {".schema.json": '{"x-ipycallback": [], "$defs": {}}',
+                               ".schema.yaml": "x-ipycallback: {toKernel: [M], toBrowser: [M]}"
+                               "\n$defs: null\n"}, "must be an object"),
+        ("tag_fields_differ", {".py": _PY_HEAD.replace("tag=True", "tag=True, tag_field='kind'")
+                               + _PY_BACK}, "one tag field"),
     ]  # fmt: skip
     return [Case(name, raw=files, expect="refuse", reason=reason) for name, files, reason in raw]

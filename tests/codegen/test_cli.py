@@ -133,3 +133,44 @@ def test_the_project_examples_are_up_to_date() -> None:
         pytest.skip("node is needed")
     done = cli("codegen", "--check")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_outputs_that_would_destroy_a_file_are_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    declaration = tmp_path / "search.py"
+    shutil.copy(SCHEMAS / "search.py", declaration)
+    original = declaration.read_text(encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / "out.py"
+    refusals = [
+        # The declaration itself: it was overwritten with the generated module.
+        (["--py", str(declaration)], "--py would overwrite a declaration"),
+        # Two outputs in one file: the second silently replaced the first.
+        (["--py", str(out), "--ir", str(tmp_path / "." / "out.py")], "--ir is the file --py"),
+        # Not a file: a directory failed after the other outputs were written, and /dev/full
+        # (read to compare with) never ended.
+        (["--py", str(out), "--ir", str(tmp_path / "folder")], "--ir is not a regular file"),
+        (["--py", "/dev/full"], "--py is not a regular file"),
+    ]
+    for args, reason in refusals:
+        done = cli("codegen", str(declaration), *args, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert reason in done.stderr
+        assert not out.exists()
+    assert declaration.read_text(encoding="utf-8") == original
+
+
+def test_an_output_that_is_not_utf8_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out.py"
+    out.write_bytes(b"\xff\xfe not UTF-8")  # it was an internal error (exit 3)
+    assert run([str(SCHEMAS / "search.py"), "--py", str(out), "--check"]) == 1
+    assert run([str(SCHEMAS / "search.py"), "--py", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# @generated")
+
+
+def test_a_directory_as_the_declaration_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "dir.schema.json").mkdir()
+    done = cli("codegen", str(tmp_path / "dir.schema.json"), "--py", "x.py", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "dir.schema.json: not a file" in done.stderr

@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from ..errors import CodegenError, pointer
-from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL, same_value
+from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL
 from .defaults import MAX_DEFAULT_VALUES, default_problem, expanded_size
+from .depth import MAX_SCHEMA_DEPTH, too_deep
 from .messages import check_messages
 from .numbers import NUMERIC, number_problem
 from .patterns import pattern_problem
@@ -93,6 +94,15 @@ class _Checker:
         self.tag_field = meta["tagField"]
         for name, schema in defs.items():
             self.named(name, schema)
+        deep = too_deep(defs)
+        if deep is not None:
+            raise self.fail(
+                f"through its references, {deep} nests types and field types more than "
+                f"{MAX_SCHEMA_DEPTH} levels deep: the browser's validators cannot be compiled "
+                "that deep",
+                "$defs",
+                deep,
+            )
         check_messages(meta, self.defs, self.fail)
         sizes: dict[str, int] = {}
         for schema, at in self.defaults:
@@ -279,12 +289,15 @@ class _Checker:
     def literals(self, values: Any, *at: str | int) -> None:
         if not isinstance(values, list) or not values:
             raise self.fail("expected a non-empty list of values", *at)
-        seen: list[Any] = []
+        # Each value's JSON text: equal texts are the same value (`true` is not `1`), and a set
+        # keeps the test linear in an enum of thousands.
+        seen: set[str] = set()
         for index, value in enumerate(values):
             if not isinstance(value, (str, int)) or (
                 isinstance(value, int) and abs(value) > MAX_SAFE_INT
             ):
                 raise self.fail("a literal is a string, a boolean or a safe integer", *at, index)
-            if any(same_value(value, old) for old in seen):
+            text = json.dumps(value)
+            if text in seen:
                 raise self.fail(f"duplicate value {value!r}", *at, index)
-            seen.append(value)
+            seen.add(text)

@@ -7171,7 +7171,11 @@ var CHECKS = {
   "x-uuid": ["string", (_2, d) => _2`isUuid(${d})`]
 };
 var RUNTIME = {
-  'require("ajv/dist/runtime/ucs2length").default': "codePointLength"
+  'require("ajv/dist/runtime/ucs2length").default': "codePointLength",
+  // An enum of 200 values or more (ajv's loopEnum) is tested in a loop with ajv's deep
+  // equality. The internal form's enum values are strings, booleans and safe integers, for
+  // which it is ===.
+  'require("ajv/dist/runtime/equal").default': "((a: unknown, b: unknown): boolean => a === b)"
 };
 function compile(input) {
   const ajv = new Ajv({

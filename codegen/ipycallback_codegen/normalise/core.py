@@ -52,7 +52,11 @@ class _Normaliser:
     def run(self, name: str | None, default_name: str) -> IR:
         doc = self.doc
         if not isinstance(doc, dict):
-            raise self.fail("a declaration is a JSON object with x-ipycallback and $defs")
+            raise CodegenError(
+                "a declaration is a JSON object with x-ipycallback and $defs",
+                file=self.file,
+                line=1,
+            )
         for key in doc:
             if key not in ("$schema", "x-ipycallback", "$defs"):
                 raise self.fail(f"unsupported keyword {key!r} at the top level", key)
@@ -60,9 +64,11 @@ class _Normaliser:
             raise self.fail(f"$schema must be {SCHEMA_URL!r} (or absent)", "$schema")
         meta, defs = doc.get("x-ipycallback"), doc.get("$defs")
         if not isinstance(meta, dict):
-            raise self.fail("x-ipycallback must be an object: {toKernel: [...], ...}")
+            raise self.fail(
+                "x-ipycallback must be an object: {toKernel: [...], ...}", "x-ipycallback"
+            )
         if not isinstance(defs, dict):
-            raise self.fail("$defs must be an object of named types")
+            raise self.fail("$defs must be an object of named types", "$defs")
         self.tag_field = meta.get("tagField", "type")
         if not isinstance(self.tag_field, str) or not self.tag_field:
             raise self.fail("tagField must be a non-empty string", "x-ipycallback", "tagField")

@@ -13,6 +13,12 @@ from . import MAX_DEPTH, Declaration, read_text, stem_name
 # A JSON string, or one of the constants Python's json reads and JSON has not.
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 _NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|([\[\]{}])')
+# Python refuses to read integers of more than 4300 digits (sys.get_int_max_str_digits); no
+# bound or default needs a thousand.
+MAX_INTEGER_DIGITS = 1000
+_LONG_INTEGER = re.compile(
+    rf'"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])(-?\d{{{MAX_INTEGER_DIGITS + 1},}})(?![\d.eE])'
+)
 
 
 def read(path: Path) -> Declaration:
@@ -56,8 +62,17 @@ def read_json(text: str, file: str) -> Any:
             f"{constant} is not JSON (a number must be finite)", file=file, line=line
         )
 
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+            found = next((m for m in _LONG_INTEGER.finditer(text) if m.group(1)), None)
+            line = text.count("\n", 0, found.start()) + 1 if found is not None else None
+            raise CodegenError(
+                f"an integer of more than {MAX_INTEGER_DIGITS} digits", file=file, line=line
+            )
+        return int(digits)
+
     try:
-        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=refuse)
+        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=refuse, parse_int=integer)
     except json.JSONDecodeError as error:
         raise CodegenError(error.msg, file=file, line=error.lineno) from None
 

@@ -27,7 +27,6 @@ import msgspec.inspect as mi
 from ipycallback.schema import schema_components, type_children
 
 from ..errors import CodegenError, pointer
-from ..ir import same_value
 from . import Declaration, read_text, stem_name
 
 Struct = type[msgspec.Struct]
@@ -160,11 +159,37 @@ class _Reader:
         messages = list(dict.fromkeys(to_kernel + to_browser))
         tag_fields = {str(cls.__struct_config__.tag_field) for cls in messages}
         if len(tag_fields) != 1:
-            raise self.fail(f"all messages must share one tag field, not {sorted(tag_fields)}")
+            first = str(messages[0].__struct_config__.tag_field)
+            other = next(c for c in messages if c.__struct_config__.tag_field != first)
+            raise self.fail(
+                f"all messages must share one tag field, not {sorted(tag_fields)}: "
+                f"{other.__name__} has {other.__struct_config__.tag_field!r}, "
+                f"{messages[0].__name__} {first!r}",
+                "$defs",
+                other.__name__,
+            )
         try:
             classes = _classes(messages)
         except (TypeError, ValueError, re.error) as error:
             raise self.unsupported(error) from None
+        except RecursionError:
+            # msgspec reads types recursively: a chain of a few hundred Structs, each holding
+            # the next, is deeper than Python's stack (and than the check would allow).
+            raise self.fail(
+                "the messages' types nest too deeply to read (Structs holding Structs, "
+                "hundreds deep)",
+                "x-ipycallback",
+                "toKernel",
+            ) from None
+        for cls in classes:
+            if not isinstance(cls, type):  # Box[int] of a generic Box
+                origin = typing.get_origin(cls) or cls
+                shown = repr(cls).replace(f"{self.module.__name__}.", "")
+                raise self.fail(
+                    f"generic Structs are not supported ({shown}): declare a Struct for each use",
+                    "$defs",
+                    getattr(origin, "__name__", repr(origin)),
+                )
         seen: dict[str, type] = {}
         for cls in classes:
             if cls.__name__ in seen:
@@ -292,6 +317,12 @@ def _literals(annotation: Any) -> typing.Iterator[tuple[Any, ...]]:
             yield from _literals(arg)
 
 
+def _json_texts(values: Any) -> set[str]:
+    """Values as JSON texts, which are equal when the values are (`true` is not `1`): a set
+    compares thousands of them in linear time."""
+    return {json.dumps(value, sort_keys=True) for value in values}
+
+
 def _restore_literal_order(schema: Any, literals: list[tuple[Any, ...]]) -> None:
     """msgspec sorts Literal values; declared order is part of the meaning."""
     if isinstance(schema, list):
@@ -304,7 +335,7 @@ def _restore_literal_order(schema: Any, literals: list[tuple[Any, ...]]) -> None
         if (
             isinstance(values, list)
             and len(values) == len(declared)
-            and all(any(same_value(v, d) for d in declared) for v in values)
+            and _json_texts(values) <= _json_texts(declared)
         ):
             schema["enum"] = list(declared)
     for key, child in schema.items():

@@ -69,6 +69,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
             value = loader.construct_object(node)
         except yaml.YAMLError as error:
             raise fail(f"YAML cannot read this value: {error.problem}", node, *at) from None
+        except ValueError as error:  # an integer of more than 4300 digits, for one
+            raise fail(f"YAML cannot read this value: {error}", node, *at) from None
         if value is None or isinstance(value, (str, int)):
             return value
         if isinstance(value, float) and math.isfinite(value):
