@@ -89,6 +89,9 @@ def user_project(
             "skipLibCheck": False,  # the package's declarations are checked too
             "exactOptionalPropertyTypes": True,
             "noUncheckedIndexedAccess": True,
+            # A library built with isolatedDeclarations needs every export's type spelled.
+            "declaration": True,
+            "isolatedDeclarations": True,
         },
         "include": ["*.ts"],
     }

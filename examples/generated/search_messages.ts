@@ -16,7 +16,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:30457d2e2dda5b62bd9dd686a549ad9c472d89a251c7e73eb6aebe3cfbee98fb";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 /** How the query text is matched against titles. */
 export type SearchMode = "prefix" | "substring";

@@ -60,7 +60,9 @@ def emit_typescript(
     p.line(f"export const FINGERPRINT = {ts_string(fingerprint)};")
     p.line("/** The runtime this module was generated for; attach() checks the one it runs on. */")
     generated_for = f"{{ version: {ts_string(__version__)}, apiLevel: {RUNTIME_API_LEVEL} }}"
-    p.line(f"export const GENERATED_FOR = Object.freeze({generated_for});")
+    # Typed: a project built with isolatedDeclarations needs the type of every export spelled.
+    typed = "{ readonly version: string; readonly apiLevel: number }"
+    p.line(f"export const GENERATED_FOR: {typed} = Object.freeze({generated_for});")
     p.blank()
     for name, schema in defs.items():
         _declaration(p, names[name], schema, names, f"/$defs/{name}")

@@ -17,7 +17,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:cb031aec545216dda87fecede035fab79527b0ae8095906ee8578d49dc82eef0";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 /** The page looks up `text`; the kernel replies with Found. */
 export interface Find {

@@ -16,7 +16,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:2419329067823cab5b4e5ac5dd18a6abf1f57f45e753f5fc934292f3085a3717";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 /** Search titles for `text`; a newer Query supersedes an older one. */
 export interface Query {

@@ -21,7 +21,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:e729e8617f159df10206c3b34040472573ea5efbea35f9bda7ac4bb967ce81f6";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 export interface Draw {
   kind: "draw";

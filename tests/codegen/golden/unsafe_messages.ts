@@ -16,7 +16,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:629e3fc948fb5ca55eb9f2cc1cd815703841a4f6be23b038925fbe56bdc19c24";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 /**
  * Ends a comment *\/ and a docstring """ here;

@@ -21,7 +21,7 @@ import {
 /** Both generated sides carry it; attaching checks that they match. */
 export const FINGERPRINT = "sha256:9b270b5c6a0762ad5f3a0346ce98b56aec3b8e81d6eea71ef1f43b38666eee3b";
 /** The runtime this module was generated for; attach() checks the one it runs on. */
-export const GENERATED_FOR = Object.freeze({ version: "1.0.0", apiLevel: 2 });
+export const GENERATED_FOR: { readonly version: string; readonly apiLevel: number } = Object.freeze({ version: "1.0.0", apiLevel: 2 });
 
 export type Color = "red" | "green";
 
