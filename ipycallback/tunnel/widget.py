@@ -314,6 +314,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Send what is queued, then close the tunnel on both sides."""
+        if "_router" not in self.__dict__:
+            return  # __init__ refused its arguments; ipywidgets' __del__ still calls close()
         with self._lock:
             if self._closed:
                 return
