@@ -93,6 +93,17 @@ test("handlers are narrowed by tag and see only valid messages", () => {
   assert.equal(typed.stats.rejected, 1);
 });
 
+test("on() refuses a tag the kernel never sends, as Python's on() does", () => {
+  const { typed } = setup();
+  // A misspelt tag used to be accepted: its handler was then silently never called.
+  const on = typed.on.bind(typed) as (tag: string, handler: () => void) => void;
+  assert.throws(() => on("Statsu", () => {}), {
+    name: "TypeError",
+    message: 'on("Statsu"): not a message the kernel sends here (declared: QueryResult, Status)',
+  });
+  assert.doesNotThrow(() => on("Status", () => {}));
+});
+
 test("bad messages are reported back to the kernel as structured errors", async () => {
   const { model, typed } = setup();
   typed.on("Status", () => {

@@ -1987,6 +1987,12 @@ var TypedTunnel = class {
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
     }
+    if (!this.#incomingTags.has(tag)) {
+      const declared = [...this.#incomingTags].join(", ") || "none";
+      throw new TypeError(
+        `on("${String(tag)}"): not a message the kernel sends here (declared: ${declared})`
+      );
+    }
     if (this.#answering.isRequest(tag)) {
       this.#answering.register(tag, handler);
       return;

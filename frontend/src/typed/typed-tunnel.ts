@@ -116,6 +116,13 @@ export class TypedTunnel<
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
     }
+    if (!this.#incomingTags.has(tag)) {
+      // As in Python: a misspelt tag would otherwise leave the handler silently never called.
+      const declared = [...this.#incomingTags].join(", ") || "none";
+      throw new TypeError(
+        `on("${String(tag)}"): not a message the kernel sends here (declared: ${declared})`,
+      );
+    }
     if (this.#answering.isRequest(tag)) {
       this.#answering.register(tag, handler as RequestHandler);
       return;
