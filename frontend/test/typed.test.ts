@@ -235,6 +235,20 @@ test("an error report for a request rejects it with a TunnelError", async () => 
   });
 });
 
+test("a timeoutMs setTimeout would not honour is refused before anything is sent", async () => {
+  const { model, typed } = setup();
+  // NaN, negatives and Infinity used to send the request, then time it out at once.
+  for (const timeoutMs of [Number.NaN, -5, Number.POSITIVE_INFINITY, "100"]) {
+    await assert.rejects(
+      typed.request({ type: "Query", text: "a" }, { timeoutMs } as never),
+      (error: Error) => error.name === "TypeError" && /expects timeoutMs/.test(error.message),
+    );
+  }
+  await assert.rejects(typed.request(null as never), /a message without a "type" tag/);
+  await tick();
+  assert.deepEqual(frames(model), []);
+});
+
 test("request honours timeoutMs and AbortSignal, and tells the kernel it gave up", async () => {
   const { model, typed, clock } = setup();
   const timed = typed.request({ type: "Query", text: "a" }, { timeoutMs: 10 });
