@@ -232,6 +232,18 @@ def test_the_stop_button_reaches_a_sync_request_handler_and_the_page_hears_of_it
     assert json.loads(str(sent(recorder)[-1][1]))["query"] == "y"
 
 
+def test_on_receive_refuses_to_take_a_typed_tunnels_messages() -> None:
+    """It replaced the typed layer's handler: requests then waited for their timeouts and typed
+    handlers were never called, with no error anywhere."""
+    typed, recorder = typed_tunnel()
+    with pytest.raises(TypeError, match=r"carries typed messages; .* on_plain"):
+        typed.tunnel.on_receive(lambda version, msg: None)
+    got: list[Stop] = []
+    typed.on(Stop, lambda version, msg: got.append(msg))
+    recorder.view().send([[1, '{"type": "Stop"}']])
+    assert got == [Stop()]
+
+
 def test_an_invalid_reply_is_reported_to_the_sender_with_where_it_is_invalid() -> None:
     typed, recorder = typed_tunnel()
     typed.on(Query, lambda version, q: QueryResult(q.text, [Hit(7, 0.5)]))  # type: ignore[arg-type]

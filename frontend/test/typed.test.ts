@@ -104,6 +104,19 @@ test("on() refuses a tag the kernel never sends, as Python's on() does", () => {
   assert.doesNotThrow(() => on("Status", () => {}));
 });
 
+test("on_receive refuses to take a typed tunnel's messages from its typed layer", () => {
+  const { model, typed } = setup();
+  // It replaced the typed layer's handler: requests then waited for their timeouts.
+  assert.throws(() => typed.tunnel.on_receive(() => {}), {
+    name: "TypeError",
+    message: /carries typed messages; receive its plain strings with onPlain/,
+  });
+  const counts: number[] = [];
+  typed.on("Status", (_version, msg) => counts.push(msg.count));
+  model.push([[1, '{"type":"Status","count":3}']]);
+  assert.deepEqual(counts, [3]);
+});
+
 test("bad messages are reported back to the kernel as structured errors", async () => {
   const { model, typed } = setup();
   typed.on("Status", () => {

@@ -1221,6 +1221,8 @@ var Tunnel = class {
   };
   #sentVersion;
   #receivedVersion;
+  // Set once a typed layer receives through this tunnel: on_receive would take its messages.
+  #typedLayer = false;
   #pyEndpoint;
   #jsEndpoint;
   #closeError = null;
@@ -1316,7 +1318,12 @@ var Tunnel = class {
         `on_receive() expects a function (version, msg) => void, got ${typeof handler}`
       );
     }
-    this._onReceiveKind(
+    if (this.#typedLayer) {
+      throw new TypeError(
+        `on_receive(): tunnel "${this.tunnel_id}" carries typed messages; receive its plain strings with onPlain(handler) of the typed tunnel`
+      );
+    }
+    this.#delivery.setHandler(
       handler === null ? null : (version, msg, kind) => {
         if (kind === 0 /* Message */) handler(version, msg);
       }
@@ -1324,6 +1331,7 @@ var Tunnel = class {
   }
   /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
   _onReceiveKind(handler) {
+    this.#typedLayer = handler !== null;
     this.#delivery.setHandler(handler);
   }
   /** @internal The typed layer's way to send replies, errors and cancellations. */
