@@ -9,6 +9,8 @@ adds ~40 ms to every small kernel reply. Enabled on install through
 from __future__ import annotations
 
 import json
+import socket
+import weakref
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
@@ -20,6 +22,24 @@ from ._version import __version__
 _SETTING = "kernel_websocket_connection_class"
 
 
+# The websocket handlers this extension set TCP_NODELAY on, so that the status endpoint can
+# report what each live socket actually has (a user checking "is the fix active?" and the
+# browser tests read it, instead of inferring it from latency on a noisy machine).
+_HANDLERS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _nodelay_of(handler: Any) -> bool | None:
+    """TCP_NODELAY as the kernel's socket has it now; None once the socket is gone."""
+    stream = getattr(getattr(handler, "ws_connection", None), "stream", None)
+    sock = getattr(stream, "socket", None)
+    if stream is None or sock is None or stream.closed():
+        return None
+    try:
+        return bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+    except OSError:
+        return None
+
+
 def _with_nodelay(base: type) -> type:
     class NoDelayConnection(base):  # type: ignore[misc]
         """The configured kernel websocket connection, plus TCP_NODELAY on its socket."""
@@ -28,6 +48,7 @@ def _with_nodelay(base: type) -> type:
             handler = getattr(self, "websocket_handler", None)
             if handler is not None:
                 handler.set_nodelay(True)
+                _HANDLERS.add(handler)
             # The base may be sync or async; its result is passed through untouched.
             return super().connect()
 
@@ -43,9 +64,15 @@ class _StatusHandler(APIHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "application/json")
         leftovers = self.settings.get(_LEFTOVERS, [])
-        self.finish(
-            json.dumps({"version": __version__, "tcp_nodelay": True, "leftovers": leftovers})
-        )
+        live = [n for n in map(_nodelay_of, list(_HANDLERS)) if n is not None]
+        status = {
+            "version": __version__,
+            "tcp_nodelay": True,
+            # TCP_NODELAY of each open kernel websocket, read from its socket.
+            "kernel_websockets_nodelay": live,
+            "leftovers": leftovers,
+        }
+        self.finish(json.dumps(status))
 
 
 _LEFTOVERS = "ipycallback_leftovers"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -75,3 +76,17 @@ def test_the_extension_is_declared_and_enabled_by_the_shipped_config() -> None:
         )
     )
     assert config == {"ServerApp": {"jpserver_extensions": {"ipycallback": True}}}
+
+
+def test_the_status_reads_nodelay_from_each_live_socket() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    with listener, socket.create_connection(listener.getsockname()) as sock:
+        stream = SimpleNamespace(socket=sock, closed=lambda: False)
+        handler = SimpleNamespace(ws_connection=SimpleNamespace(stream=stream))
+        assert _server_extension._nodelay_of(handler) is False
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        assert _server_extension._nodelay_of(handler) is True
+        stream.closed = lambda: True
+        assert _server_extension._nodelay_of(handler) is None
+    # A handler whose websocket never opened has no socket to report.
+    assert _server_extension._nodelay_of(SimpleNamespace(ws_connection=None)) is None

@@ -415,9 +415,11 @@ def test_input_latency_probe(jupyter_lab: JupyterServer, browser: BrowserContext
         finally:
             slices = stop_busy_loop(nb)
         print(f"\ninput latency idle: {idle}; busy (200 ms slices, {slices} ran): {busy}")
-        assert idle.p50_ms < 20
-        assert idle.max_ms < 100
+        # The probe tells an idle page from one whose main thread is blocked in 200 ms
+        # slices. Loose on the idle side: a loaded machine delays a few events too.
+        assert idle.p50_ms < 50
         assert busy.max_ms >= 150
+        assert busy.max_ms > 2 * idle.p50_ms
         assert nb.execute("print(1)").stdout == "1\n"
 
 

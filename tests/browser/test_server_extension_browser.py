@@ -1,30 +1,20 @@
-"""The bundled server extension sets TCP_NODELAY: active by default, off when disabled, faster."""
+"""The bundled server extension sets TCP_NODELAY: active by default, on every kernel websocket,
+off when disabled."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import urllib.error
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Playwright
 
 from ipycallback_testing import JupyterServer, NotebookPage, launch_browser, write_notebook
-from ipycallback_testing.probes import echo_latencies, summary
+from ipycallback_testing.probes import echo_latencies
 
 pytestmark = pytest.mark.browser
-
-ROUND_TRIPS = 40
-
-
-def measure(server: JupyterServer, playwright: Playwright) -> list[float]:
-    write_notebook(server.root_dir / "echo.ipynb", ["import ipycallback"])
-    with launch_browser(playwright) as context, NotebookPage(server, context, "echo.ipynb") as page:
-        echo_latencies(page, 5)  # warm up: module load, first comm messages
-        return echo_latencies(page, ROUND_TRIPS)
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +64,21 @@ def test_the_extension_can_be_disabled(disabled: JupyterServer) -> None:
     assert "TCP_NODELAY" not in disabled.log_text()
 
 
-def test_the_extension_cuts_round_trip_latency(
-    enabled: JupyterServer, disabled: JupyterServer, playwright_instance: Playwright
+def test_open_kernel_websockets_have_tcp_nodelay(
+    enabled: JupyterServer, playwright_instance: Playwright
 ) -> None:
-    fast = summary(measure(enabled, playwright_instance))
-    slow = summary(measure(disabled, playwright_instance))
-    report = {"with_extension_ms": fast, "without_extension_ms": slow}
-    print(json.dumps(report, indent=2))
-    Path(enabled.root_dir / "latency.json").write_text(json.dumps(report), encoding="utf-8")
-    # Nagle plus delayed ACKs costs ~40 ms a round trip; a same-run ratio, not a time limit.
-    assert slow["median"] / fast["median"] > 2, report
+    # The socket option itself, read by the server from each live kernel websocket. What it
+    # buys (~40 ms a round trip, Nagle plus delayed ACKs) is measured by `make bench`, which
+    # runs a server with and one without the extension; a latency ratio asserted here failed
+    # on a loaded CI machine.
+    assert enabled.api("GET", "ipycallback/status")["kernel_websockets_nodelay"] == []
+    write_notebook(enabled.root_dir / "echo.ipynb", ["import ipycallback"])
+    with (
+        launch_browser(playwright_instance) as context,
+        NotebookPage(enabled, context, "echo.ipynb") as page,
+    ):
+        latencies = echo_latencies(page, 5)
+        assert len(latencies) == 5
+        live = enabled.api("GET", "ipycallback/status")["kernel_websockets_nodelay"]
+        assert live, "no open kernel websocket was seen by the extension"
+        assert all(live), live
