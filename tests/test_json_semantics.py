@@ -145,3 +145,47 @@ def test_an_integer_written_as_a_float_reaches_the_handler() -> None:
     assert isinstance(got[0].n, int)
     assert plain == []
     assert errors(recorder) == []
+
+
+class Anything(msgspec.Struct, tag=True):
+    payload: object
+    items: list[object] = []
+
+
+OUT = MessageSet([Anything], "browser")
+
+
+def nested(levels: int) -> object:
+    value: object = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("msg", "path", "reason"),
+    [
+        # What the receiver would refuse is refused at the sender, with the receiver's path.
+        (Anything(nested(NESTING_LIMIT)), "$.payload" + "[0]" * 255, "nested more than 256"),
+        # Deeper than msgspec's encoder recurses: a MessageValidationError, not a RecursionError.
+        (Anything(nested(10_000)), "$.payload" + "[0]" * 255, "nested more than 256"),
+        (Anything([], [1, nested(400)]), "$.items[1]" + "[0]" * 254, "nested more than 256"),
+        # msgspec raises a bare UnicodeEncodeError for these: the error names where they are.
+        (Anything("a\ud800"), "$.payload", "a string with an unpaired UTF-16 surrogate"),
+        (Anything({"k": ["x", "\udc00"]}), "$.payload.k[1]", "a string with an unpaired"),
+        (Anything({"\ud800": 1}), '$.payload["\\ud800"]', "a key with an unpaired"),
+    ],
+)
+def test_the_sender_refuses_what_the_receiver_would_with_a_path(
+    msg: Anything, path: str, reason: str
+) -> None:
+    with pytest.raises(MessageValidationError) as caught:
+        OUT.encode(msg)
+    assert caught.value.path == path
+    assert reason in caught.value.reason
+
+
+def test_the_sender_accepts_nesting_up_to_the_limit_and_the_receiver_too() -> None:
+    # The message object is one level, so its field may hold NESTING_LIMIT - 1 more.
+    msg = Anything(nested(NESTING_LIMIT - 1))
+    assert MessageSet([Anything], "kernel").receive(OUT.encode(msg)) == msg

@@ -174,6 +174,15 @@ def test_only_declared_requests_can_be_sent() -> None:
         asyncio.run(typed.request(Result("x")))  # type: ignore[arg-type]
 
 
+def test_call_refuses_a_wrong_message_at_once_not_after_waiting_for_a_page() -> None:
+    """It waited PAGE_WAIT (5 s) for a page, then blamed the missing page, not the message."""
+    typed, _ = typed_tunnel()
+    with pytest.raises(TypeError, match="Result has no declared reply"):
+        typed.call(Result("x"), timeout=30)  # type: ignore[arg-type]
+    with pytest.raises(MessageValidationError, match=r"\$\.prompt"):
+        typed.call(PickColour(5), timeout=30)  # type: ignore[arg-type]
+
+
 def test_call_refuses_at_once_where_it_would_deadlock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(typed_tunnel_module, "PAGE_WAIT", 0.05)
     typed, recorder = typed_tunnel()

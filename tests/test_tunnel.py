@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 import time
 import uuid
@@ -80,6 +82,23 @@ def test_bad_arguments_raise_type_error(tunnel: SlowTunnelWidget, call, pattern:
     with pytest.raises(TypeError, match=pattern):
         call(tunnel)
     assert tunnel.send_msg("still works") == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"tunnel_id": ""}, {"tunnel_id": 5}, {"max_pending": 0}, {"on_interrupt": "x"}]
+)
+def test_refused_constructor_arguments_leave_no_traceback_behind(kwargs: dict[str, object]) -> None:
+    """ipywidgets' __del__ closes the half-built widget: that printed "Exception ignored in ...
+    AttributeError: 'SlowTunnelWidget' object has no attribute '_lock'" under the clear error."""
+    unraisable: list[object] = []
+    previous, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with pytest.raises((TypeError, ValueError)):
+            SlowTunnelWidget(**kwargs)  # type: ignore[arg-type]
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    assert unraisable == []
 
 
 def test_out_of_range_versions_raise_value_error(tunnel: SlowTunnelWidget) -> None:

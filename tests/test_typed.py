@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import signal
 from typing import Annotated, Any, NoReturn
 
 import msgspec
@@ -199,6 +200,48 @@ def test_a_raising_handler_is_reported_to_the_sender(capsys: pytest.CaptureFixtu
         (5, {"code": "handler_exception", "message": "RuntimeError: cannot stop", "type": "Stop"})
     ]
     assert "RuntimeError: cannot stop" in capsys.readouterr().err
+
+
+def test_the_stop_button_reaches_a_sync_request_handler_and_the_page_hears_of_it() -> None:
+    """ipykernel ignores SIGINT outside its own dispatch of a message, and request handlers run
+    later, from the event loop: they get Python's default SIGINT handler around them, and the
+    KeyboardInterrupt becomes the request's error instead of leaving the page's request waiting."""
+    typed, recorder = typed_tunnel()
+    during: list[object] = []
+
+    @typed.on(Query)
+    def query(version: int, msg: Query) -> QueryResult:
+        during.append(signal.getsignal(signal.SIGINT))
+        raise KeyboardInterrupt
+
+    between = signal.signal(signal.SIGINT, signal.SIG_IGN)  # ipykernel's between messages
+    try:
+        recorder.view().send([[4, '{"type": "Query", "text": "x"}']])
+        flush(typed)
+        after = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, between)
+    assert during == [signal.default_int_handler]
+    assert after == signal.SIG_IGN
+    assert error_reports(recorder) == [
+        (4, {"code": "handler_exception", "message": "KeyboardInterrupt: ", "type": "Query"})
+    ]
+    typed.on(Query, lambda version, q: QueryResult(q.text, []))
+    recorder.view().send([[5, '{"type": "Query", "text": "y"}']])
+    flush(typed)
+    assert json.loads(str(sent(recorder)[-1][1]))["query"] == "y"
+
+
+def test_on_receive_refuses_to_take_a_typed_tunnels_messages() -> None:
+    """It replaced the typed layer's handler: requests then waited for their timeouts and typed
+    handlers were never called, with no error anywhere."""
+    typed, recorder = typed_tunnel()
+    with pytest.raises(TypeError, match=r"carries typed messages; .* on_plain"):
+        typed.tunnel.on_receive(lambda version, msg: None)
+    got: list[Stop] = []
+    typed.on(Stop, lambda version, msg: got.append(msg))
+    recorder.view().send([[1, '{"type": "Stop"}']])
+    assert got == [Stop()]
 
 
 def test_an_invalid_reply_is_reported_to_the_sender_with_where_it_is_invalid() -> None:

@@ -38,6 +38,12 @@ test("wait rejects after its timeout with a clear error", async () => {
   await assert.rejects(pending, /no tunnel "never" appeared within 20 ms/);
 });
 
+test("wait refuses a timeoutMs setTimeout would not honour, instead of failing at once", async () => {
+  const registry = new TunnelRegistry("0", clock);
+  await assert.rejects(registry.wait("never", { timeoutMs: Number.NaN }), /expects timeoutMs/);
+  await assert.rejects(registry.wait("never", { timeoutMs: -1 }), /got number: -1/);
+});
+
 test("the page registry is created once and shared by every copy of the module", () => {
   const host: Record<string, unknown> = {};
   const first = pageRegistry(host, "1");

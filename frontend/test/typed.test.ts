@@ -93,6 +93,30 @@ test("handlers are narrowed by tag and see only valid messages", () => {
   assert.equal(typed.stats.rejected, 1);
 });
 
+test("on() refuses a tag the kernel never sends, as Python's on() does", () => {
+  const { typed } = setup();
+  // A misspelt tag used to be accepted: its handler was then silently never called.
+  const on = typed.on.bind(typed) as (tag: string, handler: () => void) => void;
+  assert.throws(() => on("Statsu", () => {}), {
+    name: "TypeError",
+    message: 'on("Statsu"): not a message the kernel sends here (declared: QueryResult, Status)',
+  });
+  assert.doesNotThrow(() => on("Status", () => {}));
+});
+
+test("on_receive refuses to take a typed tunnel's messages from its typed layer", () => {
+  const { model, typed } = setup();
+  // It replaced the typed layer's handler: requests then waited for their timeouts.
+  assert.throws(() => typed.tunnel.on_receive(() => {}), {
+    name: "TypeError",
+    message: /carries typed messages; receive its plain strings with onPlain/,
+  });
+  const counts: number[] = [];
+  typed.on("Status", (_version, msg) => counts.push(msg.count));
+  model.push([[1, '{"type":"Status","count":3}']]);
+  assert.deepEqual(counts, [3]);
+});
+
 test("bad messages are reported back to the kernel as structured errors", async () => {
   const { model, typed } = setup();
   typed.on("Status", () => {
@@ -222,6 +246,20 @@ test("an error report for a request rejects it with a TunnelError", async () => 
     assert.equal(error.version, 1);
     return true;
   });
+});
+
+test("a timeoutMs setTimeout would not honour is refused before anything is sent", async () => {
+  const { model, typed } = setup();
+  // NaN, negatives and Infinity used to send the request, then time it out at once.
+  for (const timeoutMs of [Number.NaN, -5, Number.POSITIVE_INFINITY, "100"]) {
+    await assert.rejects(
+      typed.request({ type: "Query", text: "a" }, { timeoutMs } as never),
+      (error: Error) => error.name === "TypeError" && /expects timeoutMs/.test(error.message),
+    );
+  }
+  await assert.rejects(typed.request(null as never), /a message without a "type" tag/);
+  await tick();
+  assert.deepEqual(frames(model), []);
 });
 
 test("request honours timeoutMs and AbortSignal, and tells the kernel it gave up", async () => {

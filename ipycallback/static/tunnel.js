@@ -39,6 +39,70 @@ function adoptReadyQueue(host, api, report = (error, text) => console.error(`IPy
   if (Array.isArray(queued)) adopted.push(...queued);
 }
 
+// frontend/src/tunnel/checks.ts
+function describe(value) {
+  const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  let text;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    text = "?";
+  }
+  return `${type}: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+}
+function checkVersion(method, version) {
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new TypeError(
+      `${method}() expects version to be a non-negative integer, got ${describe(version)}`
+    );
+  }
+}
+function loneSurrogateIndex(text) {
+  const isWellFormed = text.isWellFormed;
+  if (typeof isWellFormed === "function" && isWellFormed.call(text)) return -1;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit < 55296 || unit > 57343) continue;
+    const next = text.charCodeAt(index + 1);
+    if (unit <= 56319 && next >= 56320 && next <= 57343) {
+      index += 1;
+      continue;
+    }
+    return index;
+  }
+  return -1;
+}
+function checkMsg(method, msg) {
+  if (typeof msg !== "string") {
+    throw new TypeError(`${method}() expects msg to be a string, got ${describe(msg)}`);
+  }
+  const index = loneSurrogateIndex(msg);
+  if (index >= 0) {
+    const unit = msg.charCodeAt(index).toString(16).toUpperCase();
+    throw new RangeError(
+      `${method}() refuses msg: it has a lone surrogate (U+${unit}) at index ${index}, which cannot be encoded as UTF-8; the kernel would reject it`
+    );
+  }
+}
+function wellFormed(text) {
+  const toWellFormed = text.toWellFormed;
+  if (typeof toWellFormed === "function") return toWellFormed.call(text);
+  let out = text;
+  for (let index = loneSurrogateIndex(out); index >= 0; index = loneSurrogateIndex(out)) {
+    out = `${out.slice(0, index)}\uFFFD${out.slice(index + 1)}`;
+  }
+  return out;
+}
+var MAX_TIMEOUT_MS = 2 ** 31 - 1;
+function checkTimeout(method, timeoutMs) {
+  if (timeoutMs === void 0) return;
+  if (typeof timeoutMs !== "number" || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new TypeError(
+      `${method}() expects timeoutMs to be a number of milliseconds from 0 to 2**31 - 1, got ${describe(timeoutMs)}`
+    );
+  }
+}
+
 // frontend/src/tunnel/clock.ts
 function realNow() {
   return globalThis.performance?.now() ?? Date.now();
@@ -116,6 +180,11 @@ var TunnelRegistry = class {
   }
   /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
   wait(tunnelId, options = {}) {
+    try {
+      checkTimeout("wait", options.timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const existing = this.#tunnels.get(tunnelId);
     if (existing !== void 0) return Promise.resolve(existing);
     const timeoutMs = options.timeoutMs ?? 1e4;
@@ -160,61 +229,6 @@ function pageRegistry(host, version) {
   const registry = new TunnelRegistry(version);
   host.IPyCallback = registry;
   return registry;
-}
-
-// frontend/src/tunnel/checks.ts
-function describe(value) {
-  const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  let text;
-  try {
-    text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    text = "?";
-  }
-  return `${type}: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
-}
-function checkVersion(method, version) {
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new TypeError(
-      `${method}() expects version to be a non-negative integer, got ${describe(version)}`
-    );
-  }
-}
-function loneSurrogateIndex(text) {
-  const isWellFormed = text.isWellFormed;
-  if (typeof isWellFormed === "function" && isWellFormed.call(text)) return -1;
-  for (let index = 0; index < text.length; index += 1) {
-    const unit = text.charCodeAt(index);
-    if (unit < 55296 || unit > 57343) continue;
-    const next = text.charCodeAt(index + 1);
-    if (unit <= 56319 && next >= 56320 && next <= 57343) {
-      index += 1;
-      continue;
-    }
-    return index;
-  }
-  return -1;
-}
-function checkMsg(method, msg) {
-  if (typeof msg !== "string") {
-    throw new TypeError(`${method}() expects msg to be a string, got ${describe(msg)}`);
-  }
-  const index = loneSurrogateIndex(msg);
-  if (index >= 0) {
-    const unit = msg.charCodeAt(index).toString(16).toUpperCase();
-    throw new RangeError(
-      `${method}() refuses msg: it has a lone surrogate (U+${unit}) at index ${index}, which cannot be encoded as UTF-8; the kernel would reject it`
-    );
-  }
-}
-function wellFormed(text) {
-  const toWellFormed = text.toWellFormed;
-  if (typeof toWellFormed === "function") return toWellFormed.call(text);
-  let out = text;
-  for (let index = loneSurrogateIndex(out); index >= 0; index = loneSurrogateIndex(out)) {
-    out = `${out.slice(0, index)}\uFFFD${out.slice(index + 1)}`;
-  }
-  return out;
 }
 
 // frontend/src/tunnel/closed-errors.ts
@@ -1207,6 +1221,8 @@ var Tunnel = class {
   };
   #sentVersion;
   #receivedVersion;
+  // Set once a typed layer receives through this tunnel: on_receive would take its messages.
+  #typedLayer = false;
   #pyEndpoint;
   #jsEndpoint;
   #closeError = null;
@@ -1302,7 +1318,12 @@ var Tunnel = class {
         `on_receive() expects a function (version, msg) => void, got ${typeof handler}`
       );
     }
-    this._onReceiveKind(
+    if (this.#typedLayer) {
+      throw new TypeError(
+        `on_receive(): tunnel "${this.tunnel_id}" carries typed messages; receive its plain strings with onPlain(handler) of the typed tunnel`
+      );
+    }
+    this.#delivery.setHandler(
       handler === null ? null : (version, msg, kind) => {
         if (kind === 0 /* Message */) handler(version, msg);
       }
@@ -1310,6 +1331,7 @@ var Tunnel = class {
   }
   /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
   _onReceiveKind(handler) {
+    this.#typedLayer = handler !== null;
     this.#delivery.setHandler(handler);
   }
   /** @internal The typed layer's way to send replies, errors and cancellations. */
@@ -1987,6 +2009,12 @@ var TypedTunnel = class {
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
     }
+    if (!this.#incomingTags.has(tag)) {
+      const declared = [...this.#incomingTags].join(", ") || "none";
+      throw new TypeError(
+        `on("${String(tag)}"): not a message the kernel sends here (declared: ${declared})`
+      );
+    }
     if (this.#answering.isRequest(tag)) {
       this.#answering.register(tag, handler);
       return;
@@ -2008,11 +2036,13 @@ var TypedTunnel = class {
   request(msg, options = {}) {
     const tag = tagOf(msg, this.#tagField) ?? "";
     if (!Object.hasOwn(this.#spec.replies, tag)) {
-      return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
+      const what = tag === "" ? `a message without a "${this.#tagField}" tag` : tag;
+      return Promise.reject(new TypeError(`request(): ${what} has no declared reply type`));
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     let version;
     try {
+      checkTimeout("request", options.timeoutMs);
       version = this.send(msg);
     } catch (error) {
       return Promise.reject(error);

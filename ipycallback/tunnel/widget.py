@@ -99,6 +99,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
         self._received = 0
         self._frames_received = 0
         self._bad_frames = 0
+        # Set once a typed layer receives through this tunnel: on_receive would take its messages.
+        self._typed_layer = False
         clock = self._clock
         self._reporter = Reporter(tid, clock)
         self._delivery = Delivery(
@@ -199,7 +201,14 @@ class SlowTunnelWidget(anywidget.AnyWidget):
                 f"on_receive() expects a callable (version, msg) -> None, "
                 f"got {type(handler).__name__}"
             )
-        self._on_receive_kind(
+        if self._typed_layer:
+            # Replacing the typed layer's handler would leave its requests waiting and its
+            # handlers silently unused.
+            raise TypeError(
+                f"on_receive(): tunnel {self.tunnel_id!r} carries typed messages; receive its "
+                "plain strings with on_plain(handler) of the TypedTunnel"
+            )
+        self._delivery.set_handler(
             None
             if handler is None
             else lambda v, m, kind, _view: handler(v, m) if kind == 0 else None
@@ -228,6 +237,7 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     def _on_receive_kind(self, handler: RawHandler | None) -> None:
         """Like on_receive, for the typed layer, which also needs each message's kind."""
+        self._typed_layer = handler is not None
         self._delivery.set_handler(handler)
 
     def _on_custom_msg(self, _widget: object, content: object, _buffers: object) -> None:
@@ -314,6 +324,8 @@ class SlowTunnelWidget(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Send what is queued, then close the tunnel on both sides."""
+        if "_router" not in self.__dict__:
+            return  # __init__ refused its arguments; ipywidgets' __del__ still calls close()
         with self._lock:
             if self._closed:
                 return

@@ -57,8 +57,9 @@ class Asking:
         self.superseded = 0
         self.duplicate_replies = 0
 
-    def start(self, msg: msgspec.Struct, settle: Settle) -> Pending:
-        """Validate and send the request; `settle` is called once with its outcome."""
+    def check(self, msg: msgspec.Struct) -> tuple[type[msgspec.Struct], str]:
+        """The reply type of `msg` and its validated text; TypeError for a type that is not a
+        declared request, MessageValidationError for an invalid one."""
         reply_type = self._asks.get(type(msg))
         if reply_type is None:
             declared = ", ".join(t.__name__ for t in self._asks) or "none"
@@ -66,7 +67,11 @@ class Asking:
                 f"request(): {type(msg).__name__} has no declared reply "
                 f"(requests the kernel may send: {declared})"
             )
-        text = self._out.encode(msg)
+        return reply_type, self._out.encode(msg)
+
+    def start(self, msg: msgspec.Struct, settle: Settle) -> Pending:
+        """Validate and send the request; `settle` is called once with its outcome."""
+        reply_type, text = self.check(msg)
         tag = self._out.tag(type(msg)) or type(msg).__name__
         with self._lock:
             version = self._tunnel.send_msg(text)

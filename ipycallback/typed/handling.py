@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import signal
 import threading
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,7 +174,10 @@ class Handling:
         try:
             with self._blocking_main_shell():
                 result = handler(version, msg)
-        except Exception as error:
+        except (Exception, KeyboardInterrupt) as error:
+            # A KeyboardInterrupt stops this handler only: the page's request gets the error
+            # instead of waiting forever, and raising it out of an event-loop callback would stop
+            # the kernel's loop.
             self._done(running)
             self._failed(version, cls, error, view)
             return
@@ -197,7 +201,7 @@ class Handling:
         # meanwhile, its cancellation of this very request among them, go to its subshell
         # (where it has one), so that a sync handler can see `typed.cancelled(version)`.
         if threading.current_thread() is threading.main_thread():
-            return self._tunnel._main_shell_waiting()
+            return _interruptible(self._tunnel._main_shell_waiting())
         return nullcontext()
 
     async def _finish(self, running: Running, pending: Awaitable[Any]) -> None:
@@ -278,6 +282,24 @@ class Handling:
         path = error.path if isinstance(error, MessageValidationError) else None
         text = f"{type(error).__name__}: {error}"
         self._send_error(version, code, text, path, type=tag, view=view)
+
+
+@contextmanager
+def _interruptible(inner: AbstractContextManager[None]) -> Iterator[None]:
+    """`inner`, with the stop button reaching the handler. ipykernel turns SIGINT into a
+    KeyboardInterrupt only while it dispatches a message and ignores it otherwise; a handler
+    deferred to the event loop (see _schedule_drain) runs outside that window, so install
+    Python's default handler around it, as ipykernel does around a message."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main interpreter
+        previous = None
+    try:
+        with inner:
+            yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _cancel_task(task: asyncio.Task[None] | None) -> None:

@@ -13,6 +13,7 @@ from ..schema import schema_components
 from .errors import MessageValidationError
 from .json_semantics import SHORT_TEXT, IntegralFloats, nesting_issue, slow_decode
 from .send_validator import strict_decoder
+from .unsendable import unsendable
 from .wire_safety import Check, build_checks, find_unsafe
 
 _ENCODER = msgspec.json.Encoder()
@@ -129,16 +130,25 @@ class MessageSet:
                 f"{type(msg).__name__} is not declared for sending; declared: {declared}"
             )
         check, validate = plan
-        if check is not None:
-            issue = check(msg)
-            if issue:
-                raise MessageValidationError(issue[1], "$" + issue[0])
-        data = _ENCODER.encode(msg)
+        try:
+            issue = check(msg) if check is not None else None
+            data = _ENCODER.encode(msg)
+        except (RecursionError, UnicodeEncodeError) as error:
+            # A lone surrogate, or values nested too deep for msgspec: say where.
+            found = unsendable(msg)
+            raise MessageValidationError(*(found[::-1] if found else (str(error), None))) from None
+        if issue:
+            raise MessageValidationError(issue[1], "$" + issue[0])
+        text = data.decode()
+        # The receiver refuses deeper nesting than this; msgspec encodes up to ~1000 levels.
+        deep = nesting_issue(text) if len(text) > SHORT_TEXT else None
+        if deep is not None:
+            raise MessageValidationError(deep[1], deep[0])
         try:
             validate(data)
         except msgspec.ValidationError as error:
             raise self._explain(msg, data, error) from None
-        return data.decode()
+        return text
 
     def _plan_sending(self) -> dict[type, tuple[Check | None, Callable[[bytes], object]]]:
         # Validating means decoding what was encoded: with a strict twin where there is one (it

@@ -161,6 +161,7 @@ class TypedTunnel(Generic[In, Out, Ask]):
                 "be handled after the handler returns; use `await typed.request(...)` in an "
                 "async handler instead"
             )
+        self._asking.check(msg)  # a wrong message fails at once, not after waiting for a page
         problem = self.tunnel._blocking_problem(wait_for_page=PAGE_WAIT)
         if problem is not None:
             raise RuntimeError(f"call() cannot wait for the page here: {problem}")

@@ -29,6 +29,7 @@ from requests_page import (
 )
 
 from ipycallback_testing import JupyterServer, NotebookPage
+from ipycallback_testing.kernel_control import interrupt_rest
 from ipycallback_testing.tunnel_page import kernel_json
 
 pytestmark = pytest.mark.browser
@@ -79,6 +80,32 @@ def test_an_aborted_page_request_is_seen_by_a_sync_handler_while_it_runs(
     assert page_outcome(page, handle)["error"]["name"] == "AbortError"
     _tunnel_still_works(page)
     assert page_state(page, "errors") == [], "no reply and no error for the cancelled request"
+
+
+def test_the_stop_button_interrupts_a_sync_handler_between_cells_and_the_page_hears_of_it(
+    page: NotebookPage, jupyter_lab: JupyterServer
+) -> None:
+    """Between cells the page's request runs on the main shell (README, "The kernel asks too"),
+    deferred to the event loop, where ipykernel ignores SIGINT: the handler used to run its full
+    20 s and the interrupt was lost. Now it stops, and the page's request fails with the
+    KeyboardInterrupt instead of waiting."""
+    run_ok(page, "handled.clear()")
+    for started in jupyter_lab.root_dir.glob("work-*.started"):
+        started.unlink()
+    handle = page_send(page, {"type": "Work", "seconds": 20})
+    _wait_file(jupyter_lab, "work-*.started")
+    t0 = time.monotonic()
+    interrupt_rest(jupyter_lab, page.kernel_id)
+    error = page_outcome(page, handle)["error"]
+    print(f"\nthe page's request failed {time.monotonic() - t0:.2f} s after the interrupt")
+    assert (error["name"], error["code"], error["type"]) == (
+        "TunnelError",
+        "handler_exception",
+        "Work",
+    ), error
+    assert "KeyboardInterrupt" in error["reason"]
+    assert [entry[2] for entry in kernel_json(page, "handled")] == ["started"]
+    _tunnel_still_works(page)
 
 
 def test_a_newer_page_request_supersedes_the_older_and_cancels_its_handler(

@@ -65,3 +65,20 @@ export function wellFormed(text: string): string {
   }
   return out;
 }
+
+// setTimeout fires at once for NaN, negatives and anything past 2**31 - 1 ms (Infinity too).
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** `timeoutMs` must be absent or a number of milliseconds setTimeout honours. */
+export function checkTimeout(
+  method: string,
+  timeoutMs: unknown,
+): asserts timeoutMs is number | undefined {
+  if (timeoutMs === undefined) return;
+  if (typeof timeoutMs !== "number" || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new TypeError(
+      `${method}() expects timeoutMs to be a number of milliseconds from 0 to 2**31 - 1, ` +
+        `got ${describe(timeoutMs)}`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import { API_LEVEL, OLDEST_API_LEVEL } from "../compat";
+import { checkTimeout } from "./checks";
 import { type Clock, realClock } from "./clock";
 import type { Tunnel } from "./tunnel";
 
@@ -36,6 +37,11 @@ export class TunnelRegistry {
 
   /** Resolves with the tunnel once it exists; rejects after `timeoutMs` (10 s by default). */
   wait(tunnelId: string, options: WaitOptions = {}): Promise<Tunnel> {
+    try {
+      checkTimeout("wait", options.timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const existing = this.#tunnels.get(tunnelId);
     if (existing !== undefined) return Promise.resolve(existing);
     const timeoutMs = options.timeoutMs ?? 10_000;

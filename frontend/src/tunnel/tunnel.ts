@@ -69,6 +69,8 @@ export class Tunnel {
   #unwatchKernel: () => void = () => {};
   #sentVersion: number;
   #receivedVersion: number;
+  // Set once a typed layer receives through this tunnel: on_receive would take its messages.
+  #typedLayer = false;
   #pyEndpoint: Entry;
   #jsEndpoint: Entry;
   #closeError: TunnelClosedError | null = null;
@@ -174,8 +176,16 @@ export class Tunnel {
         `on_receive() expects a function (version, msg) => void, got ${typeof handler}`,
       );
     }
+    if (this.#typedLayer) {
+      // Replacing the typed layer's handler would leave its requests waiting and its handlers
+      // silently unused.
+      throw new TypeError(
+        `on_receive(): tunnel "${this.tunnel_id}" carries typed messages; receive its plain ` +
+          "strings with onPlain(handler) of the typed tunnel",
+      );
+    }
     // Replies, errors and cancellations belong to the typed layer: a plain handler never sees them.
-    this._onReceiveKind(
+    this.#delivery.setHandler(
       handler === null
         ? null
         : (version, msg, kind) => {
@@ -186,6 +196,7 @@ export class Tunnel {
 
   /** @internal Like on_receive, for the typed layer, which also needs each message's kind. */
   _onReceiveKind(handler: KindHandler | null): void {
+    this.#typedLayer = handler !== null;
     this.#delivery.setHandler(handler);
   }
 

@@ -1,4 +1,4 @@
-import { wellFormed } from "../tunnel/checks";
+import { checkTimeout, wellFormed } from "../tunnel/checks";
 import { describeError, RateLimitedReporter } from "../tunnel/rate-limited-reporter";
 import type { Tunnel } from "../tunnel/tunnel";
 import { Kind } from "../tunnel/wire";
@@ -116,6 +116,13 @@ export class TypedTunnel<
     if (typeof handler !== "function") {
       throw new TypeError(`on("${String(tag)}") expects a function, got ${typeof handler}`);
     }
+    if (!this.#incomingTags.has(tag)) {
+      // As in Python: a misspelt tag would otherwise leave the handler silently never called.
+      const declared = [...this.#incomingTags].join(", ") || "none";
+      throw new TypeError(
+        `on("${String(tag)}"): not a message the kernel sends here (declared: ${declared})`,
+      );
+    }
     if (this.#answering.isRequest(tag)) {
       this.#answering.register(tag, handler as RequestHandler);
       return;
@@ -143,11 +150,13 @@ export class TypedTunnel<
   ): Promise<ReplyOf<In, Replies, K, M>> {
     const tag = tagOf(msg, this.#tagField) ?? "";
     if (!Object.hasOwn(this.#spec.replies, tag)) {
-      return Promise.reject(new TypeError(`request(): ${tag} has no declared reply type`));
+      const what = tag === "" ? `a message without a "${this.#tagField}" tag` : tag;
+      return Promise.reject(new TypeError(`request(): ${what} has no declared reply type`));
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     let version: number;
     try {
+      checkTimeout("request", options.timeoutMs); // before anything is sent
       version = this.send(msg);
     } catch (error) {
       return Promise.reject(error);
