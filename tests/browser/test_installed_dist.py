@@ -150,8 +150,12 @@ def test_the_wheel_gives_a_working_kernel_side_running_the_readmes_first_example
         where = kernel_json(page, "[ipycallback.__file__, ipycallback.__version__]")
         assert where[0].startswith(str(venv)), where
         assert where[1] == VERSION
-    # The server extension came with the wheel (etc/jupyter/...) and is on without a step.
-    status = jupyter_lab.api("GET", "ipycallback/status")
+        # The server extension came with the wheel (etc/jupyter/...) and is on without a
+        # step: this page's kernel websocket has TCP_NODELAY.
+        status = jupyter_lab.api("GET", "ipycallback/status")
+    live = status.pop("kernel_websockets_nodelay")
+    assert live, status
+    assert all(live), live
     assert status == {"version": VERSION, "tcp_nodelay": True, "leftovers": []}
 
 
