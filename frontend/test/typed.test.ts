@@ -421,3 +421,41 @@ test("the typed layer reads its schema from the widget state and adds typed() to
   clock.advance(5);
   await assert.rejects(bare, /has no typed messages after 5 ms/);
 });
+
+test("send refuses values JSON would change when the validator does not check them", async () => {
+  // Like ajv's code in a generated module: a Date passes its "type": "object".
+  const { model, typed } = setup();
+  const loose = typed as unknown as { send(msg: unknown): number };
+  assert.throws(
+    () => loose.send({ type: "Query", text: "a", when: { at: new Date(0) } }),
+    (error: unknown) => {
+      assert.ok(error instanceof MessageValidationError);
+      assert.equal(error.path, "$.when.at");
+      assert.match(error.message, /expected a JSON value, got Date/);
+      return true;
+    },
+  );
+  assert.throws(() => loose.send({ type: "Query", text: "a", extra: [1, Number.NaN] }), {
+    path: "$.extra[1]",
+  });
+  assert.equal(typed.send({ type: "Query", text: "ok" }), 1);
+  await tick();
+  assert.deepEqual(frames(model), [[1, '{"type":"Query","text":"ok"}']]);
+});
+
+test("a validator that checks JSON values itself is trusted: no second walk", async () => {
+  const clock = new FakeClock();
+  const model = new FakeModel({});
+  const typed = new TypedTunnel(new Tunnel("t", model, clock.options), {
+    validateOutgoing: () => null,
+    validateIncoming: incoming,
+    replies: {},
+    incomingTags: ["QueryResult"],
+    checksJsonValues: true,
+  }) as unknown as { send(msg: unknown): number };
+  model.greet();
+  // The validator said yes, so the Map goes as JSON.stringify writes it.
+  assert.equal(typed.send({ type: "Query", m: new Map() }), 1);
+  await tick();
+  assert.deepEqual(frames(model), [[1, '{"type":"Query","m":{}}']]);
+});

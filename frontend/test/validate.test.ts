@@ -555,9 +555,10 @@ test("type lists, oneOf, boolean schemas, keywords without type", () => {
   rejects(one, 20, "$", "value matches more than one alternative of oneOf");
   assert.equal(one(3), null);
   assert.equal(one(10.5), null);
-  assert.equal(v(true)(Symbol("x")), null);
+  assert.equal(v(true)(1), null);
+  rejects(v(true), Symbol("x"), "$", "expected a JSON value, got symbol"); // JSON would drop it
   rejects(v(false), 1, "$", "no value is allowed here");
-  assert.equal(v({})(undefined), null);
+  rejects(v({}), undefined, "$", "expected a JSON value, got undefined");
   const loose = v({ minLength: 2, minimum: 3 });
   assert.equal(loose(true), null);
   rejects(loose, "a", "$", "expected string of length >= 2, got length 1");
@@ -740,6 +741,48 @@ test("unsupported or invalid schemas fail at compile time with a JSON pointer", 
     v({ title: "t", description: "d", default: 1, examples: [1], "x-note": 1, type: "integer" })(1),
     null,
   );
+});
+
+test("a schema that fixes no kind refuses what JSON would change, with its path", () => {
+  const bundle: SchemaBundle = {
+    $defs: {
+      Box: {
+        type: "object",
+        properties: { any: {}, dict: { type: "object", additionalProperties: {} } },
+        required: ["any"],
+      },
+    },
+  };
+  const box = compile({ $ref: "#/$defs/Box" }, bundle);
+  const shared = { ok: [1, "a", null, true, { deep: [[-0, 1e300]] }] };
+  assert.equal(box({ any: shared, dict: { a: shared, b: shared } }), null);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.equal(box({ any: cyclic }), null); // JSON.stringify refuses it when sending
+  const refused: [unknown, string, string][] = [
+    [new Map(), "$.any", "expected a JSON value, got Map"],
+    [{ when: new Date(0) }, "$.any.when", "expected a JSON value, got Date"],
+    [[1, [2, new Set()]], "$.any[1][1]", "expected a JSON value, got Set"],
+    [{ gone: undefined }, "$.any.gone", "expected a JSON value, got undefined"],
+    [[Number.NaN], "$.any[0]", "expected a JSON value, got NaN"],
+    [{ x: -Infinity }, "$.any.x", "expected a JSON value, got -Infinity"],
+    [() => 1, "$.any", "expected a JSON value, got function"],
+    [10n, "$.any", "expected a JSON value, got bigint"],
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what is tested
+    [[1, , 3], "$.any[1]", "a hole in an array: JSON would write null"],
+    [Object.create({ inherited: 1 }), "$.any", "expected a JSON value, got non-plain object"],
+  ];
+  for (const [value, path, message] of refused) rejects(box, { any: value }, path, message);
+  rejects(
+    box,
+    { any: 1, dict: { "a b": new Map() } },
+    '$.dict["a b"]',
+    "expected a JSON value, got Map",
+  );
+  // The boolean schema `true` means the same.
+  rejects(compile(true, bundle), [new Date(0)], "$[0]", "expected a JSON value, got Date");
+  // A schema that fixes the kind checks it as before.
+  rejects(compile({ type: "object" }, bundle), new Map(), "$", "expected object, got Map");
 });
 
 test("describeType", () => {

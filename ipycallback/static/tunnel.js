@@ -1868,6 +1868,109 @@ function isUuid(s) {
   return UUID.test(s);
 }
 
+// frontend/src/typed/validate-common.ts
+var SchemaError = class extends Error {
+  constructor() {
+    super(...arguments);
+    this.name = "SchemaError";
+  }
+};
+var KEYWORDS = new Set(
+  "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
+);
+var ANNOTATIONS = new Set(
+  "title description default examples deprecated readOnly writeOnly $comment".split(" ")
+);
+var hasOwn = (o, k) => Object.hasOwn(o, k);
+var own2 = (o, k) => hasOwn(o, k) ? o[k] : void 0;
+var ok = () => null;
+var fail = (message) => ({ segs: [], message });
+var at = (f, seg) => (f.segs.push(seg), f);
+var esc = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+var q = JSON.stringify;
+var defName = (target) => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
+function isPlain(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+function kindOf(v) {
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean") return t;
+  return v === null ? "null" : Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
+}
+function describeType(v) {
+  const kind = kindOf(v);
+  if (kind !== "other") return kind === "number" && Number.isInteger(v) ? "integer" : kind;
+  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
+  return tag === "Object" ? "non-plain object" : tag;
+}
+function show(v) {
+  if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
+  const t = typeof v;
+  return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
+}
+function num(s, key, ptr, min = -Infinity, int = false) {
+  const v = own2(s, key);
+  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
+  if (v === void 0 || good) return v;
+  throw new SchemaError(
+    `${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`
+  );
+}
+
+// frontend/src/typed/validate-any.ts
+function failAt(step, message) {
+  const f = fail(message);
+  for (let s = step; s !== null && s.parent !== null; s = s.parent) f.segs.push(s.key);
+  return f;
+}
+function scalarIssue(v) {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return null;
+    case "number":
+      return Number.isFinite(v) ? null : `expected a JSON value, got ${String(v)}`;
+    case "object":
+      return v === null || Array.isArray(v) || isPlain(v) ? null : `expected a JSON value, got ${describeType(v)}`;
+    default:
+      return `expected a JSON value, got ${typeof v}`;
+  }
+}
+var anyJson = (v) => {
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [{ value: v, parent: null, key: "" }];
+  for (let step = stack.pop(); step !== void 0; step = stack.pop()) {
+    const value = step.value;
+    const issue = scalarIssue(value);
+    if (issue !== null) return failAt(step, issue);
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        if (!(i in value))
+          return failAt(
+            { value: void 0, parent: step, key: i },
+            "a hole in an array: JSON would write null"
+          );
+        stack.push({ value: value[i], parent: step, key: i });
+      }
+    } else {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i];
+        stack.push({ value: value[key], parent: step, key });
+      }
+    }
+  }
+  return null;
+};
+function jsonValueIssue(value) {
+  const f = anyJson(value);
+  return f === null ? null : { path: f.segs.reverse().reduce(pathStep, "$"), message: f.message };
+}
+
 // frontend/src/typed/wire-limits.ts
 var NESTING_LIMIT = 256;
 var TOKEN = /"(?:[^"\\]|\\.)*"|[[\]{},:]/gs;
@@ -2057,7 +2160,7 @@ var TypedTunnel = class {
     return reply;
   }
   #encode(msg) {
-    const issue = this.#spec.validateOutgoing(msg);
+    const issue = this.#spec.validateOutgoing(msg) ?? (this.#spec.checksJsonValues === true ? null : jsonValueIssue(msg));
     if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
     const text = JSON.stringify(msg);
     const limit = wireIssue(text, msg);
@@ -2200,57 +2303,6 @@ var TypedTunnel = class {
     }
   }
 };
-
-// frontend/src/typed/validate-common.ts
-var SchemaError = class extends Error {
-  constructor() {
-    super(...arguments);
-    this.name = "SchemaError";
-  }
-};
-var KEYWORDS = new Set(
-  "$ref type enum const anyOf oneOf discriminator properties required additionalProperties propertyNames minProperties maxProperties items prefixItems minItems maxItems uniqueItems minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format contentEncoding".split(" ")
-);
-var ANNOTATIONS = new Set(
-  "title description default examples deprecated readOnly writeOnly $comment".split(" ")
-);
-var hasOwn = (o, k) => Object.hasOwn(o, k);
-var own2 = (o, k) => hasOwn(o, k) ? o[k] : void 0;
-var ok = () => null;
-var fail = (message) => ({ segs: [], message });
-var at = (f, seg) => (f.segs.push(seg), f);
-var esc = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
-var q = JSON.stringify;
-var defName = (target) => target.slice(8).replace(/~1/g, "/").replace(/~0/g, "~");
-function isPlain(v) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-function kindOf(v) {
-  const t = typeof v;
-  if (t === "string" || t === "number" || t === "boolean") return t;
-  return v === null ? "null" : Array.isArray(v) ? "array" : isPlain(v) ? "object" : "other";
-}
-function describeType(v) {
-  const kind = kindOf(v);
-  if (kind !== "other") return kind === "number" && Number.isInteger(v) ? "integer" : kind;
-  const tag = typeof v === "object" ? Object.prototype.toString.call(v).slice(8, -1) : typeof v;
-  return tag === "Object" ? "non-plain object" : tag;
-}
-function show(v) {
-  if (typeof v === "string") return q(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
-  const t = typeof v;
-  return t === "number" || t === "boolean" || t === "bigint" || v === void 0 ? String(v) : describeType(v);
-}
-function num(s, key, ptr, min = -Infinity, int = false) {
-  const v = own2(s, key);
-  const good = typeof v === "number" && Number.isFinite(v) && v >= min && (!int || Number.isInteger(v));
-  if (v === void 0 || good) return v;
-  throw new SchemaError(
-    `${key} at ${ptr} must be a ${int ? "non-negative integer" : "number"}: ${show(v)}`
-  );
-}
 
 // frontend/src/typed/validate-inline.ts
 var CALL = 0;
@@ -2699,6 +2751,7 @@ function discriminated(c, d, list, ptr) {
 }
 
 // frontend/src/typed/validate.ts
+var KIND_KEYWORDS = ["type", "enum", "const", "anyOf", "oneOf"];
 var states = /* @__PURE__ */ new WeakMap();
 function compile(schema, bundle) {
   const defs = isPlain(bundle) ? own2(bundle, "$defs") : void 0;
@@ -2731,7 +2784,7 @@ function formatPath(segs) {
   return segs.reverse().reduce(pathStep, "$");
 }
 function node(st, s, ptr) {
-  if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
+  if (typeof s === "boolean") return s ? anyJson : () => fail("no value is allowed here");
   if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
   const keys = Object.keys(s);
   const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
@@ -2751,6 +2804,7 @@ function node(st, s, ptr) {
   for (const key of ["anyOf", "oneOf"])
     if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
   const fns = parts.filter((p) => p !== null);
+  if (!KIND_KEYWORDS.some((k) => hasOwn(s, k))) fns.unshift(anyJson);
   if (fns.length <= 1) return fns[0] ?? ok;
   return (v) => {
     for (const fn of fns) {
@@ -2824,7 +2878,8 @@ function typedFromSchema(tunnel, text) {
     // Own keys only: an absent "asks" must not be looked up on Object.prototype.
     asks: Object.hasOwn(schema, "asks") ? schema.asks ?? {} : {},
     incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
-    tagField
+    tagField,
+    checksJsonValues: true
   });
   built.set(tunnel, { text, typed });
   return typed;

@@ -40,6 +40,7 @@ export function typedFromSchema(tunnel: Tunnel, text: string): AnyTyped {
     asks: Object.hasOwn(schema, "asks") ? (schema.asks ?? {}) : {},
     incomingTags: Object.keys(schema.toBrowser.discriminator.mapping),
     tagField,
+    checksJsonValues: true,
   });
   built.set(tunnel, { text, typed });
   return typed;

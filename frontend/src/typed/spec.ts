@@ -16,6 +16,10 @@ export interface TypedSpec {
   incomingTags: readonly string[];
   /** The field that names a message's type; "type" by default, as in msgspec. */
   tagField?: string;
+  /** Whether validateOutgoing itself refuses values JSON would change (a Map, a Date, NaN,
+   * undefined). The runtime's compiled validators do; for others (ajv's code in generated
+   * modules) the tunnel walks each message it sends once more. */
+  checksJsonValues?: boolean;
 }
 
 export interface TypedStats extends AnswerStats {

@@ -14,6 +14,7 @@ import { PendingRequests, type RequestOptions, type Settle } from "./pending-req
 import { type TypedSpec, type TypedStats, zeroStats } from "./spec";
 import type { HandlerFor, ReplyOf, RequestOf, Tagged } from "./tags";
 import type { ValidationIssue } from "./validate";
+import { jsonValueIssue } from "./validate-any";
 import { wireIssue } from "./wire-limits";
 
 export type { RequestOptions } from "./pending-requests";
@@ -169,7 +170,9 @@ export class TypedTunnel<
   }
 
   #encode(msg: Out): string {
-    const issue = this.#spec.validateOutgoing(msg);
+    const issue =
+      this.#spec.validateOutgoing(msg) ??
+      (this.#spec.checksJsonValues === true ? null : jsonValueIssue(msg));
     if (issue !== null) throw new MessageValidationError(issue.message, issue.path);
     const text = JSON.stringify(msg);
     const limit = wireIssue(text, msg);

@@ -9,6 +9,7 @@
 // arrays, scalars and unions have a module each (validate-*.ts).
 
 import { pathStep } from "./checks";
+import { anyJson } from "./validate-any";
 import { arrayChecks } from "./validate-arrays";
 import {
   ANNOTATIONS,
@@ -36,6 +37,8 @@ import { numberChecks, stringChecks, values } from "./validate-scalars";
 import { union } from "./validate-unions";
 
 export { describeType, SchemaError } from "./validate-common";
+
+const KIND_KEYWORDS = ["type", "enum", "const", "anyOf", "oneOf"];
 
 export interface ValidationIssue {
   path: string;
@@ -87,7 +90,7 @@ function formatPath(segs: (string | number)[]): string {
 }
 
 function node(st: State, s: unknown, ptr: string): Fn {
-  if (typeof s === "boolean") return s ? ok : () => fail("no value is allowed here");
+  if (typeof s === "boolean") return s ? anyJson : () => fail("no value is allowed here");
   if (!isPlain(s)) throw new SchemaError(`schema at ${ptr} must be an object or a boolean`);
   const keys = Object.keys(s);
   const unknown = keys.find((k) => !KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
@@ -107,6 +110,8 @@ function node(st: State, s: unknown, ptr: string): Fn {
   for (const key of ["anyOf", "oneOf"] as const)
     if (hasOwn(s, key)) parts.push(union(st, s, key, ptr));
   const fns = parts.filter((p): p is Fn => p !== null);
+  // Nothing here fixes the value's kind, so nothing else checks that JSON carries it unchanged.
+  if (!KIND_KEYWORDS.some((k) => hasOwn(s, k))) fns.unshift(anyJson);
   if (fns.length <= 1) return fns[0] ?? ok;
   return (v) => {
     for (const fn of fns) {
