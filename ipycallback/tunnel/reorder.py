@@ -41,7 +41,7 @@ class Reorder:
             if number < self.expected or number in self._held:
                 self.duplicates += 1
                 continue
-            if number > self.expected:
+            if seq > self.expected:  # a gap before this frame: it overtook an earlier one
                 ahead = True
             if len(self._held) < MAX_HELD:
                 self._held[number] = entry
