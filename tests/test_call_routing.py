@@ -116,3 +116,22 @@ def _ask_route(recorder: RecordingComm, data: Any, default: str | None) -> str |
     comm: Any = recorder
     subshell: str | None = comm._reply_subshell_for(data, default)
     return subshell
+
+
+def test_the_main_shell_is_free_again_after_handlers_return_or_raise() -> None:
+    """The busy mark is one shared object entered per message: nested and failing uses must
+    still unwind to free, or every later message would go to the subshell."""
+    typed, recorder = typed_tunnel()
+    routed(typed, recorder)
+    seen: list[str | None] = []
+
+    def plain(version: int, msg: str) -> None:
+        with typed.tunnel._main_shell_waiting():  # nested in the delivery's own mark
+            seen.append(_ask_route(recorder, {"content": {"p": "page"}}, "subshell-1"))
+        seen.append(_ask_route(recorder, {"content": {"p": "page"}}, "subshell-1"))
+        raise RuntimeError("a failing handler")
+
+    typed.on_plain(plain)
+    recorder.view("page").send([[1, "a"], [2, "b"]])
+    after = _ask_route(recorder, {"content": {"p": "page"}}, "subshell-1")
+    assert (seen, after) == (["subshell-1"] * 4, None)
