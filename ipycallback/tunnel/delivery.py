@@ -49,6 +49,9 @@ class Delivery:
         self._max_pending = max_pending
         self._on_interrupt = on_interrupt
         self._clock = clock
+        # Asked once per drain, which runs on one thread: what it returns is entered around
+        # each message of that drain, so it must be reusable (nullcontext and the main shell's
+        # busy mark are).
         self._while_handling = while_handling
         self._lock = threading.Lock()
         self._queue: deque[Item] = deque()
@@ -90,6 +93,7 @@ class Delivery:
                 return
             self._draining = True
         try:
+            handling = self._while_handling()
             while True:
                 with self._lock:
                     if self._handler is None or not self._queue:
@@ -97,7 +101,7 @@ class Delivery:
                         return
                     handler = self._handler
                     item = self._queue.popleft()
-                self._invoke(handler, item)
+                self._invoke(handler, item, handling)
         except BaseException as stop:
             with self._lock:
                 self._draining = False
@@ -105,11 +109,13 @@ class Delivery:
                 self._after_interrupt()
             raise
 
-    def _invoke(self, handler: RawHandler, item: Item) -> None:
+    def _invoke(
+        self, handler: RawHandler, item: Item, handling: AbstractContextManager[None]
+    ) -> None:
         version, msg, kind, view = item
         token = CURRENT_VIEW.set(view)
         try:
-            with self._while_handling():
+            with handling:
                 handler(version, msg, kind, view)
         except Exception:
             # The next message is still delivered; the reporter keeps a flood of failures from
