@@ -311,6 +311,12 @@ def runtime_cases() -> list[Case]:
     for name, schema, expect, reason in EMPTY_RANGES:
         field = _field(cast(dict[str, Any], schema))
         out.append(Case(name, field, expect=expect, reason=reason))
+    # Defaults beyond every double: an internal error (OverflowError) before.
+    for kind in ("number", "integer"):
+        field = _field({"type": kind, "default": 10**400})
+        formats = (".schema.json", ".schema.yaml")
+        out.append(Case(f"{kind}_default_beyond_doubles", field, expect="refuse",
+                        reason="the default", formats=formats))  # fmt: skip
     # A byte order mark, as editors on Windows write one, in every format.
     bom = {suffix: "\ufeff" + cast(str, write(_field({"type": "string"})))
            for suffix, write in WRITERS.items()}  # fmt: skip

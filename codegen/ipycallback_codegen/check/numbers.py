@@ -23,7 +23,7 @@ def number_problem(schema: dict[str, Any]) -> tuple[str, str] | None:
         value = schema[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return key, f"{key} must be a number"
-        if not integer and isinstance(value, int) and not _double(value):
+        if not integer and isinstance(value, int) and not exact_double(value):
             # Python compares a float with this integer exactly, JavaScript with the nearest
             # double, and the two disagree on the values between.
             return key, f"{key} is not exactly a double: JavaScript would read another number"
@@ -42,7 +42,7 @@ def number_problem(schema: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _double(value: int) -> bool:
+def exact_double(value: int) -> bool:
     """Whether the integer is exactly a double (float() overflows past 1.8e308)."""
     try:
         return float(value) == value
