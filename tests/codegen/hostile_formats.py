@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 Spec = dict[str, Any]
+NULL = {"type": "null"}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Words TypeScript does not accept as the name of an interface or a type alias.
 TS_RESERVED = set(
@@ -303,9 +304,13 @@ class _TypeScript:
             required = set(schema.get("required", []))
             for prop, field in schema.get("properties", {}).items():
                 ts = self.type(field)
+                # A nullable's constraints are its non-null type's; JSDoc puts them on the
+                # property.
+                nullable = field.get("anyOf", [])
+                bounded = nullable[0] if len(nullable) == 2 and NULL in nullable else field
                 constraints = [
                     f"@{k} {json.dumps(v)}"
-                    for k, v in field.items()
+                    for k, v in bounded.items()
                     if k not in ("type", "items", "additionalProperties", "$ref", "anyOf", "oneOf")
                     and k not in ("const", "enum", "description", "default", "prefixItems")
                 ]
@@ -362,7 +367,9 @@ class _TypeScript:
             return None if item is None else f"Array<{item}>"
         if kind == "object":
             value = self.type(field["additionalProperties"])
-            return None if value is None else f"Record<string, {value}>"
+            # typescript-json-schema drops the JSDoc bounds of a `Record<string, T>` (the
+            # reader refuses them there): users write an index signature.
+            return None if value is None else f"{{ [key: string]: {value} }}"
         return None
 
 

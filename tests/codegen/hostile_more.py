@@ -158,7 +158,45 @@ RUNTIME_BREAKERS = [
     ("default_big_number", {"type": "number", "default": 10**20}, "accept", ""),
     ("default_inexact_number", {"type": "number", "default": 2**53 + 1}, "refuse", "default"),
     ("default_integer_float", {"type": "number", "default": 3}, "accept", ""),
+    # Python compares 2^53 + 4 with this bound exactly, JavaScript with 2^53 + 4.
+    ("number_inexact_bound", {"type": "number", "maximum": 2**53 + 3}, "refuse", "a double"),
 ]
+
+
+# Bounds that leave no value (each side would refuse every message), and their edges that
+# leave one; every format says them.
+EMPTY_RANGES = [
+    ("length_empty", {"type": "string", "minLength": 5, "maxLength": 3}, "refuse", "no string"),
+    ("length_one", {"type": "string", "minLength": 3, "maxLength": 3}, "accept", ""),
+    ("nullable_length_empty", {"anyOf": [{"type": "string", "minLength": 2, "maxLength": 1},
+                                         {"type": "null"}]}, "refuse", "no string"),
+    ("items_empty", {"type": "array", "items": {"type": "string"}, "minItems": 3,
+                     "maxItems": 2}, "refuse", "no array"),
+    ("properties_empty", {"type": "object", "additionalProperties": {"type": "integer"},
+                          "minProperties": 1, "maxProperties": 0}, "refuse", "no object"),
+    ("properties_one", {"type": "object", "additionalProperties": {"type": "integer"},
+                        "minProperties": 1, "maxProperties": 1}, "accept", ""),
+    ("integer_empty", {"type": "integer", "minimum": 3, "maximum": 2}, "refuse", "no integer"),
+    ("integer_between", {"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 2},
+     "refuse", "no integer"),
+    ("integer_one_between", {"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 3},
+     "accept", ""),
+    ("number_empty", {"type": "number", "minimum": 2.5, "maximum": 2}, "refuse", "no number"),
+    ("number_exclusive", {"type": "number", "minimum": 1, "exclusiveMaximum": 1}, "refuse",
+     "no number"),
+    ("number_both_exclusive", {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 1},
+     "refuse", "no number"),
+    # No double lies between 1 and the next one, 1 + 2^-52; one lies between 1 and 1 + 2^-51.
+    ("number_adjacent", {"type": "number", "exclusiveMinimum": 1,
+                         "exclusiveMaximum": 1.0000000000000002}, "refuse", "no number"),
+    ("number_one_between", {"type": "number", "exclusiveMinimum": 1,
+                            "exclusiveMaximum": 1.0000000000000004}, "accept", ""),
+    ("number_one", {"type": "number", "minimum": 1, "maximum": 1}, "accept", ""),
+    # A number bound no double holds: each format refuses it in its own words (msgspec cannot
+    # take it; JavaScript reads it as Infinity), with a location.
+    ("number_beyond_doubles", {"type": "number", "minimum": 10**400}, "refuse",
+     "exactly a double|out of range|must be a number"),
+]  # fmt: skip
 
 
 # Declarations a format cannot write: msgspec refuses a fractional bound on an int, and
@@ -169,6 +207,7 @@ NOT_IN = {
     "integer_huge_bounds": ".py",
     "integer_fraction_multiple": ".py",
     "default_inexact_number": ".ts",
+    "number_inexact_bound": ".ts",
 }
 
 
@@ -269,6 +308,19 @@ def runtime_cases() -> list[Case]:
         formats = tuple(f for f in WRITERS if f not in (NOT_IN.get(name), ".schema.yaml"))
         field = _field(cast(dict[str, Any], schema))
         out.append(Case(name, field, expect=expect, reason=reason, formats=formats))
+    for name, schema, expect, reason in EMPTY_RANGES:
+        field = _field(cast(dict[str, Any], schema))
+        out.append(Case(name, field, expect=expect, reason=reason))
+    # Defaults beyond every double: an internal error (OverflowError) before.
+    for kind in ("number", "integer"):
+        field = _field({"type": kind, "default": 10**400})
+        formats = (".schema.json", ".schema.yaml")
+        out.append(Case(f"{kind}_default_beyond_doubles", field, expect="refuse",
+                        reason="the default", formats=formats))  # fmt: skip
+    # A byte order mark, as editors on Windows write one, in every format.
+    bom = {suffix: "\ufeff" + cast(str, write(_field({"type": "string"})))
+           for suffix, write in WRITERS.items()}  # fmt: skip
+    out.append(Case("byte_order_mark", raw=cast(dict[str, str | bytes], bom)))
     return out
 
 
@@ -360,6 +412,11 @@ def file_cases() -> list[Case]:
          "typescript-json-schema failed"),
         ("huge", {".schema.json": " " * (11 * 1024 * 1024) + "{}"}, "limited to"),
         ("generic_struct", {".py": _PY_HEAD + _PY_GENERIC}, "generic Structs"),
+        # typescript-json-schema drops the bounds of a Record: they were silently not checked.
+        ("ts_record_bounds", {".ts": _TS_HEAD.replace(
+            "; }", ";\n  /** @minProperties 1 */\n  f: Record<string, string>;\n}")
+            + "export type ToKernel = Msg;\nexport type ToBrowser = Msg;\n"},
+         "drops @minProperties"),
         # Python reads no integer of more than 4300 digits: it was an internal error.
         ("huge_integer", {".schema.json": _with_field('{"type": "integer", "maximum": 1'
                                                       + "0" * 5000 + "}"),

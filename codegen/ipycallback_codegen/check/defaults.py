@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import msgspec
 
 from ..ir import MAX_SAFE_INT, REF, same_value
+from .numbers import exact_double
 
 _BOUNDS = {
     "string": ("minLength", "maxLength"),
@@ -58,7 +59,8 @@ def default_problem(value: Any, schema: dict[str, Any], defs: dict[str, Any]) ->
     fits = {
         "string": isinstance(value, str),
         "integer": number and isinstance(value, int) and abs(value) <= MAX_SAFE_INT,
-        "number": number and math.isfinite(value),
+        # An integer is checked below: whether it is exactly a double (10**400 is none).
+        "number": number and (isinstance(value, int) or math.isfinite(value)),
         "boolean": isinstance(value, bool),
         "array": isinstance(value, list),
         "object": isinstance(value, dict),
@@ -129,7 +131,7 @@ def _value_problem(value: Any, schema: dict[str, Any]) -> str | None:
     """What the receiving side's other checks would say of `value`: each side in its own way
     where they differ (multipleOf), so a default must please both."""
     kind = schema["type"]
-    if kind == "number" and isinstance(value, int) and float(value) != value:
+    if kind == "number" and isinstance(value, int) and not exact_double(value):
         return "is not exactly a double: JavaScript would read another number"
     step = schema.get("multipleOf")
     if step is not None and kind in ("integer", "number"):

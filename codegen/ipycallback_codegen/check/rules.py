@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import CodegenError, pointer
 from ..ir import FIELD_KEYS, MAX_SAFE_INT, NULL, SCHEMA_URL
+from .bounds import empty_range
 from .defaults import MAX_DEFAULT_VALUES, default_problem, expanded_size
 from .depth import MAX_SCHEMA_DEPTH, too_deep
 from .messages import check_messages
@@ -230,6 +231,9 @@ class _Checker:
             value = schema.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise self.fail(f"{key} must be a non-negative integer", *at, key)
+        empty = empty_range(schema)
+        if empty:
+            raise self.fail(empty[1], *at, empty[0])
         if not isinstance(schema.get("pattern", ""), str):
             raise self.fail("pattern must be a string", *at, "pattern")
         if "pattern" in schema:

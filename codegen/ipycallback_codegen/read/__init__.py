@@ -45,7 +45,9 @@ MAX_VALUES = 500_000
 
 def read_text(path: Path) -> str:
     """The file's text: UTF-8 (refused with the line of the first bad byte otherwise), at
-    most MAX_BYTES."""
+    most MAX_BYTES, without a leading byte order mark. Editors on Windows write one; YAML and
+    Python skip it themselves, but json.loads and ast.parse refuse a string that starts with
+    it, so every reader gets the text without it (the lines stay where they were)."""
     file = str(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -53,7 +55,7 @@ def read_text(path: Path) -> str:
         raise CodegenError(message, file=file, line=1)
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise CodegenError(

@@ -207,6 +207,16 @@ class _Reader:
             raise self.fail(
                 f"{where} has a @default, so mark it optional: `{member['name']}?:`", member["line"]
             )
+        for tag in member.get("tags", []):
+            carrier = tjs.get("items") if tag.startswith("items.") else tjs
+            if tag != "default" and tag.split(".")[-1] not in (carrier or {}):
+                # typescript-json-schema drops a constraint on a type it makes a definition of
+                # (`Record<string, T>`): the user's bound would silently not be checked.
+                raise self.fail(
+                    f"typescript-json-schema drops @{tag} on {where}'s type (on a dict, write "
+                    "`{ [key: string]: T }` instead of `Record<string, T>`)",
+                    member["line"],
+                )
         _annotate(field, tjs)
         if member["doc"] and "description" in tjs:
             field["description"] = tjs["description"]
