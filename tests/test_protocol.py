@@ -14,17 +14,7 @@ from fake_clock import FakeClock
 from recording_comm import RecordingComm, comm_of
 
 from ipycallback import SlowTunnelWidget
-from ipycallback.tunnel.pacing import TokenBucket
 from ipycallback.tunnel.widget import STATE_MSG_LIMIT
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    clock = FakeClock()
-    monkeypatch.setattr(SlowTunnelWidget, "_clock", clock)
-    # A budget that never runs dry, so each send leaves at once and tests see every frame.
-    monkeypatch.setattr(SlowTunnelWidget, "_budget", TokenBucket(1e9, 1e9, clock.now))
-    return clock
 
 
 @pytest.fixture

@@ -11,16 +11,7 @@ from fake_clock import FakeClock
 from recording_comm import comm_of
 
 from ipycallback import SlowTunnelWidget
-from ipycallback.tunnel.pacing import TokenBucket
 from ipycallback.tunnel.reorder import Reorder
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    clock = FakeClock()
-    monkeypatch.setattr(SlowTunnelWidget, "_clock", clock)
-    monkeypatch.setattr(SlowTunnelWidget, "_budget", TokenBucket(1e9, 1e9, clock.now))
-    return clock
 
 
 @pytest.fixture
